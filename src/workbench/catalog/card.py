@@ -1,0 +1,154 @@
+"""The model card: what a model is, what it was trained on, and who is owed for it.
+
+A card sits beside its ONNX file as ``<name>.card.json``. Its ``sha256`` must equal the SHA-256 of
+the ONNX bytes; a model without a valid card is *undisclosed*, and project policy decides whether
+such a model may be used at all. The JSON Schema of the card is exported from this module
+(``ModelCard.model_json_schema()``) and shipped as ``catalog/model-card.schema.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+import rfc8785
+
+CARD_SCHEMA = "workbench.model-card/1"
+
+Task = Literal["upscale", "denoise", "dust", "deblock"]
+ConsentBasis = Literal["public-domain", "cc0", "cc-by", "generated", "licensed", "consented"]
+C2paAction = Literal["c2pa.enhanced", "c2pa.resized", "c2pa.edited", "c2pa.color_adjustments"]
+SourceType = Literal[
+    "algorithmicallyEnhanced",
+    "compositeWithTrainedAlgorithmicMedia",
+    "trainedAlgorithmicMedia",
+    "digitalCapture",
+]
+
+_SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TensorSpec(_Strict):
+    """One input or output tensor: name, layout, channels and value range."""
+
+    name: str
+    layout: Literal["NCHW"] = "NCHW"
+    channels: int = Field(ge=1, le=64)
+    dtype: Literal["float32", "float16"] = "float32"
+    value_range: tuple[float, float] = (0.0, 1.0)
+    description: str = ""
+
+
+class DataSource(_Strict):
+    """One source of training data, with the basis on which we may use it."""
+
+    name: str
+    origin: str = Field(description="package and path, URL-free origin, or generator and seed")
+    licence: str = Field(description="SPDX identifier where one exists, e.g. CC0-1.0, CC-BY-4.0")
+    author: str
+    attribution: str = Field(description="the attribution text the licence asks for")
+    consent_basis: ConsentBasis
+    items: int = Field(ge=0)
+    sha256: str | None = Field(default=None, pattern=_SHA256_PATTERN)
+
+
+class Contributor(_Strict):
+    """A person or organisation whose work trained the model, with their compensation share."""
+
+    name: str
+    role: Literal["data", "training", "code"] = "data"
+    share: float = Field(ge=0.0, le=1.0)
+    basis: str = Field(default="item count", description="how the share was derived")
+
+
+class Metric(_Strict):
+    """One measured figure, with the protocol that produced it."""
+
+    name: str
+    value: float
+    unit: str = ""
+    baseline: str | None = None
+    baseline_value: float | None = None
+    dataset: str
+    protocol: str
+
+
+class Classification(_Strict):
+    """How an edit by this model is disclosed (C2PA action and IPTC digital source type)."""
+
+    c2pa_action: C2paAction
+    digital_source_type: SourceType = "algorithmicallyEnhanced"
+    nature: Literal["assistive", "generative"] = "assistive"
+
+
+class ModelCard(_Strict):
+    """The full disclosure for one shipped or imported model."""
+
+    card_schema: Literal["workbench.model-card/1"] = Field(default=CARD_SCHEMA, alias="schema")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")
+    name: str
+    version: str
+    sha256: str = Field(pattern=_SHA256_PATTERN, description="SHA-256 of the ONNX file's bytes")
+    task: Task
+    scale: int = Field(default=1, ge=1, le=8)
+    architecture: str
+    parameters: int = Field(ge=0)
+    flops_per_output_pixel: float = Field(ge=0)
+    inputs: list[TensorSpec] = Field(min_length=1)
+    outputs: list[TensorSpec] = Field(min_length=1)
+    weights_licence: str
+    training_data: list[DataSource] = Field(min_length=1)
+    contributors: list[Contributor] = Field(min_length=1)
+    metrics: list[Metric] = Field(default_factory=list)
+    intended_use: str
+    limitations: str
+    classification: Classification
+    created: str | None = None
+    training_command: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("contributors")
+    @classmethod
+    def _shares_sum_to_one(cls, value: list[Contributor]) -> list[Contributor]:
+        data_shares = [c.share for c in value if c.role == "data"]
+        if data_shares and abs(sum(data_shares) - 1.0) > 1e-3:
+            raise ValueError(f"data contributors' shares must sum to 1 (they sum to {sum(data_shares):.4f})")
+        return value
+
+    @model_validator(mode="after")
+    def _consent_is_named(self) -> ModelCard:
+        for source in self.training_data:
+            if source.consent_basis == "cc-by" and not source.attribution.strip():
+                raise ValueError(f"training source {source.name!r} is CC BY but has no attribution")
+        return self
+
+    @property
+    def consent_status(self) -> str:
+        """One word for the log: every source has a stated basis we accept."""
+        return "consented" if self.training_data else "undisclosed"
+
+    def to_json_dict(self) -> dict[str, object]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def digest(self) -> str:
+        """SHA-256 of the card's canonical JSON: what a log entry pins."""
+        return hashlib.sha256(rfc8785.dumps(self.to_json_dict())).hexdigest()
+
+    @classmethod
+    def from_json_bytes(cls, data: bytes) -> ModelCard:
+        return cls.model_validate(json.loads(data))
+
+
+def card_json_schema() -> dict[str, object]:
+    schema = ModelCard.model_json_schema(by_alias=True)
+    schema["$id"] = "https://workbench.invalid/schemas/model-card-1.json"
+    schema["title"] = "Workbench model card (workbench.model-card/1)"
+    return schema
