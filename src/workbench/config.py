@@ -1,0 +1,74 @@
+"""Where the user's things live (config, keys, models, cache) and who the operator is.
+
+Every location can be moved with an environment variable, which tests and portable installs use:
+``WORKBENCH_CONFIG_DIR``, ``WORKBENCH_DATA_DIR``, ``WORKBENCH_CACHE_DIR``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+APP_DIR_NAME = "workbench"
+
+
+def _dir(env: str, default: str) -> Path:
+    value = os.environ.get(env)
+    return Path(value) if value else Path(default)
+
+
+def user_config_dir() -> Path:
+    import platformdirs
+
+    return _dir("WORKBENCH_CONFIG_DIR", platformdirs.user_config_dir(APP_DIR_NAME))
+
+
+def user_data_dir() -> Path:
+    import platformdirs
+
+    return _dir("WORKBENCH_DATA_DIR", platformdirs.user_data_dir(APP_DIR_NAME))
+
+
+def user_cache_dir() -> Path:
+    import platformdirs
+
+    return _dir("WORKBENCH_CACHE_DIR", platformdirs.user_cache_dir(APP_DIR_NAME))
+
+
+def user_models_dir() -> Path:
+    return user_data_dir() / "models"
+
+
+def settings_path() -> Path:
+    return user_config_dir() / "settings.json"
+
+
+def load_settings() -> dict[str, Any]:
+    """The user's settings; a missing or unreadable file means defaults."""
+    try:
+        value = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def save_settings(settings: dict[str, Any]) -> None:
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(settings, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def operator_name() -> str:
+    """The operator recorded in the log: the settings' name, else the OS user."""
+    name = os.environ.get("WORKBENCH_OPERATOR") or load_settings().get("operator")
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
