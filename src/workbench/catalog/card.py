@@ -12,9 +12,8 @@ import hashlib
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
 import rfc8785
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CARD_SCHEMA = "workbench.model-card/1"
 
@@ -120,7 +119,9 @@ class ModelCard(_Strict):
     def _shares_sum_to_one(cls, value: list[Contributor]) -> list[Contributor]:
         data_shares = [c.share for c in value if c.role == "data"]
         if data_shares and abs(sum(data_shares) - 1.0) > 1e-3:
-            raise ValueError(f"data contributors' shares must sum to 1 (they sum to {sum(data_shares):.4f})")
+            raise ValueError(
+                f"data contributors' shares must sum to 1 (they sum to {sum(data_shares):.4f})"
+            )
         return value
 
     @model_validator(mode="after")

@@ -205,7 +205,9 @@ def load_checked_path(
     if entry is None:
         card_path = card_path_for(path)
         card = read_card(card_path, facts.sha256) if card_path.exists() else None
-        entry = CatalogEntry(path, facts.sha256, facts.size, card, None if card else "no model card")
+        entry = CatalogEntry(
+            path, facts.sha256, facts.size, card, None if card else "no model card"
+        )
     elif entry.sha256 != facts.sha256:
         raise CardError(
             f"{path.name} changed on disk since the catalogue read it",

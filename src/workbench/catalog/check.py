@@ -80,7 +80,9 @@ def _walk_tensors(graph: Any) -> Any:
                 yield from _walk_tensors(sub)
 
 
-def check_onnx_bytes(data: bytes, *, name: str = "model", limits: ModelLimits | None = None) -> OnnxFacts:
+def check_onnx_bytes(
+    data: bytes, *, name: str = "model", limits: ModelLimits | None = None
+) -> OnnxFacts:
     """Refuse anything but a self-contained image model in allowed operator domains.
 
     Raises :class:`ModelRejectedError` with a reason a user can act on.
@@ -100,7 +102,9 @@ def check_onnx_bytes(data: bytes, *, name: str = "model", limits: ModelLimits | 
     try:
         model = onnx.load_model_from_string(data)
     except (DecodeError, ValueError, RuntimeError, TypeError, OSError) as exc:
-        raise ModelRejectedError(f"{name}: not a readable ONNX file ({exc.__class__.__name__})") from None
+        raise ModelRejectedError(
+            f"{name}: not a readable ONNX file ({exc.__class__.__name__})"
+        ) from None
     if not model.HasField("graph") or len(model.graph.node) == 0:
         raise ModelRejectedError(f"{name}: the ONNX file holds no graph")
 
@@ -122,7 +126,9 @@ def check_onnx_bytes(data: bytes, *, name: str = "model", limits: ModelLimits | 
         if entry.domain in ("", "ai.onnx"):
             opset = int(entry.version)
     if opset < limits.min_opset:
-        raise ModelRejectedError(f"{name}: opset {opset} is older than the minimum {limits.min_opset}")
+        raise ModelRejectedError(
+            f"{name}: opset {opset} is older than the minimum {limits.min_opset}"
+        )
     if len(model.functions) > 0:
         raise ModelRejectedError(f"{name}: model-local functions are not accepted")
 

@@ -1,0 +1,66 @@
+"""Exporters: one module per format, each with ``write_to_string`` and ``write_to_file``.
+
+An exporter takes an :class:`ExportContext` (the log, the project summary, the catalogue when
+one is needed) and returns text or bytes. The registry maps a ``--format`` name to its module so
+the CLI and the GUI offer the same list.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from workbench.disclosure.export import LogData
+from workbench.errors import StorageError, UsageError
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    data: LogData
+    exported: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# format name -> (module, default file extension, description)
+REGISTRY: dict[str, tuple[str, str, str]] = {
+    "json": ("workbench.disclosure.exporters.json_export", ".json", "verifiable log export"),
+    "csv": ("workbench.disclosure.exporters.csv_export", ".csv", "one row per log entry"),
+}
+
+
+def formats() -> list[str]:
+    return list(REGISTRY)
+
+
+def exporter(name: str) -> ModuleType:
+    try:
+        module_name = REGISTRY[name][0]
+    except KeyError:
+        raise UsageError(
+            f"unknown export format {name!r} (choose from {', '.join(REGISTRY)})"
+        ) from None
+    return importlib.import_module(module_name)
+
+
+def write_atomic(path: Path, payload: str | bytes) -> None:
+    """Write to a temp file beside ``path``, fsync, then rename over it."""
+    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def export(name: str, context: ExportContext, path: Path) -> None:
+    module = exporter(name)
+    write_atomic(path, module.write_to_string(context))

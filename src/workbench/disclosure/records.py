@@ -1,0 +1,100 @@
+"""What the log's entries say, labelled with their schema and version.
+
+Every entry is a JSON object with an envelope (``schema``, ``seq``, ``id``, ``time``,
+``operator``, ``project``, ``app``, ``prev``) and the fields of its kind. Entries are never
+rewritten once written — their hashes pin them — so reading an older version goes through the
+small dict-to-dict functions in :data:`UPGRADES`, applied on the way out, never on disk.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from workbench import APP_NAME, __version__
+
+PROJECT = "workbench.project/1"
+IMPORT = "workbench.import/1"
+EDIT = "workbench.edit/1"
+REVERT = "workbench.revert/1"
+TOGGLE = "workbench.edit-toggle/1"
+CONSENT = "workbench.consent/1"
+POLICY = "workbench.policy/1"
+RENDER = "workbench.render/1"
+CHECKPOINT = "workbench.checkpoint/1"
+
+ENTRY_SCHEMAS = frozenset({PROJECT, IMPORT, EDIT, REVERT, TOGGLE, CONSENT, POLICY, RENDER})
+ENVELOPE = ("schema", "seq", "id", "time", "operator", "project", "app", "prev")
+GENESIS_PREV = "0" * 64
+
+Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
+# (schema label) -> function returning the entry at the next version; none exist yet: version 1
+# is the first on-disk form. A future "workbench.edit/2" adds ("workbench.edit/1", fn) here.
+UPGRADES: dict[str, Upgrade] = {}
+
+
+def upgraded(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry as the current code reads it (a copy; the stored bytes stay as they were)."""
+    current = copy.deepcopy(entry)
+    seen = 0
+    while current.get("schema") in UPGRADES and seen < 100:
+        current = UPGRADES[current["schema"]](current)
+        seen += 1
+    return current
+
+
+def app_info() -> dict[str, str]:
+    return {"name": APP_NAME, "version": __version__}
+
+
+def onnxruntime_version() -> str | None:
+    try:
+        return version("onnxruntime")
+    except PackageNotFoundError:
+        return None
+
+
+def runtime_info(provider: str | None = None) -> dict[str, Any]:
+    """ONNX Runtime version and the execution provider that actually ran."""
+    return {"onnxruntime": onnxruntime_version(), "provider": provider}
+
+
+def region_record(region: dict[str, Any] | None) -> dict[str, Any]:
+    """Full frame, a rectangle, or a mask (by hash); normalised for the log."""
+    if not region or region.get("kind", "full") == "full":
+        return {"kind": "full"}
+    if region["kind"] == "rect":
+        return {"kind": "rect", **{k: int(region[k]) for k in ("x", "y", "w", "h")}}
+    if region["kind"] == "mask":
+        return {"kind": "mask", "sha256": str(region["sha256"])}
+    raise ValueError(f"unknown region kind {region['kind']!r}")
+
+
+def summary(entry: dict[str, Any]) -> str:
+    """One line a person can read, for tables and listings."""
+    schema = entry.get("schema", "?")
+    if schema == EDIT:
+        edit = entry.get("edit", {})
+        model = entry.get("model") or {}
+        frames = edit.get("frames", ["?", "?"])
+        return (
+            f"{edit.get('tool', {}).get('id', '?')} on clip {edit.get('clip', {}).get('id', '?')} "
+            f"frames {frames[0]}-{frames[1]}" + (f" with {model.get('id')}" if model else "")
+        )
+    if schema == REVERT:
+        return f"revert edit {entry.get('edit')} ({entry.get('reason')}) of entry {entry.get('reverts')}"
+    if schema == TOGGLE:
+        return f"edit {entry.get('edit')} {'enabled' if entry.get('enabled') else 'disabled'}"
+    if schema == IMPORT:
+        return f"import clip {entry.get('clip', {}).get('id')}: {entry.get('clip', {}).get('path')}"
+    if schema == PROJECT:
+        return f"project created: {entry.get('name')}"
+    if schema == POLICY:
+        return "policy changed"
+    if schema == CONSENT:
+        return f"consent recorded for {entry.get('consent', {}).get('subject')}"
+    if schema == RENDER:
+        return f"render of clip {entry.get('clip', {}).get('id')} to {entry.get('output', {}).get('path')}"
+    return schema

@@ -1,0 +1,333 @@
+"""Checking a log: every entry, every link, every signature, and nothing beyond them.
+
+Verification reads rows exactly as stored (any column of any row can have been edited with
+SQLite's own tools, triggers dropped) and reports every problem it finds, first problem first,
+each naming the entry (by sequence number) or checkpoint it concerns and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from workbench.disclosure import records
+from workbench.disclosure.canonical import canonical_bytes, parse_json_object, sha256_hex
+from workbench.disclosure.keys import public_key_id, verify_signature
+from workbench.disclosure.store import CheckpointRow, KeyRow, LogRow, _as_bytes
+from workbench.errors import DisclosureError
+
+ProblemKind = Literal[
+    "changed",
+    "missing",
+    "inserted",
+    "duplicated",
+    "reordered",
+    "bad-signature",
+    "bad-checkpoint",
+    "uncovered",
+    "truncated",
+    "rolled-back",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: ProblemKind
+    message: str
+    entry: int | None = None
+    checkpoint: int | None = None
+
+    def __str__(self) -> str:
+        where = f"entry {self.entry}" if self.entry is not None else f"checkpoint {self.checkpoint}"
+        return f"{where}: {self.kind}: {self.message}"
+
+
+@dataclass
+class Report:
+    entries: int = 0
+    checkpoints: int = 0
+    head: str = records.GENESIS_PREV
+    key_ids: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first(self) -> Problem | None:
+        return self.problems[0] if self.problems else None
+
+    def summary(self) -> str:
+        if self.ok:
+            return (
+                f"log verifies: {self.entries} entries, {self.checkpoints} signed checkpoints, "
+                f"head {self.head[:16]}…"
+            )
+        first = self.problems[0]
+        more = f" (and {len(self.problems) - 1} more problems)" if len(self.problems) > 1 else ""
+        return f"log does NOT verify: {first}{more}"
+
+
+_COLUMN_FIELDS = (("id", "id"), ("schema", "schema"), ("time", "time"), ("operator", "operator"))
+
+
+def verify_rows(
+    rows: Sequence[LogRow],
+    checkpoints: Sequence[CheckpointRow],
+    keys: Sequence[KeyRow],
+    *,
+    project_id: str | None = None,
+) -> Report:
+    """Verify a whole log. Never raises for bad data: everything wrong becomes a Problem."""
+    report = Report(entries=len(rows), checkpoints=len(checkpoints))
+    problems = report.problems
+    hashes: dict[int, str] = {}  # position (1-based) -> recomputed hash of the entry there
+    seen_ids: dict[str, int] = {}
+    seen_hashes: dict[str, int] = {}
+    prev = records.GENESIS_PREV
+    expected = 1
+
+    for row in rows:
+        seq = row.seq if isinstance(row.seq, int) else None
+        if seq is None:
+            problems.append(
+                Problem("changed", f"sequence number {row.seq!r} is not an integer", expected)
+            )
+            seq = expected
+        if seq > expected:
+            missing = f"{expected}" if seq == expected + 1 else f"{expected}-{seq - 1}"
+            problems.append(
+                Problem(
+                    "missing", f"entries {missing} are missing (deleted from the log)", expected
+                )
+            )
+        expected = seq + 1
+        body = _as_bytes(row.body)
+        recomputed = sha256_hex(body)
+        hashes[seq] = recomputed
+        entry = parse_json_object(body)
+        if entry is None:
+            problems.append(Problem("changed", "the entry's bytes are not a JSON object", seq))
+            prev = recomputed
+            continue
+        body_seq = entry.get("seq")
+        entry_id = entry.get("id")
+        if isinstance(entry_id, str) and entry_id in seen_ids:
+            problems.append(
+                Problem("duplicated", f"duplicates entry {seen_ids[entry_id]} (same id)", seq)
+            )
+        elif recomputed in seen_hashes:
+            problems.append(
+                Problem("duplicated", f"duplicates entry {seen_hashes[recomputed]}", seq)
+            )
+        elif body_seq != seq:
+            problems.append(
+                Problem(
+                    "reordered",
+                    f"holds entry {body_seq} at position {seq} (rows swapped or moved)",
+                    seq,
+                )
+            )
+        if isinstance(entry_id, str):
+            seen_ids.setdefault(entry_id, seq)
+        seen_hashes.setdefault(recomputed, seq)
+        if canonical_or_none(entry) != body:
+            problems.append(Problem("changed", "the entry's bytes are not in canonical form", seq))
+        for column, key in _COLUMN_FIELDS:
+            if getattr(row, column) != entry.get(key):
+                problems.append(
+                    Problem("changed", f"column {column!r} differs from the entry", seq)
+                )
+        if row.prev_hash != entry.get("prev"):
+            problems.append(Problem("changed", "column 'prev_hash' differs from the entry", seq))
+        if row.entry_hash != recomputed:
+            problems.append(Problem("changed", "the entry's hash does not match its contents", seq))
+        if entry.get("prev") != prev:
+            problems.append(
+                Problem(
+                    "inserted" if body_seq == seq else "changed",
+                    "does not link to the entry before it (an entry was inserted, removed or "
+                    "rewritten before this one)",
+                    seq,
+                )
+            )
+        if entry.get("schema") not in records.ENTRY_SCHEMAS:
+            problems.append(Problem("changed", f"unknown schema {entry.get('schema')!r}", seq))
+        if project_id is not None and entry.get("project") != project_id:
+            problems.append(Problem("changed", "belongs to another project", seq))
+        prev = recomputed
+    report.head = prev
+
+    key_table = _keys(keys, problems)
+    report.key_ids = sorted(key_table)
+    covered = _check_checkpoints(checkpoints, key_table, hashes, len(rows), project_id, problems)
+    last_seq = max(hashes) if hashes else 0
+    if covered < last_seq:
+        first_uncovered = covered + 1
+        problems.append(
+            Problem(
+                "uncovered",
+                f"entries {first_uncovered}-{last_seq} are not covered by any signed checkpoint "
+                "(appended outside Workbench)",
+                first_uncovered,
+            )
+        )
+    problems.sort(key=_order)
+    return report
+
+
+def canonical_or_none(entry: dict[str, Any]) -> bytes | None:
+    try:
+        return canonical_bytes(entry)
+    except DisclosureError:
+        return None
+
+
+def _order(problem: Problem) -> tuple[int, int]:
+    if problem.entry is not None:
+        return (problem.entry, 0)
+    return (1 << 62, problem.checkpoint or 0)
+
+
+def _keys(keys: Sequence[KeyRow], problems: list[Problem]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for key in keys:
+        if not isinstance(key.public_key, str) or public_key_id(key.public_key) != key.key_id:
+            problems.append(
+                Problem(
+                    "bad-signature", f"signing key {key.key_id!r} does not match its id", None, 0
+                )
+            )
+            continue
+        table[str(key.key_id)] = key.public_key
+    return table
+
+
+def _check_checkpoints(
+    checkpoints: Sequence[CheckpointRow],
+    keys: dict[str, str],
+    hashes: dict[int, str],
+    entry_count: int,
+    project_id: str | None,
+    problems: list[Problem],
+) -> int:
+    """Check every checkpoint; return how many entries the valid signed checkpoints cover."""
+    covered = 0
+    expected = 1
+    for cp in checkpoints:
+        number = cp.seq if isinstance(cp.seq, int) else expected
+        if number != expected:
+            problems.append(
+                Problem("bad-checkpoint", f"checkpoint {expected} is missing", None, expected)
+            )
+        expected = number + 1
+        body = _as_bytes(cp.body)
+        public = keys.get(str(cp.key_id))
+        if public is None:
+            problems.append(
+                Problem("bad-signature", f"signed with unknown key {cp.key_id!r}", None, number)
+            )
+            continue
+        if not isinstance(cp.signature, str) or not verify_signature(public, cp.signature, body):
+            problems.append(Problem("bad-signature", "the signature does not verify", None, number))
+            continue
+        data = parse_json_object(body)
+        if data is None or data.get("schema") != records.CHECKPOINT:
+            problems.append(
+                Problem("bad-checkpoint", "signed bytes are not a checkpoint", None, number)
+            )
+            continue
+        mismatched = [
+            column
+            for column, key in (
+                ("seq", "seq"),
+                ("tree_size", "tree_size"),
+                ("head_hash", "head"),
+                ("time", "time"),
+                ("key_id", "key_id"),
+            )
+            if getattr(cp, column) != data.get(key)
+        ]
+        if mismatched:
+            problems.append(
+                Problem(
+                    "bad-checkpoint",
+                    f"column {mismatched[0]!r} differs from what was signed",
+                    None,
+                    number,
+                )
+            )
+        if project_id is not None and data.get("project") != project_id:
+            problems.append(Problem("bad-checkpoint", "signed for another project", None, number))
+        tree_size = data.get("tree_size")
+        first = data.get("first")
+        signed_hashes = data.get("hashes")
+        if not (
+            isinstance(tree_size, int)
+            and isinstance(first, int)
+            and isinstance(signed_hashes, list)
+        ):
+            problems.append(Problem("bad-checkpoint", "malformed checkpoint", None, number))
+            continue
+        if (
+            not signed_hashes
+            or first + len(signed_hashes) - 1 != tree_size
+            or (signed_hashes[-1] != data.get("head"))
+        ):
+            problems.append(
+                Problem("bad-checkpoint", "its head and entry hashes disagree", None, number)
+            )
+            continue
+        for offset, signed in enumerate(signed_hashes):
+            position = first + offset
+            actual = hashes.get(position)
+            if actual is None:
+                if position > entry_count or position > max(hashes, default=0):
+                    problems.append(
+                        Problem(
+                            "truncated",
+                            f"checkpoint {number} vouches for entry {position}, which is gone "
+                            "(the log was cut back)",
+                            position,
+                        )
+                    )
+                    break
+                continue  # a missing entry in the middle is reported by the entry pass
+            if actual != signed:
+                problems.append(
+                    Problem(
+                        "changed",
+                        f"differs from what checkpoint {number} signed",
+                        position,
+                    )
+                )
+        covered = max(covered, tree_size)
+    return covered
+
+
+def verify_against(
+    current_rows: Sequence[LogRow], exported_rows: Sequence[LogRow]
+) -> list[Problem]:
+    """Problems showing that a log no longer holds what an earlier export vouched for."""
+    problems: list[Problem] = []
+    current = {row.seq: row for row in current_rows}
+    for old in exported_rows:
+        now = current.get(old.seq)
+        if now is None:
+            problems.append(
+                Problem(
+                    "rolled-back",
+                    f"the export vouched for entry {old.seq}, which the project no longer holds "
+                    "(the log was cut back)",
+                    old.seq,
+                )
+            )
+            break
+        if _as_bytes(now.body) != _as_bytes(old.body) or now.entry_hash != old.entry_hash:
+            problems.append(
+                Problem("rolled-back", "differs from the entry the export vouched for", old.seq)
+            )
+            break
+    return problems
