@@ -1,0 +1,426 @@
+"""Probing: what a media file is, without decoding it.
+
+Video is probed by demuxing every packet of its picture stream (no decoding), which gives the
+exact frame count and each frame's presentation time whatever the container claims; the
+frame rate is then derived from those times and checked against the stream's nominal rate, so
+23.976 comes back as ``Fraction(24000, 1001)`` and variable frame rate is recognised as such.
+
+:func:`safe_probe` runs the same probe (optionally decoding the first and last frame) in a child
+process with a time limit: a hostile or badly damaged file cannot hang or crash the app.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from workbench.media.convert import pixel_format_depth
+from workbench.media.errors import (
+    BrokenMediaError,
+    MediaError,
+    MediaTimeoutError,
+    UnsupportedMediaError,
+)
+from workbench.media.fingerprint import content_fingerprint, sequence_fingerprint
+from workbench.media.info import (
+    AudioStreamInfo,
+    ColorInfo,
+    MediaInfo,
+    MediaKind,
+    OtherStreamInfo,
+)
+from workbench.media.safety import av_open_input, check_dimensions, local_path
+from workbench.media.sequence import IMAGE_EXTENSIONS, detect_sequence, is_pattern
+
+DEFAULT_SEQUENCE_RATE = Fraction(24)
+"""Image files carry no reliable frame rate; sequences are taken at this rate unless told."""
+
+_STANDARD_RATES = tuple(
+    Fraction(n, d)
+    for n, d in (
+        (24000, 1001),
+        (30000, 1001),
+        (60000, 1001),
+        (120000, 1001),
+        (48000, 1001),
+        (24, 1),
+        (25, 1),
+        (30, 1),
+        (48, 1),
+        (50, 1),
+        (60, 1),
+        (100, 1),
+        (120, 1),
+    )
+)
+
+
+@dataclass(frozen=True)
+class PacketIndex:
+    """Presentation times of every frame of one video stream, from demuxing alone."""
+
+    pts: tuple[int, ...]
+    """Sorted (presentation order); empty when the stream carries no timestamps."""
+    keyframes: tuple[int, ...]
+    """Sorted pts of the packets flagged as keyframes (seek targets)."""
+    keyframe_pos: tuple[int, ...]
+    """Byte position of each keyframe's packet (-1 unknown), aligned with ``keyframes``."""
+    count: int
+    time_base: Fraction
+    last_duration: int
+
+    @property
+    def seekable(self) -> bool:
+        return len(self.pts) == self.count and self.count > 0
+
+
+def scan_packets(container: Any, stream: Any, path: Path) -> PacketIndex:
+    """Demux (never decode) every packet of ``stream``; the container is left at its end."""
+    import av
+
+    pts_list: list[int] = []
+    keyframes: list[tuple[int, int]] = []
+    count = 0
+    missing_ts = False
+    last_duration = 0
+    from av.stream import Discard
+
+    for other in container.streams:
+        if other.index != stream.index:
+            other.discard = Discard["all"]
+    try:
+        for packet in container.demux(stream):
+            if packet.dts is None and packet.pts is None and packet.size == 0:
+                continue  # the flush packet
+            if packet.size == 0 or getattr(packet, "is_discard", False):
+                continue  # dropped by the edit list; the decoder never shows it
+            count += 1
+            ts = packet.pts if packet.pts is not None else packet.dts
+            if ts is None:
+                missing_ts = True
+                continue
+            pts_list.append(int(ts))
+            if packet.is_keyframe:
+                keyframes.append((int(ts), int(packet.pos if packet.pos is not None else -1)))
+            if packet.duration:
+                last_duration = int(packet.duration)
+    except av.error.FFmpegError as exc:
+        if count == 0:
+            raise BrokenMediaError(
+                f"{path.name} could not be read ({exc})",
+                hint="the file may be truncated or damaged",
+            ) from exc
+        # A damaged tail: keep what was readable; decoding will stop at the same place.
+    finally:
+        for other in container.streams:
+            other.discard = Discard["default"]
+    tb = stream.time_base or Fraction(1, 90000)
+    pts_sorted = tuple(sorted(pts_list)) if not missing_ts else ()
+    keys = sorted(keyframes)
+    return PacketIndex(
+        pts_sorted,
+        tuple(k for k, _ in keys),
+        tuple(pos for _, pos in keys),
+        count,
+        Fraction(tb),
+        last_duration,
+    )
+
+
+def _nominal_rates(stream: Any) -> list[Fraction]:
+    rates: list[Fraction] = []
+    for name in ("base_rate", "average_rate", "guessed_rate"):
+        value = getattr(stream, name, None)
+        if value and value > 0:
+            rates.append(Fraction(value))
+    return rates
+
+
+def _snap(rate: Fraction) -> Fraction:
+    for standard in _STANDARD_RATES:
+        if abs(rate - standard) < Fraction(1, 10000):
+            return standard
+    return rate.limit_denominator(100000)
+
+
+def derive_rate(index: PacketIndex, stream: Any) -> tuple[Fraction, bool]:
+    """(exact frame rate, is variable) from the frame times, checked against nominal rates."""
+    nominal = _nominal_rates(stream)
+    pts = index.pts
+    if len(pts) < 2:
+        return (_snap(nominal[0]) if nominal else DEFAULT_SEQUENCE_RATE), False
+    deltas = [b - a for a, b in itertools.pairwise(pts)]
+    tb = index.time_base
+    mean = Fraction(pts[-1] - pts[0], len(pts) - 1)
+    if min(deltas) <= 0:
+        raise BrokenMediaError("two frames share one timestamp; the file is damaged")
+    if max(deltas) - min(deltas) <= 1:
+        for rate in nominal:
+            if abs(1 / (rate * tb) - mean) <= 1:
+                return rate, False
+        return _snap(1 / (mean * tb)), False
+    return _snap(1 / (mean * tb)), True
+
+
+def _timecode(container: Any, stream: Any) -> str | None:
+    sources = [stream, *[s for s in container.streams if s.type == "data"], container]
+    for src in sources:
+        for key, value in dict(src.metadata).items():
+            if key.lower() == "timecode" and value:
+                return str(value)
+    return None
+
+
+def _fraction(value: Any) -> Fraction | None:
+    return Fraction(value) if value else None
+
+
+def _streams(
+    container: Any, video_index: int
+) -> tuple[tuple[AudioStreamInfo, ...], tuple[OtherStreamInfo, ...]]:
+    audio: list[AudioStreamInfo] = []
+    other: list[OtherStreamInfo] = []
+    for s in container.streams:
+        if s.index == video_index:
+            continue
+        tags = {str(k): str(v) for k, v in dict(s.metadata).items()}
+        if s.type == "audio":
+            cc = s.codec_context
+            layout = getattr(getattr(cc, "layout", None), "name", "") or ""
+            audio.append(
+                AudioStreamInfo(
+                    index=s.index,
+                    codec=cc.name,
+                    sample_rate=int(cc.sample_rate or 0),
+                    channels=int(cc.channels or 0),
+                    layout=layout,
+                    sample_format=getattr(cc.format, "name", "") or "",
+                    time_base=_fraction(s.time_base),
+                    language=s.language if getattr(s, "language", None) else None,
+                )
+            )
+        else:
+            cc = s.codec_context
+            tag = getattr(s, "codec_tag", None)
+            other.append(
+                OtherStreamInfo(
+                    index=s.index,
+                    type=str(s.type),
+                    codec=cc.name if cc is not None else None,
+                    codec_tag=str(tag) if tag else None,
+                    time_base=_fraction(s.time_base),
+                    tags=tags,
+                )
+            )
+    return tuple(audio), tuple(other)
+
+
+def pick_video_stream(container: Any, path: Path) -> Any:
+    streams = [s for s in container.streams.video if not s.disposition & 0x400]  # attached_pic
+    if not streams:
+        raise UnsupportedMediaError(
+            f"{path.name} has no picture stream",
+            hint="Workbench works on video, image sequences and stills; audio-only is not media "
+            "it can edit",
+        )
+    return streams[0]
+
+
+def probe_open_video(container: Any, path: Path, fingerprint: str) -> tuple[MediaInfo, PacketIndex]:
+    """Probe an already opened container (used by :class:`VideoReader` to scan only once)."""
+    stream = pick_video_stream(container, path)
+    cc = stream.codec_context
+    width, height = int(cc.width or 0), int(cc.height or 0)
+    check_dimensions(width, height, path)
+    index = scan_packets(container, stream, path)
+    if index.count == 0:
+        raise BrokenMediaError(f"{path.name} holds no video frames", hint="the file may be empty")
+    rate, vfr = derive_rate(index, stream)
+    pix_fmt = cc.pix_fmt or ""
+    if not pix_fmt:
+        raise BrokenMediaError(f"{path.name}: the pixel format of its video is unknown")
+    bits, is_float, alpha = pixel_format_depth(pix_fmt)
+    tb = index.time_base
+    if vfr:
+        span = index.pts[-1] - index.pts[0]
+        step = index.last_duration or (index.pts[-1] - index.pts[-2])
+        duration = Fraction(span + step) * tb
+    else:
+        duration = Fraction(index.count) / rate
+    audio, other = _streams(container, stream.index)
+    color = ColorInfo(
+        primaries=int(cc.color_primaries or 2),
+        transfer=int(cc.color_trc or 2),
+        matrix=int(cc.colorspace if cc.colorspace is not None else 2),
+        range=int(cc.color_range or 0),
+    )
+    info = MediaInfo(
+        path=str(path),
+        kind=MediaKind.VIDEO,
+        container=container.format.name,
+        codec=cc.name,
+        width=width,
+        height=height,
+        frame_rate=rate,
+        frame_count=index.count,
+        duration=duration,
+        pixel_format=pix_fmt,
+        bit_depth=bits,
+        fingerprint=fingerprint,
+        vfr=vfr,
+        time_base=tb,
+        frame_pts=index.pts if vfr else (),
+        start_pts=index.pts[0] if index.pts else 0,
+        timecode=_timecode(container, stream),
+        color=color,
+        audio=audio,
+        other_streams=other,
+        video_stream_index=stream.index,
+        is_float=is_float,
+        has_alpha=alpha,
+    )
+    return info, index
+
+
+def probe(
+    path: str | os.PathLike[str], *, sequence_rate: Fraction = DEFAULT_SEQUENCE_RATE
+) -> MediaInfo:
+    """What ``path`` is: a video file, an image sequence (a frame of it or a pattern), or a still.
+
+    Raises a :class:`~workbench.media.errors.MediaError` subclass for anything unusable. Runs in
+    this process; use :func:`safe_probe` for files not yet known to be sound.
+    """
+    text = os.fspath(path)
+    p = local_path(text, must_exist=False) if is_pattern(text) else local_path(text)
+    if is_pattern(text) or p.suffix.lower() in IMAGE_EXTENSIONS:
+        spec = detect_sequence(p)
+        if spec is None:
+            return _probe_images(p, (p,), (), sequence_rate, MediaKind.STILL)
+        return _probe_images(
+            Path(spec.pattern),
+            spec.paths,
+            spec.frames,
+            sequence_rate,
+            MediaKind.SEQUENCE,
+            missing=spec.missing,
+        )
+    fingerprint = content_fingerprint(p)
+    with av_open_input(p) as container:
+        info, _index = probe_open_video(container, p, fingerprint)
+    return info
+
+
+def _probe_images(
+    display: Path,
+    paths: tuple[Path, ...],
+    numbers: tuple[int, ...],
+    rate: Fraction,
+    kind: MediaKind,
+    *,
+    missing: tuple[int, ...] = (),
+) -> MediaInfo:
+    from workbench.media.images import image_facts
+
+    facts = image_facts(paths[0])
+    if kind is MediaKind.SEQUENCE:
+        fingerprint = sequence_fingerprint(paths)
+    else:
+        fingerprint = content_fingerprint(paths[0])
+    count = len(paths)
+    return MediaInfo(
+        path=str(display),
+        kind=kind,
+        container="image2" if kind is MediaKind.SEQUENCE else facts.codec,
+        codec=facts.codec,
+        width=facts.width,
+        height=facts.height,
+        frame_rate=rate,
+        frame_count=count,
+        duration=Fraction(count) / rate if kind is MediaKind.SEQUENCE else Fraction(0),
+        pixel_format=facts.pixel_format,
+        bit_depth=facts.bit_depth,
+        fingerprint=fingerprint,
+        time_base=1 / rate,
+        frame_rate_is_nominal=True,
+        frame_numbers=numbers,
+        missing_frames=missing,
+        is_float=facts.is_float,
+        has_alpha=facts.has_alpha,
+        color=ColorInfo(primaries=1, transfer=13, matrix=0, range=2)
+        if not facts.is_float
+        else ColorInfo(primaries=1, transfer=8, matrix=0, range=2),
+    )
+
+
+# -- in a child process, with a time limit ---------------------------------------------------
+
+
+def _child(conn: Any, path: str, decode_check: bool) -> None:
+    try:
+        info = probe(path)
+        if decode_check:
+            from workbench.media.reader import open_reader
+
+            with open_reader(path, info=info) as reader:
+                reader.read(0)
+                if len(reader) > 1:
+                    reader.read(len(reader) - 1)
+        conn.send(("ok", info))
+    except MediaError as exc:
+        conn.send(("error", type(exc).__name__, exc.message, exc.hint))
+    except Exception as exc:  # a bug or an unexpected decoder failure: report, don't hang
+        conn.send(("error", "BrokenMediaError", f"reading {Path(path).name} failed: {exc}", None))
+    finally:
+        conn.close()
+
+
+def safe_probe(
+    path: str | os.PathLike[str], *, timeout: float = 30.0, decode_check: bool = True
+) -> MediaInfo:
+    """:func:`probe` in a child process that is killed after ``timeout`` seconds.
+
+    With ``decode_check`` the child also decodes the first and last frame, so a file whose
+    header is fine but whose pictures are not is caught here rather than mid-render. A crash
+    of the decoder in the child becomes :class:`BrokenMediaError`, a time-out
+    :class:`MediaTimeoutError`.
+    """
+    from workbench.media import errors as media_errors
+
+    text = os.fspath(path)
+    local_path(text, must_exist=not is_pattern(text))
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, text, decode_check), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(timeout):
+            raise MediaTimeoutError(
+                f"reading {Path(text).name} took longer than {timeout:g} s and was stopped",
+                hint="the file is probably damaged; re-export it from its source",
+            )
+        try:
+            message = parent.recv()
+        except EOFError:
+            raise BrokenMediaError(
+                f"the decoder crashed while reading {Path(text).name}",
+                hint="the file is damaged or uses a feature the decoder cannot handle",
+            ) from None
+    finally:
+        parent.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+    if message[0] == "ok":
+        info: MediaInfo = message[1]
+        return info
+    _tag, cls_name, text_msg, hint = message
+    cls = getattr(media_errors, cls_name, BrokenMediaError)
+    if not (isinstance(cls, type) and issubclass(cls, MediaError)):
+        cls = BrokenMediaError
+    raise cls(text_msg, hint=hint)
