@@ -1,0 +1,48 @@
+"""The inference engine: ONNX Runtime sessions and tiled image-model runs.
+
+Tools call :func:`get_engine` with a checked model from the catalogue, then :func:`run_image` on
+an H×W×C float32 stack. The disclosure log reads :attr:`Engine.provider` and
+:func:`onnxruntime_version`. Nothing here imports Qt, and onnxruntime is imported where used.
+"""
+
+from workbench.inference.engine import (
+    Engine,
+    ModelSession,
+    SessionLike,
+    SessionOptions,
+    TensorInfo,
+    clear_cache,
+    create_session,
+    get_engine,
+    get_model_session,
+    get_session,
+)
+from workbench.inference.errors import InferenceError, ModelInterfaceError
+from workbench.inference.providers import (
+    available_providers,
+    choose_providers,
+    normalize_provider,
+    onnxruntime_version,
+)
+from workbench.inference.tiling import is_out_of_memory, run_image
+
+__all__ = [
+    "Engine",
+    "InferenceError",
+    "ModelInterfaceError",
+    "ModelSession",
+    "SessionLike",
+    "SessionOptions",
+    "TensorInfo",
+    "available_providers",
+    "choose_providers",
+    "clear_cache",
+    "create_session",
+    "get_engine",
+    "get_model_session",
+    "get_session",
+    "is_out_of_memory",
+    "normalize_provider",
+    "onnxruntime_version",
+    "run_image",
+]

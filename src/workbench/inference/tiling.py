@@ -1,0 +1,251 @@
+"""Running an image model over a frame of any size: tiles, overlap, feathering, OOM, cancel.
+
+The frame is cut into tiles that share ``overlap`` pixels with their neighbours. Each tile is
+read from the frame as if the frame were reflect-padded by ``overlap`` on every side (the padding
+is never materialised; tiles gather through reflected indices), so border pixels see context.
+Outputs are blended with separable linear ramps, and because the weights are separable, the weight
+normaliser is two 1-D vectors: memory is the output frame plus a few tiles, whatever the frame size.
+
+When a tile runs out of memory the tile limit halves, and that tile — and every later one — is
+itself tiled at the smaller size, so work already done on the frame is kept. Cancel is checked
+before every model run, so it lands between tiles.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.inference.engine import Engine, FloatArray
+from workbench.inference.errors import InferenceError, ModelInterfaceError
+from workbench.progress import Progress
+
+_OOM_MARKERS = (
+    "bad allocation",
+    "bad_alloc",
+    "failed to allocate",
+    "out of memory",
+    "outofmemory",
+    "cudaerrormemoryallocation",
+    "cuda_error_out_of_memory",
+    "e_outofmemory",
+    "887a0005",  # DXGI device removed, how DirectML reports exhausting video memory
+)
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """Whether an exception from a session run means "this tile did not fit in memory"."""
+    if isinstance(exc, MemoryError):
+        return True
+    text = str(exc).lower()
+    return any(marker in text for marker in _OOM_MARKERS)
+
+
+def reflect_indices(start: int, stop: int, length: int) -> npt.NDArray[np.intp]:
+    """Indices ``start..stop`` into an axis of ``length``, reflected at both ends (no repeat)."""
+    idx = np.arange(start, stop, dtype=np.intp)
+    if length == 1:
+        return np.zeros_like(idx)
+    period = 2 * (length - 1)
+    idx = np.mod(idx, period)
+    return np.where(idx >= length, period - idx, idx)
+
+
+def plan_axis(start: int, stop: int, tile: int, overlap: int, fixed: bool = False) -> list[int]:
+    """Start positions of equal tiles covering ``[start, stop)`` with at least ``overlap`` shared.
+
+    Tiles are all ``tile_length(...)`` long; spreading them evenly keeps every tile the same size
+    (so they could share a batch) instead of leaving a sliver at the end.
+    """
+    length = stop - start
+    size = tile_length(length, tile, overlap, fixed)
+    if length <= size:
+        return [start]
+    count = math.ceil((length - overlap) / (tile - overlap))
+    span = length - size
+    return [start + (i * span) // (count - 1) for i in range(count)]
+
+
+def tile_length(length: int, tile: int, overlap: int, fixed: bool = False) -> int:
+    """The tile length :func:`plan_axis` uses: the smallest that needs no more tiles."""
+    if fixed or length <= tile:
+        return tile if fixed else length
+    count = math.ceil((length - overlap) / (tile - overlap))
+    return min(tile, math.ceil((length - overlap) / count) + overlap)
+
+
+def ramp(length: int, lead: bool, trail: bool, overlap: int, margin: int) -> FloatArray:
+    """1-D weights of one tile: 0 on the outer ``margin``, a linear ramp, then 1.
+
+    ``lead``/``trail`` say whether a neighbour shares the start/end of the tile. The ramps of two
+    tiles sharing exactly ``overlap`` pixels add up to 1 everywhere in the overlap.
+    """
+    weights = np.ones(length, dtype=np.float32)
+    if overlap <= 0:
+        return weights
+    d = np.arange(length, dtype=np.float32)
+    denom = np.float32(overlap - 2 * margin + 1)
+    if lead:
+        weights = np.minimum(weights, np.clip((d + 1 - margin) / denom, 0.0, 1.0))
+    if trail:
+        weights = np.minimum(weights, np.clip((length - d - margin) / denom, 0.0, 1.0))
+    return weights.astype(np.float32)
+
+
+class _FrameRun:
+    """One frame through one engine: the state that survives a tile-size change."""
+
+    def __init__(self, engine: Engine, frame: FloatArray, progress: Progress | None) -> None:
+        self.engine = engine
+        self.model = engine.model
+        self.frame = frame
+        self.height, self.width, channels = frame.shape
+        self.counts = self.model.split_channels(channels)
+        self.scale, out_channels = self.model.probe(self.counts)
+        self.out_channels = sum(out_channels)
+        self.progress = progress
+        options = engine.options
+        self.overlap = options.overlap
+        self.margin = options.margin
+        self.min_tile = options.min_tile_size
+        self.fixed = self.model.fixed_size
+        self.runs = 0
+
+    # -- gathering and running ---------------------------------------------------------------
+
+    def gather(self, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
+        """The frame's pixels over a box of the (virtually reflect-padded) frame, as 1×C×h×w."""
+        rows = reflect_indices(y0, y1, self.height)
+        cols = reflect_indices(x0, x1, self.width)
+        if y0 >= 0 and y1 <= self.height and x0 >= 0 and x1 <= self.width:
+            tile = self.frame[y0:y1, x0:x1]
+        else:
+            tile = self.frame[rows[:, None], cols[None, :]]
+        return np.ascontiguousarray(tile.transpose(2, 0, 1)[None], dtype=np.float32)
+
+    def run_tile(self, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
+        if self.progress is not None:
+            self.progress.check()
+        batch = self.gather(y0, y1, x0, x1)
+        out = self.model.run_nchw(batch, self.counts)
+        self.runs += 1
+        expected = (1, self.out_channels, (y1 - y0) * self.scale, (x1 - x0) * self.scale)
+        if out.shape != expected:
+            raise ModelInterfaceError(
+                f"a {y1 - y0}×{x1 - x0} tile gave output {out.shape[2]}×{out.shape[3]}; "
+                f"expected {expected[2]}×{expected[3]}",
+                hint="the model may need tile sizes that are a multiple of some number",
+            )
+        return np.ascontiguousarray(out[0].transpose(1, 2, 0))
+
+    def block(self, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
+        """Output for a box, in one run if it fits, else tiled; halves the tile on OOM."""
+        size = max(y1 - y0, x1 - x0)
+        if self.fixed is not None or size <= self.engine.tile_limit:
+            try:
+                return self.run_tile(y0, y1, x0, x1)
+            except Exception as exc:
+                if not is_out_of_memory(exc):
+                    if isinstance(exc, InferenceError):
+                        raise
+                    raise InferenceError(
+                        f"the model failed on a {y1 - y0}×{x1 - x0} tile: {_first_line(exc)}"
+                    ) from exc
+                self.shrink(size, exc)
+        return self.tiled(y0, y1, x0, x1)
+
+    def shrink(self, size: int, exc: BaseException) -> None:
+        smaller = min(self.engine.tile_limit, size) // 2
+        if self.fixed is not None or smaller < self.min_tile:
+            what = f"{size}×{size}" if self.fixed is None else "its fixed-size"
+            raise InferenceError(
+                f"out of memory running the model even on a {what} tile ({_first_line(exc)})",
+                hint="close other applications using the GPU, or choose the CPU provider",
+            ) from exc
+        self.engine.tile_limit = smaller
+
+    # -- tiling --------------------------------------------------------------------------------
+
+    def tiled(self, y0: int, y1: int, x0: int, x1: int, report: bool = False) -> FloatArray:
+        """Output for a box, tiled at the current limit with ``overlap`` context all round."""
+        pad = self.overlap
+        limit = self.engine.tile_limit
+        fixed_h, fixed_w = self.fixed or (limit, limit)
+        fixed = self.fixed is not None
+        ey0, ey1, ex0, ex1 = y0 - pad, y1 + pad, x0 - pad, x1 + pad
+        th = tile_length(ey1 - ey0, fixed_h, pad, fixed)
+        tw = tile_length(ex1 - ex0, fixed_w, pad, fixed)
+        rows = plan_axis(ey0, ey1, fixed_h, pad, fixed)
+        cols = plan_axis(ex0, ex1, fixed_w, pad, fixed)
+        s = self.scale
+        out = np.zeros(((y1 - y0) * s, (x1 - x0) * s, self.out_channels), dtype=np.float32)
+        wy = [self._weights(i, len(rows), th) for i in range(len(rows))]
+        wx = [self._weights(j, len(cols), tw) for j in range(len(cols))]
+        acc_y = np.zeros((y1 - y0) * s, dtype=np.float32)
+        acc_x = np.zeros((x1 - x0) * s, dtype=np.float32)
+        for r, w in zip(rows, wy, strict=True):
+            lo, hi, tlo, thi = _clip(r, th, y0, y1, s)
+            acc_y[lo:hi] += w[tlo:thi]
+        for c, w in zip(cols, wx, strict=True):
+            lo, hi, tlo, thi = _clip(c, tw, x0, x1, s)
+            acc_x[lo:hi] += w[tlo:thi]
+        total = len(rows) * len(cols)
+        done = 0
+        for r, row_w in zip(rows, wy, strict=True):
+            ylo, yhi, tylo, tyhi = _clip(r, th, y0, y1, s)
+            for c, col_w in zip(cols, wx, strict=True):
+                xlo, xhi, txlo, txhi = _clip(c, tw, x0, x1, s)
+                if yhi > ylo and xhi > xlo:
+                    tile = self.block(r, r + th, c, c + tw)
+                    weights = row_w[tylo:tyhi, None] * col_w[None, txlo:txhi]
+                    out[ylo:yhi, xlo:xhi] += tile[tylo:tyhi, txlo:txhi] * weights[..., None]
+                done += 1
+                if report and self.progress is not None:
+                    self.progress.update(done / total)
+        out /= acc_y[:, None, None]
+        out /= acc_x[None, :, None]
+        return out
+
+    def _weights(self, index: int, count: int, length: int) -> FloatArray:
+        s = self.scale
+        return ramp(length * s, index > 0, index < count - 1, self.overlap * s, self.margin * s)
+
+
+def _clip(start: int, length: int, lo: int, hi: int, s: int) -> tuple[int, int, int, int]:
+    """Where tile ``[start, start+length)`` lands in box ``[lo, hi)``, at output scale ``s``."""
+    a = max(start, lo)
+    b = min(start + length, hi)
+    return (a - lo) * s, (b - lo) * s, (a - start) * s, (b - start) * s
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else exc.__class__.__name__
+
+
+def run_image(
+    engine: Engine, inputs: FloatArray, *, progress: Progress | None = None
+) -> FloatArray:
+    """Run an image model over an H×W×C float32 stack; returns sH×sW×C_out float32.
+
+    ``inputs`` stacks, in the model's input order, the channels of every input: an RGB frame
+    (C = 3), RGB plus a noise-level plane (C = 4, whether the model takes one 4-channel input or
+    an image and a 1-channel map), three frames for a temporal model (C = 9). Values are in
+    [0, 1]; a card's ``value_range`` is applied on the way in and undone on the way out. Outputs
+    are stacked in output order (see :meth:`Engine.output_channels`) and are not clipped.
+
+    ``progress`` is updated after each tile and checked before each model run, so a cancel raises
+    :class:`~workbench.errors.Cancelled` between tiles.
+    """
+    frame = np.asarray(inputs)
+    if frame.ndim == 2:
+        frame = frame[:, :, None]
+    if frame.ndim != 3 or frame.shape[0] < 1 or frame.shape[1] < 1 or frame.shape[2] < 1:
+        raise InferenceError(f"a frame must be H×W×C; got shape {frame.shape}")
+    if frame.dtype != np.float32:
+        frame = frame.astype(np.float32)
+    run = _FrameRun(engine, frame, progress)
+    out = run.tiled(0, run.height, 0, run.width, report=True)
+    return out
