@@ -1,0 +1,114 @@
+"""Dust and scratch repair: align the neighbours, then repair only what the detector marks.
+
+The ``dust`` model sees the current frame and its two neighbours *after* they were aligned onto it
+here (dense optical flow), and returns a per-pixel defect probability. The repair takes each marked
+pixel from the neighbours; every pixel outside the (slightly grown) mask is returned bit for bit,
+so clean regions are never touched. Training and evaluation call these same functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+Frame = NDArray[np.float32]
+
+#: Neighbours that differ from each other by more than this (0-1 units) disagree: one of them
+#: also holds the defect (a two-frame defect), so the one further from the current frame is used.
+DISAGREE = 0.08
+
+
+def _grey_u8(frame: Frame) -> NDArray[np.uint8]:
+    img = np.asarray(frame, np.float32)
+    grey = img if img.ndim == 2 else img @ np.array([0.299, 0.587, 0.114], np.float32)
+    out: NDArray[np.uint8] = np.clip(grey * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
+def flow_to(reference: Frame, neighbour: Frame) -> NDArray[np.float32]:
+    """Dense flow (H x W x 2, pixels) such that ``reference(p) ~ neighbour(p + flow(p))``."""
+    import cv2
+
+    dis = cv2.DISOpticalFlow.create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+    zero = np.zeros((*reference.shape[:2], 2), np.float32)
+    flow = np.asarray(dis.calc(_grey_u8(reference), _grey_u8(neighbour), zero), np.float32)
+    return flow
+
+
+def warp(neighbour: Frame, flow: NDArray[np.float32]) -> Frame:
+    """Resample ``neighbour`` along ``flow`` onto the reference grid (bilinear, edge clamped)."""
+    import cv2
+
+    h, w = flow.shape[:2]
+    gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    out: Frame = np.asarray(
+        cv2.remap(
+            np.ascontiguousarray(neighbour, dtype=np.float32),
+            gx + flow[:, :, 0],
+            gy + flow[:, :, 1],
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        ),
+        np.float32,
+    )
+    return out
+
+
+def align_neighbours(previous: Frame, current: Frame, following: Frame) -> tuple[Frame, Frame]:
+    """Motion-compensate both neighbours onto ``current`` (what the ``dust`` model takes)."""
+    return (
+        warp(previous, flow_to(current, previous)),
+        warp(following, flow_to(current, following)),
+    )
+
+
+def dust_model_input(current: Frame, aligned_prev: Frame, aligned_next: Frame) -> Frame:
+    """H x W x 9 array (current, aligned previous, aligned next) for the ``dust`` model."""
+    return np.concatenate(
+        [np.asarray(a, np.float32) for a in (current, aligned_prev, aligned_next)], axis=2
+    )
+
+
+def defect_mask(
+    probability: NDArray[np.float32], threshold: float = 0.5, grow: int = 1
+) -> NDArray[np.bool_]:
+    """Boolean mask of the pixels to repair: the detector's probability above ``threshold``,
+    grown by ``grow`` pixels so a defect's soft rim goes with it."""
+    import cv2
+
+    mask = (np.asarray(probability, np.float32) > threshold).astype(np.uint8)
+    if grow > 0 and mask.any():
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
+        mask = np.asarray(cv2.dilate(mask, kernel), np.uint8)
+    return mask.astype(bool)
+
+
+def repair_from_neighbours(
+    current: Frame, aligned_prev: Frame, aligned_next: Frame, mask: NDArray[np.bool_]
+) -> Frame:
+    """Replace the masked pixels of ``current`` from its aligned neighbours; leave the rest as is.
+
+    Where the neighbours agree, their mean is used; where they disagree (one of them shares the
+    defect, or an occlusion), the one further from the current frame is taken.
+    """
+    out = np.array(current, dtype=np.float32, copy=True)
+    if not mask.any():
+        return out
+    cur = np.asarray(current, np.float32)[mask]
+    prev = np.asarray(aligned_prev, np.float32)[mask]
+    nxt = np.asarray(aligned_next, np.float32)[mask]
+    mean = 0.5 * (prev + nxt)
+    disagree = np.abs(prev - nxt).max(axis=-1, keepdims=True) > DISAGREE
+    prev_further = np.abs(prev - cur).sum(axis=-1, keepdims=True) > np.abs(nxt - cur).sum(
+        axis=-1, keepdims=True
+    )
+    pick = np.where(prev_further, prev, nxt)
+    out[mask] = np.where(disagree, pick, mean)
+    return out
+
+
+def temporal_median(current: Frame, aligned_prev: Frame, aligned_next: Frame) -> Frame:
+    """The classical baseline: a motion-compensated temporal median over the three frames."""
+    stack = np.stack([current, aligned_prev, aligned_next]).astype(np.float32)
+    out: Frame = np.median(stack, axis=0).astype(np.float32)
+    return out
