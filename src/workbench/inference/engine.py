@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 FloatArray = npt.NDArray[np.float32]
 
 #: Side of the square tile run once to learn a model's scale and output channels.
-PROBE_SIZE = 64
+PROBE_SIZE = 32
 
 
 class SessionLike(Protocol):
@@ -60,7 +60,7 @@ class SessionOptions:
     intra_op_threads: int = 0
     tile_size: int = 512
     overlap: int = 16
-    feather: int = 8
+    feather: int = 4
     min_tile_size: int = 64
     batch_size: int = 1
 

@@ -18,6 +18,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from workbench.errors import WorkbenchError
 from workbench.inference.engine import Engine, FloatArray
 from workbench.inference.errors import InferenceError, ModelInterfaceError
 from workbench.progress import Progress
@@ -148,7 +149,7 @@ class _FrameRun:
                 return self.run_tile(y0, y1, x0, x1)
             except Exception as exc:
                 if not is_out_of_memory(exc):
-                    if isinstance(exc, InferenceError):
+                    if isinstance(exc, WorkbenchError):  # Cancelled, a model contract error
                         raise
                     raise InferenceError(
                         f"the model failed on a {y1 - y0}×{x1 - x0} tile: {_first_line(exc)}"
@@ -157,7 +158,9 @@ class _FrameRun:
         return self.tiled(y0, y1, x0, x1)
 
     def shrink(self, size: int, exc: BaseException) -> None:
-        smaller = min(self.engine.tile_limit, size) // 2
+        smaller = self.engine.tile_limit // 2
+        while smaller >= size:  # the failed tile may be smaller than the limit
+            smaller //= 2
         if self.fixed is not None or smaller < self.min_tile:
             what = f"{size}×{size}" if self.fixed is None else "its fixed-size"
             raise InferenceError(
