@@ -126,7 +126,7 @@ def verify_rows(
             problems.append(
                 Problem(
                     "reordered",
-                    f"holds entry {body_seq} at position {seq} (rows swapped or moved)",
+                    f"entry {body_seq} was found at position {seq} (rows swapped or moved)",
                     seq,
                 )
             )
@@ -147,7 +147,7 @@ def verify_rows(
         if entry.get("prev") != prev:
             problems.append(
                 Problem(
-                    "inserted" if body_seq == seq else "changed",
+                    "inserted" if body_seq == seq else "reordered",
                     "does not link to the entry before it (an entry was inserted, removed or "
                     "rewritten before this one)",
                     seq,
@@ -162,9 +162,12 @@ def verify_rows(
 
     key_table = _keys(keys, problems)
     report.key_ids = sorted(key_table)
-    covered = _check_checkpoints(checkpoints, key_table, hashes, len(rows), project_id, problems)
+    covered = _check_checkpoints(checkpoints, key_table, hashes, project_id, problems)
+    claimed = max((cp.tree_size for cp in checkpoints if isinstance(cp.tree_size, int)), default=0)
     last_seq = max(hashes) if hashes else 0
-    if covered < last_seq:
+    # Entries past the last *valid* checkpoint are suspect, unless a checkpoint that failed its
+    # own checks claims them: that checkpoint's problem is then the cause, already reported.
+    if covered < last_seq and claimed < last_seq:
         first_uncovered = covered + 1
         problems.append(
             Problem(
@@ -209,7 +212,6 @@ def _check_checkpoints(
     checkpoints: Sequence[CheckpointRow],
     keys: dict[str, str],
     hashes: dict[int, str],
-    entry_count: int,
     project_id: str | None,
     problems: list[Problem],
 ) -> int:
@@ -284,7 +286,7 @@ def _check_checkpoints(
             position = first + offset
             actual = hashes.get(position)
             if actual is None:
-                if position > entry_count or position > max(hashes, default=0):
+                if position > max(hashes, default=0):
                     problems.append(
                         Problem(
                             "truncated",

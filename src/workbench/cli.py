@@ -1,0 +1,351 @@
+"""``workbench``: the headless entry point. The same core calls as the GUI, for batches.
+
+Errors a user can act on (:class:`~workbench.errors.WorkbenchError`) print ``error: …`` and exit
+with the error's code; anything else is a bug and prints a short notice (the traceback with
+``--debug``). Exit codes: 0 ok, 1 verification failed, 2 usage, 3 project, 4 locked, 5 policy,
+6 model, 7 disclosure, 8 storage, 130 cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from workbench import __version__
+from workbench.errors import UsageError, VerificationFailed, WorkbenchError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _print_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for n, row in enumerate(cells):
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+# -- project -------------------------------------------------------------------------------
+def cmd_new(args: argparse.Namespace) -> int:
+    from workbench.project import Project
+
+    with Project.create(Path(args.project), args.name) as project:
+        print(f"created {project.path} (project {project.id})")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from workbench.project import Project
+
+    with Project.open(Path(args.project), readonly=True) as project:
+        info = project.info()
+        if args.json:
+            print(json.dumps(info, indent=2))
+            return 0
+        print(f"project   {info['name']}  ({info['path']})")
+        print(f"id        {info['id']}")
+        print(f"created   {info['created']}   schema {info['schema_version']}")
+        print(f"clips     {info['clips']}")
+        for clip in project.clips():
+            media = clip.media
+            size = f"{media.get('width', '?')}x{media.get('height', '?')}"
+            print(f"  {clip.id}\t{clip.name}\t{size}\t{media.get('frame_count', '?')} frames")
+        print(f"edits     {info['edits']}")
+        for edit in project.edits():
+            state = "on " if edit.enabled else "off"
+            print(
+                f"  {edit.id}\t[{state}] clip {edit.clip_id} {edit.tool} "
+                f"frames {edit.frames[0]}-{edit.frames[1]} model {edit.model_id or '-'}"
+            )
+        print(f"log       {info['log_entries']} entries, {info['checkpoints']} checkpoints")
+        print(f"verify    {info['verification']}")
+    return 0
+
+
+# -- log -----------------------------------------------------------------------------------
+def _load_log(target: Path) -> tuple[Any, str]:
+    """A LogData from a project or an export file, plus a label."""
+    from workbench.disclosure.export import is_export_file, read_export_file
+    from workbench.project import Project
+
+    if is_export_file(target):
+        return read_export_file(target), f"export {target.name}"
+    with Project.open(target, readonly=True) as project:
+        return project.log_data(), f"project {project.name}"
+
+
+def cmd_log_verify(args: argparse.Namespace) -> int:
+    from workbench.disclosure.export import is_export_file
+    from workbench.disclosure.verify import verify_rows
+    from workbench.project import Project
+
+    target = Path(args.target)
+    if is_export_file(target):
+        if args.against:
+            raise UsageError("--against compares a project with an export; give the project")
+        data, label = _load_log(target)
+        report = verify_rows(data.rows, data.checkpoints, data.keys, project_id=data.project_id)
+    else:
+        with Project.open(target, readonly=True) as project:
+            label = f"project {project.name}"
+            report = project.verify(Path(args.against) if args.against else None)
+    if report.ok:
+        print(f"{label}: {report.summary()}")
+        if args.against:
+            print(f"everything {Path(args.against).name} vouched for is still in the log")
+        return 0
+    for problem in report.problems[: args.max_problems]:
+        print(f"  {problem}", file=sys.stderr)
+    raise VerificationFailed(f"{label}: {report.summary()}")
+
+
+def cmd_log_show(args: argparse.Namespace) -> int:
+    from workbench.disclosure import records
+
+    data, label = _load_log(Path(args.target))
+    entries = data.entries()
+    if args.json:
+        print(json.dumps(entries, indent=2, ensure_ascii=False))
+        return 0
+    rows = []
+    for entry in entries:
+        model = entry.get("model") or {}
+        rows.append(
+            (
+                entry.get("seq"),
+                str(entry.get("time", ""))[:19].replace("T", " "),
+                entry.get("operator"),
+                str(entry.get("schema", "")).removeprefix("workbench."),
+                records.summary(entry),
+                model.get("id", "") if isinstance(model, dict) else "",
+                str(entry.get("hash", ""))[:12],
+            )
+        )
+    print(f"{label}: {len(entries)} entries")
+    _print_table(rows, ("seq", "time (UTC)", "operator", "kind", "what", "model", "hash"))
+    return 0
+
+
+def cmd_log_export(args: argparse.Namespace) -> int:
+    from workbench.disclosure.exporters import ExportContext, export
+    from workbench.disclosure.store import utc_now
+
+    data, _label = _load_log(Path(args.target))
+    out = Path(args.output)
+    export(args.format, ExportContext(data=data, exported=utc_now()), out)
+    print(f"wrote {out} ({args.format}, {len(data.rows)} entries)")
+    return 0
+
+
+# -- models --------------------------------------------------------------------------------
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from workbench.catalog import Catalog
+
+    catalog = Catalog()
+    entries = catalog.entries()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": e.id,
+                        "sha256": e.sha256,
+                        "path": str(e.path),
+                        "disclosed": e.disclosed,
+                        "problem": e.problem,
+                        "task": e.card.task if e.card else None,
+                    }
+                    for e in entries
+                ],
+                indent=2,
+            )
+        )
+        return 0
+    rows = [
+        (
+            e.id,
+            e.card.task if e.card else "?",
+            e.card.version if e.card else "",
+            e.card.weights_licence if e.card else "",
+            "disclosed" if e.disclosed else f"UNDISCLOSED ({e.problem})",
+            e.sha256[:12],
+        )
+        for e in entries
+    ]
+    if not rows:
+        print("no models found in: " + ", ".join(str(d) for d in catalog.dirs))
+        return 0
+    _print_table(rows, ("id", "task", "version", "licence", "card", "sha256"))
+    return 0
+
+
+def cmd_models_show(args: argparse.Namespace) -> int:
+    from workbench.catalog import Catalog
+
+    entry = Catalog().find(args.model)
+    if entry.card is None:
+        print(f"{entry.id}: UNDISCLOSED — {entry.problem}")
+        print(f"file    {entry.path}\nsha256  {entry.sha256}")
+        return 0
+    if args.json:
+        print(json.dumps(entry.card.to_json_dict(), indent=2))
+        return 0
+    card = entry.card
+    print(f"{card.name} ({card.id} {card.version}) — {card.task} x{card.scale}")
+    print(f"file          {entry.path}\nsha256        {entry.sha256}")
+    print(
+        f"architecture  {card.architecture}, {card.parameters:,} parameters, "
+        f"{card.flops_per_output_pixel:,.0f} FLOPs per output pixel"
+    )
+    print(f"licence       {card.weights_licence}")
+    print(
+        f"disclosure    {card.classification.c2pa_action}, "
+        f"{card.classification.digital_source_type}, {card.classification.nature}"
+    )
+    print("training data:")
+    for s in card.training_data:
+        print(f"  - {s.name}: {s.items} items, {s.licence}, {s.consent_basis}; {s.attribution}")
+    print("contributors:")
+    for c in card.contributors:
+        print(f"  - {c.name} ({c.role}): share {c.share:.3f} by {c.basis}")
+    if card.metrics:
+        print("metrics:")
+        for m in card.metrics:
+            base = f" vs {m.baseline} {m.baseline_value}" if m.baseline else ""
+            print(f"  - {m.name}: {m.value:g} {m.unit}{base} on {m.dataset}")
+    print(f"intended use  {card.intended_use}")
+    print(f"limitations   {card.limitations}")
+    return 0
+
+
+def cmd_models_verify(args: argparse.Namespace) -> int:
+    from workbench.catalog import Catalog
+    from workbench.catalog.catalog import load_checked_path
+    from workbench.errors import ModelError
+
+    catalog = Catalog()
+    entries = [catalog.find(args.model)] if args.model else catalog.entries()
+    failures = 0
+    for entry in entries:
+        try:
+            load_checked_path(entry.path, entry=entry)
+        except ModelError as exc:
+            failures += 1
+            print(f"FAIL  {entry.id}: {exc}")
+            continue
+        if entry.card is None:
+            failures += 1
+            print(f"FAIL  {entry.id}: undisclosed — {entry.problem}")
+        else:
+            print(f"ok    {entry.id}: checks pass, card matches SHA-256 {entry.sha256[:12]}…")
+    if failures:
+        raise VerificationFailed(f"{failures} of {len(entries)} models failed verification")
+    return 0
+
+
+# -- demo ----------------------------------------------------------------------------------
+def cmd_demo(args: argparse.Namespace) -> int:
+    from workbench.demo import run_demo
+
+    run_demo(Path(args.output))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="Augmentative AI tools for footage, with a tamper-evident disclosure log.",
+    )
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("new", help="create a project")
+    p.add_argument("project")
+    p.add_argument("--name")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("info", help="clips, edits, log size and verification state")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_info)
+
+    log = sub.add_parser("log", help="the disclosure log").add_subparsers(
+        dest="log_command", metavar="ACTION", required=True
+    )
+    p = log.add_parser("verify", help="check the log (a project or an exported JSON)")
+    p.add_argument("target", help="PROJECT.wbproj or EXPORT.json")
+    p.add_argument(
+        "--against", metavar="EXPORT.json", help="also check nothing it vouched for is gone"
+    )
+    p.add_argument("--max-problems", type=int, default=20)
+    p.set_defaults(func=cmd_log_verify)
+    p = log.add_parser("show", help="the log as a table")
+    p.add_argument("target")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_log_show)
+    p = log.add_parser("export", help="export the log")
+    p.add_argument("target")
+    p.add_argument("--format", default="json", help="json, csv, … (see the list in the docs)")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_log_export)
+
+    models = sub.add_parser("models", help="the model catalogue").add_subparsers(
+        dest="models_command", metavar="ACTION", required=True
+    )
+    p = models.add_parser("list", help="every model found, disclosed or not")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_models_list)
+    p = models.add_parser("show", help="a model's card")
+    p.add_argument("model")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_models_show)
+    p = models.add_parser("verify", help="safety checks and card hashes")
+    p.add_argument("model", nargs="?")
+    p.set_defaults(func=cmd_models_verify)
+
+    p = sub.add_parser("demo", help="build and check the sample project")
+    p.add_argument("-o", "--output", default="demo-output", help="folder for the demo's files")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    handler: Handler = args.func
+    try:
+        return handler(args)
+    except WorkbenchError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(
+                "error: an internal error occurred (this is a bug in Workbench); "
+                "run again with --debug for details",
+                file=sys.stderr,
+            )
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())

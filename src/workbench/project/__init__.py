@@ -1,0 +1,23 @@
+"""The project file: clips, the edit stack, consent, policy and the disclosure log."""
+
+from workbench.project.policy import Policy
+from workbench.project.project import (
+    Clip,
+    Consent,
+    Edit,
+    Project,
+    backup_project,
+    inspect_project_file,
+    model_log_record,
+)
+
+__all__ = [
+    "Clip",
+    "Consent",
+    "Edit",
+    "Policy",
+    "Project",
+    "backup_project",
+    "inspect_project_file",
+    "model_log_record",
+]
