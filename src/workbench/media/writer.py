@@ -265,7 +265,9 @@ class VideoWriter(_WriterBase):
             ) from exc
         stream.width, stream.height, stream.pix_fmt = width, height, self.pix_fmt
         if self.vfr_pts and self.time_base:
+            # Frame times are the source's own; the encoder must count in the same units.
             stream.time_base = self.time_base
+            stream.codec_context.time_base = self.time_base
         else:
             stream.time_base = 1 / self.rate
         cc = stream.codec_context
@@ -459,10 +461,9 @@ class VideoWriter(_WriterBase):
         self._closed = True
         self._close_source()
         if self._out is not None:
-            try:
+            # The file is being thrown away; its trailer does not matter.
+            with contextlib.suppress(Exception):
                 self._out.close()
-            except Exception:  # the file is being thrown away; its trailer does not matter
-                pass
             self._out = None
         with contextlib.suppress(OSError):
             self._tmp.unlink(missing_ok=True)
