@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -330,6 +331,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.DatabaseError as exc:
+        # Damage that only shows when a page is read (quick_check passed on open).
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: the project file is damaged: {exc}", file=sys.stderr)
+        print(
+            "  hint: open the most recent backup (*.backup.wbproj) or an exported log",
+            file=sys.stderr,
+        )
+        return 3
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

@@ -154,7 +154,10 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA query_only = ON")
         conn.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise ProjectDamagedError(f"{path.name} cannot be read as a project: {exc}") from None
+        raise ProjectDamagedError(
+            f"{path.name} is damaged and cannot be read: {exc}",
+            hint="open the most recent backup (*.backup.wbproj) or an exported log",
+        ) from None
     return conn
 
 
