@@ -153,3 +153,7 @@ def card_json_schema() -> dict[str, object]:
     schema["$id"] = "https://workbench.invalid/schemas/model-card-1.json"
     schema["title"] = "Workbench model card (workbench.model-card/1)"
     return schema
+
+
+if __name__ == "__main__":  # python -m workbench.catalog.card > model-card.schema.json
+    print(json.dumps(card_json_schema(), indent=2, sort_keys=True))
