@@ -53,7 +53,13 @@ class SessionOptions:
     ``(overlap - feather) // 2`` pixels of each tile get weight 0 (a tile's edge pixels lack
     context) and the middle ``feather`` pixels ramp linearly from one tile to the other. Tiled
     output equals whole-frame output exactly when the model's receptive radius is at most
-    ``(overlap - feather) // 2``; for deeper models the ramp hides what differs.
+    ``(overlap - feather) // 2``; for deeper models the ramp hides what differs. The default
+    feather of 4 (margin 6) came from measuring a random 10-layer net (receptive radius 10): a
+    narrow ramp behind a wide margin gave the smallest seam error (max 0.0022, under one 8-bit
+    step), because a tile's edge error decays fast with distance from the edge.
+
+    There is no batch option: several tiles per run measured no faster than one at a time on a
+    2-core CPU (0.98–1.00× for 128² and 256² tiles of a 6-layer, 32-channel model).
     """
 
     providers: tuple[str, ...] | None = None
@@ -62,7 +68,6 @@ class SessionOptions:
     overlap: int = 16
     feather: int = 4
     min_tile_size: int = 64
-    batch_size: int = 1
 
     def __post_init__(self) -> None:
         if self.intra_op_threads < 0:
@@ -78,8 +83,6 @@ class SessionOptions:
             raise InferenceError(
                 f"tile_size ({self.tile_size}) is below min_tile_size ({self.min_tile_size})"
             )
-        if self.batch_size < 1:
-            raise InferenceError("batch_size must be at least 1")
 
     @property
     def margin(self) -> int:
