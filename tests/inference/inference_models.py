@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
+from workbench.catalog.card import Classification, Contributor, DataSource, ModelCard, TensorSpec
 from workbench.catalog.catalog import CatalogEntry, CheckedModel
 from workbench.catalog.check import check_onnx_bytes
 from workbench.inference import Engine, SessionOptions, create_session
@@ -107,3 +109,44 @@ def nchw_run(data: bytes, x: np.ndarray, names: Sequence[str] = ("x",)) -> np.nd
 
 
 Builder = Callable[..., bytes]
+
+
+def card_for(data: bytes, **changes: Any) -> ModelCard:
+    """A valid model card for ``data``; ``changes`` override any field."""
+    fields: dict[str, Any] = {
+        "id": "placeholder",
+        "name": "Placeholder",
+        "version": "0.0.1",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "task": "denoise",
+        "scale": 1,
+        "architecture": "3x3 conv stack",
+        "parameters": 0,
+        "flops_per_output_pixel": 0,
+        "inputs": [TensorSpec(name="x", channels=3)],
+        "outputs": [TensorSpec(name="y", channels=3)],
+        "weights_licence": "CC0-1.0",
+        "training_data": [
+            DataSource(
+                name="none",
+                origin="generated in tests",
+                licence="CC0-1.0",
+                author="tests",
+                attribution="",
+                consent_basis="generated",
+                items=0,
+            )
+        ],
+        "contributors": [Contributor(name="tests", share=1.0)],
+        "intended_use": "tests",
+        "limitations": "random weights",
+        "classification": Classification(c2pa_action="c2pa.enhanced"),
+    }
+    fields.update(changes)
+    return ModelCard(**fields)
+
+
+def checked_with_card(data: bytes, card: ModelCard) -> CheckedModel:
+    facts = check_onnx_bytes(data, name="carded.onnx")
+    entry = CatalogEntry(Path("/nonexistent/carded.onnx"), facts.sha256, facts.size, card)
+    return CheckedModel(entry=entry, data=data, facts=facts)

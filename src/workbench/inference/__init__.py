@@ -17,14 +17,14 @@ from workbench.inference.engine import (
     get_model_session,
     get_session,
 )
-from workbench.inference.errors import InferenceError, ModelInterfaceError
+from workbench.inference.errors import InferenceError, ModelInterfaceError, is_out_of_memory
 from workbench.inference.providers import (
     available_providers,
     choose_providers,
     normalize_provider,
     onnxruntime_version,
 )
-from workbench.inference.tiling import is_out_of_memory, run_image
+from workbench.inference.tiling import run_image
 
 __all__ = [
     "Engine",

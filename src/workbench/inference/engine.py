@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from workbench.inference.errors import InferenceError, ModelInterfaceError
+from workbench.inference.errors import InferenceError, ModelInterfaceError, is_out_of_memory
 from workbench.inference.providers import choose_providers, onnxruntime_version
 
 if TYPE_CHECKING:
@@ -257,6 +257,11 @@ class ModelSession:
             try:
                 raw = self.session.run(None, self._probe_feed(probe, counts))
             except Exception as exc:
+                if is_out_of_memory(exc):
+                    raise InferenceError(
+                        f"out of memory running the model on a {height}×{width} tile",
+                        hint="close other applications using the GPU, or choose the CPU provider",
+                    ) from exc
                 raise ModelInterfaceError(
                     f"the model failed on a {height}×{width} probe tile: {_first_line(exc)}"
                 ) from exc
@@ -385,7 +390,9 @@ class Engine:
         return self.model.split_channels(channels)
 
 
-_cache: dict[tuple[str, tuple[str, ...], int], ModelSession] = {}
+_SessionKey = tuple[str, tuple[str, ...], int]
+_sessions: dict[_SessionKey, Any] = {}
+_models: dict[tuple[_SessionKey, str], ModelSession] = {}
 _cache_lock = threading.Lock()
 
 
@@ -412,16 +419,25 @@ def create_session(data: bytes, providers: Sequence[str], threads: int = 0) -> A
 
 
 def get_model_session(model: CheckedModel, options: SessionOptions | None = None) -> ModelSession:
-    """The one cached :class:`ModelSession` for (model, providers, threads)."""
+    """The cached :class:`ModelSession` for (model, providers, threads).
+
+    The ONNX Runtime session is shared by (SHA-256, providers, threads); what the card says about
+    it is kept per card, so a second card for the same bytes is checked against the model too.
+    """
     options = options or SessionOptions()
     providers = choose_providers(options.providers)
     key = (model.sha256, providers, options.intra_op_threads)
+    card = model.card
+    card_key = card.digest() if card is not None else ""
     with _cache_lock:
-        cached = _cache.get(key)
+        cached = _models.get((key, card_key))
         if cached is None:
-            session = create_session(model.data, providers, options.intra_op_threads)
-            cached = ModelSession(session, sha256=model.sha256, card=model.card)
-            _cache[key] = cached
+            session = _sessions.get(key)
+            if session is None:
+                session = create_session(model.data, providers, options.intra_op_threads)
+                _sessions[key] = session
+            cached = ModelSession(session, sha256=model.sha256, card=card)
+            _models[(key, card_key)] = cached
         return cached
 
 
@@ -439,4 +455,5 @@ def get_session(model: CheckedModel, options: SessionOptions | None = None) -> A
 def clear_cache() -> None:
     """Drop every cached session (frees accelerator memory; the next use reloads)."""
     with _cache_lock:
-        _cache.clear()
+        _models.clear()
+        _sessions.clear()

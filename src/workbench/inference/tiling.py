@@ -20,28 +20,8 @@ import numpy.typing as npt
 
 from workbench.errors import WorkbenchError
 from workbench.inference.engine import Engine, FloatArray
-from workbench.inference.errors import InferenceError, ModelInterfaceError
+from workbench.inference.errors import InferenceError, ModelInterfaceError, is_out_of_memory
 from workbench.progress import Progress
-
-_OOM_MARKERS = (
-    "bad allocation",
-    "bad_alloc",
-    "failed to allocate",
-    "out of memory",
-    "outofmemory",
-    "cudaerrormemoryallocation",
-    "cuda_error_out_of_memory",
-    "e_outofmemory",
-    "887a0005",  # DXGI device removed, how DirectML reports exhausting video memory
-)
-
-
-def is_out_of_memory(exc: BaseException) -> bool:
-    """Whether an exception from a session run means "this tile did not fit in memory"."""
-    if isinstance(exc, MemoryError):
-        return True
-    text = str(exc).lower()
-    return any(marker in text for marker in _OOM_MARKERS)
 
 
 def reflect_indices(start: int, stop: int, length: int) -> npt.NDArray[np.intp]:
