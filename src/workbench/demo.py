@@ -7,9 +7,10 @@ everything went. Once the footage tools land it also applies cleanup and upscali
 
 from __future__ import annotations
 
-import shutil
+import hashlib
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from workbench.disclosure.exporters import ExportContext, export
 from workbench.disclosure.store import utc_now
@@ -25,13 +26,13 @@ def sample_assets_dir() -> Path:
     return here.parent.parent.parent / "assets"
 
 
-def run_demo(output: Path, out: object = None) -> Path:
+def run_demo(output: Path, out: TextIO | None = None) -> Path:
     stream = sys.stdout if out is None else out
     from workbench.catalog import Catalog
     from workbench.project import Project
 
     def say(text: str) -> None:
-        print(text, file=stream)  # type: ignore[call-overload]
+        print(text, file=stream)
 
     output.mkdir(parents=True, exist_ok=True)
     project_path = output / "sample.wbproj"
@@ -42,8 +43,6 @@ def run_demo(output: Path, out: object = None) -> Path:
         assets = sample_assets_dir()
         clips = sorted(p for p in assets.glob("*") if p.suffix.lower() in {".mov", ".mp4", ".mkv"})
         for clip_path in clips:
-            import hashlib
-
             digest = hashlib.sha256(clip_path.read_bytes()).hexdigest()
             project.add_clip(clip_path, fingerprint=digest, media={})
         catalog = Catalog()
@@ -74,5 +73,4 @@ def run_demo(output: Path, out: object = None) -> Path:
     say(f"export       {export_path} (verifies offline: {'yes' if offline.ok else 'NO'})")
     say(f"csv          {csv_path}")
     say(f"next         workbench log show {project_path}")
-    _ = shutil
     return project_path

@@ -90,7 +90,9 @@ class Classification(_Strict):
 class ModelCard(_Strict):
     """The full disclosure for one shipped or imported model."""
 
-    card_schema: Literal["workbench.model-card/1"] = Field(default=CARD_SCHEMA, alias="schema")
+    card_schema: Literal["workbench.model-card/1"] = Field(
+        default="workbench.model-card/1", alias="schema"
+    )
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")
     name: str
     version: str
@@ -141,7 +143,9 @@ class ModelCard(_Strict):
 
     def digest(self) -> str:
         """SHA-256 of the card's canonical JSON: what a log entry pins."""
-        return hashlib.sha256(rfc8785.dumps(self.to_json_dict())).hexdigest()
+        return hashlib.sha256(
+            rfc8785.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True))
+        ).hexdigest()
 
     @classmethod
     def from_json_bytes(cls, data: bytes) -> ModelCard:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,7 +159,7 @@ class Catalog:
             self._entries = found
         return list(self._entries)
 
-    def __iter__(self) -> Iterable[CatalogEntry]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[CatalogEntry]:
         return iter(self.entries())
 
     def find(self, key: str) -> CatalogEntry:

@@ -97,4 +97,4 @@ def summary(entry: dict[str, Any]) -> str:
         return f"consent recorded for {entry.get('consent', {}).get('subject')}"
     if schema == RENDER:
         return f"render of clip {entry.get('clip', {}).get('id')} to {entry.get('output', {}).get('path')}"
-    return schema
+    return str(schema)
