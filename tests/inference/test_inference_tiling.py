@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import tracemalloc
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ from workbench.inference import (
     is_out_of_memory,
     run_image,
 )
-from workbench.inference.tiling import plan_axis, ramp, tile_length
+from workbench.inference.tiling import gather, plan_axis, ramp, reflect_indices, tile_length
 from workbench.progress import Progress
 
 WHOLE = 4096  # a tile size larger than any test frame: one run per frame
@@ -304,3 +305,37 @@ def test_model_runs_never_see_more_than_one_tile() -> None:
     engine = Engine.from_session(fake, options=SessionOptions(tile_size=64))
     run_image(engine, frame(333, 517))
     assert max(max(s) for s in fake.sizes) <= 64
+
+
+@given(
+    h=st.integers(1, 30),
+    w=st.integers(1, 30),
+    y0=st.integers(-40, 40),
+    x0=st.integers(-40, 40),
+    th=st.integers(1, 50),
+    tw=st.integers(1, 50),
+)
+def test_gather_reads_the_reflect_padded_frame(
+    h: int, w: int, y0: int, x0: int, th: int, tw: int
+) -> None:
+    x = np.arange(h * w * 2, dtype=np.float32).reshape(h, w, 2)
+    tile = gather(x, y0, y0 + th, x0, x0 + tw)
+    rows = reflect_indices(y0, y0 + th, h)
+    cols = reflect_indices(x0, x0 + tw, w)
+    expected = x[rows[:, None], cols[None, :]].transpose(2, 0, 1)[None]
+    assert tile.flags.c_contiguous
+    np.testing.assert_array_equal(tile, expected)
+
+
+def test_memory_is_the_output_plus_a_few_tiles() -> None:
+    engine = engine_for(conv_net(layers=1), tile_size=64)
+    x = frame(600, 800)
+    run_image(engine, frame(70, 70))  # probe and warm up outside the measurement
+    tracemalloc.start()
+    try:
+        out = run_image(engine, x)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    tile_bytes = 64 * 64 * 3 * 4
+    assert peak - out.nbytes < 12 * tile_bytes, (peak, out.nbytes)

@@ -34,6 +34,26 @@ def reflect_indices(start: int, stop: int, length: int) -> npt.NDArray[np.intp]:
     return np.where(idx >= length, period - idx, idx)
 
 
+def gather(frame: FloatArray, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
+    """A box of the (virtually reflect-padded) H×W×C frame, as a contiguous 1×C×h×w tile."""
+    height, width = frame.shape[:2]
+    cy0, cy1 = max(y0, 0), min(y1, height)
+    cx0, cx1 = max(x0, 0), min(x1, width)
+    pad_y, pad_x = (cy0 - y0, y1 - cy1), (cx0 - x0, x1 - cx1)
+    inside = frame[cy0:cy1, cx0:cx1].transpose(2, 0, 1)
+    if pad_y == (0, 0) and pad_x == (0, 0):
+        tile = np.ascontiguousarray(inside)
+    elif max(pad_y) < cy1 - cy0 and max(pad_x) < cx1 - cx0:
+        # The padded sides lie on frame edges, and one reflection reaches far enough.
+        tile = np.pad(inside, ((0, 0), pad_y, pad_x), mode="reflect")
+    else:  # a frame smaller than the padding: reflect back and forth
+        rows = reflect_indices(y0, y1, height)
+        cols = reflect_indices(x0, x1, width)
+        tile = np.ascontiguousarray(frame[rows[:, None], cols[None, :]].transpose(2, 0, 1))
+    result: FloatArray = tile[None]
+    return result
+
+
 def plan_axis(start: int, stop: int, tile: int, overlap: int, fixed: bool = False) -> list[int]:
     """Start positions of equal tiles covering ``[start, stop)`` with at least ``overlap`` shared.
 
@@ -97,14 +117,7 @@ class _FrameRun:
     # -- gathering and running ---------------------------------------------------------------
 
     def gather(self, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
-        """The frame's pixels over a box of the (virtually reflect-padded) frame, as 1×C×h×w."""
-        rows = reflect_indices(y0, y1, self.height)
-        cols = reflect_indices(x0, x1, self.width)
-        if y0 >= 0 and y1 <= self.height and x0 >= 0 and x1 <= self.width:
-            tile = self.frame[y0:y1, x0:x1]
-        else:
-            tile = self.frame[rows[:, None], cols[None, :]]
-        return np.ascontiguousarray(tile.transpose(2, 0, 1)[None], dtype=np.float32)
+        return gather(self.frame, y0, y1, x0, x1)
 
     def run_tile(self, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
         if self.progress is not None:
@@ -119,7 +132,8 @@ class _FrameRun:
                 f"expected {expected[2]}×{expected[3]}",
                 hint="the model may need tile sizes that are a multiple of some number",
             )
-        return np.ascontiguousarray(out[0].transpose(1, 2, 0))
+        view: FloatArray = out[0].transpose(1, 2, 0)  # the caller's weighting makes the copy
+        return view
 
     def block(self, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
         """Output for a box, in one run if it fits, else tiled; halves the tile on OOM."""
@@ -166,29 +180,34 @@ class _FrameRun:
         out = np.zeros(((y1 - y0) * s, (x1 - x0) * s, self.out_channels), dtype=np.float32)
         wy = [self._weights(i, len(rows), th) for i in range(len(rows))]
         wx = [self._weights(j, len(cols), tw) for j in range(len(cols))]
+        # The blend weights are separable, so their sum is too: normalise each tile's 1-D ramps
+        # by the summed ramps up front, and no frame-sized weight buffer or final pass is needed.
         acc_y = np.zeros((y1 - y0) * s, dtype=np.float32)
         acc_x = np.zeros((x1 - x0) * s, dtype=np.float32)
-        for r, w in zip(rows, wy, strict=True):
-            lo, hi, tlo, thi = _clip(r, th, y0, y1, s)
+        row_spans = [_clip(r, th, y0, y1, s) for r in rows]
+        col_spans = [_clip(c, tw, x0, x1, s) for c in cols]
+        for (lo, hi, tlo, thi), w in zip(row_spans, wy, strict=True):
             acc_y[lo:hi] += w[tlo:thi]
-        for c, w in zip(cols, wx, strict=True):
-            lo, hi, tlo, thi = _clip(c, tw, x0, x1, s)
+        for (lo, hi, tlo, thi), w in zip(col_spans, wx, strict=True):
             acc_x[lo:hi] += w[tlo:thi]
+        norm_y = [
+            w[tlo:thi] / acc_y[lo:hi] for (lo, hi, tlo, thi), w in zip(row_spans, wy, strict=True)
+        ]
+        norm_x = [
+            w[tlo:thi] / acc_x[lo:hi] for (lo, hi, tlo, thi), w in zip(col_spans, wx, strict=True)
+        ]
         total = len(rows) * len(cols)
         done = 0
-        for r, row_w in zip(rows, wy, strict=True):
-            ylo, yhi, tylo, tyhi = _clip(r, th, y0, y1, s)
-            for c, col_w in zip(cols, wx, strict=True):
-                xlo, xhi, txlo, txhi = _clip(c, tw, x0, x1, s)
+        for r, (ylo, yhi, tylo, tyhi), row_w in zip(rows, row_spans, norm_y, strict=True):
+            for c, (xlo, xhi, txlo, txhi), col_w in zip(cols, col_spans, norm_x, strict=True):
                 if yhi > ylo and xhi > xlo:
                     tile = self.block(r, r + th, c, c + tw)
-                    weights = row_w[tylo:tyhi, None] * col_w[None, txlo:txhi]
-                    out[ylo:yhi, xlo:xhi] += tile[tylo:tyhi, txlo:txhi] * weights[..., None]
+                    weighted = tile[tylo:tyhi, txlo:txhi] * row_w[:, None, None]
+                    weighted *= col_w[None, :, None]
+                    out[ylo:yhi, xlo:xhi] += weighted
                 done += 1
                 if report and self.progress is not None:
                     self.progress.update(done / total)
-        out /= acc_y[:, None, None]
-        out /= acc_x[None, :, None]
         return out
 
     def _weights(self, index: int, count: int, length: int) -> FloatArray:
