@@ -1,0 +1,302 @@
+"""What every augmentative tool is: parameters, disclosure class, and a pure frame function.
+
+A tool is thin. It declares its parameters (with defaults and valid ranges, so the CLI, the GUI
+and the log agree on them), how its edits are disclosed, which model task it runs, and how many
+neighbouring frames it needs; its :meth:`Tool.process` maps frames to a frame. Everything a tool
+shares with the others — the region outside which pixels are untouched, the blend strength, the
+bicubic base an upscaler is blended against — lives in :func:`apply_tool`, so no tool can forget
+it.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from workbench.errors import UsageError
+from workbench.progress import Progress
+
+Frame = NDArray[np.float32]
+ParamKind = Literal["float", "int", "bool", "choice"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: its type, default, valid range and a line of help."""
+
+    name: str
+    kind: ParamKind
+    default: Any
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[Any, ...] = ()
+    label: str = ""
+
+    def coerce(self, value: Any) -> Any:
+        """A valid value from a CLI string or a number; a clear UsageError otherwise."""
+        try:
+            if self.kind == "float":
+                out: Any = float(value)
+                if not math.isfinite(out):
+                    raise ValueError
+            elif self.kind == "int":
+                out = int(str(value), 10) if isinstance(value, str) else int(value)
+                if isinstance(value, float) and value != out:
+                    raise ValueError
+            elif self.kind == "bool":
+                if isinstance(value, str):
+                    if value.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                        raise ValueError
+                    out = value.lower() in ("1", "true", "yes", "on")
+                else:
+                    out = bool(value)
+            else:
+                out = type(self.choices[0])(value) if self.choices else value
+        except (TypeError, ValueError):
+            raise UsageError(
+                f"parameter {self.name!r} must be a {self.kind}; got {value!r}"
+            ) from None
+        if self.kind == "choice" and out not in self.choices:
+            raise UsageError(
+                f"parameter {self.name!r} must be one of {', '.join(map(str, self.choices))}; "
+                f"got {value!r}"
+            )
+        if self.minimum is not None and out < self.minimum:
+            raise UsageError(f"parameter {self.name!r} must be at least {self.minimum}; got {out}")
+        if self.maximum is not None and out > self.maximum:
+            raise UsageError(f"parameter {self.name!r} must be at most {self.maximum}; got {out}")
+        return out
+
+    def describe(self) -> str:
+        if self.kind == "choice":
+            span = "/".join(map(str, self.choices))
+        elif self.minimum is not None or self.maximum is not None:
+            span = f"{self.minimum:g}..{self.maximum:g}"
+        else:
+            span = self.kind
+        return f"{self.name}={self.default!r} ({span}): {self.help}"
+
+
+STRENGTH = Param(
+    "strength",
+    "float",
+    1.0,
+    "blend between the source (0) and the tool's result (1)",
+    minimum=0.0,
+    maximum=1.0,
+    label="Strength",
+)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """How an edit by the tool is disclosed (C2PA action and IPTC digital source type)."""
+
+    c2pa_action: str
+    digital_source_type: str = "algorithmicallyEnhanced"
+    nature: Literal["assistive", "generative"] = "assistive"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "c2pa_action": self.c2pa_action,
+            "digital_source_type": self.digital_source_type,
+            "nature": self.nature,
+        }
+
+
+@dataclass
+class FrameWindow:
+    """The frame being edited and, for temporal tools, its neighbours (clamped at clip ends)."""
+
+    index: int
+    frames: dict[int, Frame] = field(default_factory=dict)
+
+    @property
+    def current(self) -> Frame:
+        return self.frames[self.index]
+
+    def neighbour(self, offset: int) -> Frame:
+        """The frame ``offset`` away, or the nearest one that exists (clip ends repeat)."""
+        wanted = self.index + offset
+        if wanted in self.frames:
+            return self.frames[wanted]
+        step = -1 if offset > 0 else 1
+        while wanted != self.index and wanted not in self.frames:
+            wanted += step
+        return self.frames[wanted]
+
+
+class Tool(ABC):
+    """An augmentative tool. Subclasses set the class attributes and implement ``process``."""
+
+    id: ClassVar[str]
+    version: ClassVar[str]
+    name: ClassVar[str]
+    description: ClassVar[str]
+    task: ClassVar[str]  # the model-card task this tool runs
+    classification: ClassVar[Classification]
+    params: ClassVar[tuple[Param, ...]]
+    temporal_radius: ClassVar[int] = 0
+
+    def default_model(self, params: Mapping[str, Any]) -> str:
+        """The shipped model id used when the artist picks none."""
+        return self.task
+
+    def scale(self, params: Mapping[str, Any]) -> int:
+        return 1
+
+    def resolve(self, raw: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Defaults filled in, values coerced and range-checked, unknown names refused."""
+        raw = dict(raw or {})
+        known = {p.name: p for p in (*self.params, STRENGTH)}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise UsageError(
+                f"tool {self.id!r} has no parameter {unknown[0]!r} (it has: {', '.join(known)})"
+            )
+        return {
+            name: p.coerce(raw[name]) if name in raw else p.default for name, p in known.items()
+        }
+
+    def all_params(self) -> tuple[Param, ...]:
+        return (*self.params, STRENGTH)
+
+    @abstractmethod
+    def process(
+        self,
+        window: FrameWindow,
+        params: Mapping[str, Any],
+        engine: Any,
+        progress: Progress,
+    ) -> Frame:
+        """The tool's full-frame result for ``window.current`` (at ``scale`` × resolution)."""
+
+    def mask_overlay(
+        self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
+    ) -> NDArray[np.bool_] | None:
+        """What the tool would touch, where it can say (dust's detection mask); else None."""
+        return None
+
+
+# -- what every tool shares -----------------------------------------------------------------
+def region_weight(
+    region: Mapping[str, Any] | None,
+    height: int,
+    width: int,
+    mask: NDArray[Any] | None = None,
+) -> NDArray[np.float32] | None:
+    """Per-pixel weight in [0, 1] at source resolution; None means the whole frame."""
+    if not region or region.get("kind", "full") == "full":
+        return None
+    weight = np.zeros((height, width), np.float32)
+    if region["kind"] == "rect":
+        x, y, w, h = (int(region[k]) for k in ("x", "y", "w", "h"))
+        x0, y0 = max(0, x), max(0, y)
+        x1, y1 = min(width, x + w), min(height, y + h)
+        if x1 <= x0 or y1 <= y0:
+            raise UsageError(f"the region {x},{y},{w},{h} lies outside the {width}x{height} frame")
+        weight[y0:y1, x0:x1] = 1.0
+        return weight
+    if region["kind"] == "mask":
+        if mask is None:
+            raise UsageError("a mask region needs its mask image")
+        m = np.asarray(mask, np.float32)
+        if m.ndim == 3:
+            m = m.mean(axis=2, dtype=np.float32)
+        if m.shape != (height, width):
+            import cv2
+
+            m = np.asarray(cv2.resize(m, (width, height), interpolation=cv2.INTER_LINEAR), np.float32)
+        return np.clip(m, 0.0, 1.0).astype(np.float32)
+    raise UsageError(f"unknown region kind {region.get('kind')!r}")
+
+
+def upsample(frame: Frame, scale: int) -> Frame:
+    """Bicubic enlargement: the base an upscaler's result is blended against."""
+    if scale == 1:
+        return frame
+    import cv2
+
+    h, w = frame.shape[:2]
+    out = cv2.resize(frame, (w * scale, h * scale), interpolation=cv2.INTER_CUBIC)
+    return np.asarray(out, np.float32)
+
+
+def apply_tool(
+    tool: Tool,
+    window: FrameWindow,
+    params: Mapping[str, Any],
+    engine: Any,
+    progress: Progress,
+    *,
+    region: Mapping[str, Any] | None = None,
+    mask: NDArray[Any] | None = None,
+) -> Frame:
+    """Run a tool on one frame, then keep pixels outside the region and blend by strength.
+
+    Outside the region the source is kept exactly (for an upscaler: its bicubic enlargement,
+    the only way to keep a frame's size consistent). ``strength`` blends linearly.
+    """
+    source = window.current
+    height, width = source.shape[:2]
+    weight = region_weight(region, height, width, mask)
+    strength = float(params.get("strength", 1.0))
+    if strength <= 0.0 and tool.scale(params) == 1:
+        return source.copy()
+    result = tool.process(window, params, engine, progress)
+    scale = tool.scale(params)
+    if result.shape[:2] != (height * scale, width * scale):
+        raise RuntimeError(
+            f"tool {tool.id} returned {result.shape[:2]}, expected {(height * scale, width * scale)}"
+        )
+    if weight is None and strength >= 1.0:
+        return np.asarray(result, np.float32)
+    base = upsample(source, scale)
+    if weight is None:
+        blend: NDArray[np.float32] | float = strength
+    else:
+        if scale != 1:
+            weight = np.repeat(np.repeat(weight, scale, axis=0), scale, axis=1).astype(np.float32)
+        blend = (weight * strength)[:, :, None]
+    out = base + (result - base) * blend
+    if weight is not None:
+        outside = (weight == 0.0)[:, :, None]
+        out = np.where(outside, base, out)
+    return np.asarray(out, np.float32)
+
+
+def pad_to_multiple(frame: Frame, multiple: int) -> tuple[Frame, int, int]:
+    """Reflect-pad bottom and right so both sides are multiples of ``multiple``."""
+    height, width = frame.shape[:2]
+    pad_h = (-height) % multiple
+    pad_w = (-width) % multiple
+    if pad_h == 0 and pad_w == 0:
+        return frame, height, width
+    widths = ((0, pad_h), (0, pad_w), (0, 0))
+    if height > pad_h and width > pad_w:
+        padded = np.pad(frame, widths, mode="reflect")
+    else:
+        padded = np.pad(frame, widths, mode="edge")
+    return np.asarray(padded, np.float32), height, width
+
+
+def run_model(
+    engine: Any, stack: Frame, progress: Progress, *, multiple: int = 16, scale: int = 1
+) -> Frame:
+    """Run an image model over a frame stack of any size (padded to the model's multiple)."""
+    from workbench.inference import run_image
+
+    padded, height, width = pad_to_multiple(stack, multiple)
+    out = run_image(engine, padded, progress=progress)
+    return np.asarray(out[: height * scale, : width * scale], np.float32)
+
+
+def describe_params(params: Sequence[Param]) -> list[str]:
+    return [p.describe() for p in params]

@@ -1,0 +1,63 @@
+"""``denoise``: sensor noise and grain, at a level estimated from the frame unless set."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from workbench.progress import Progress
+from workbench.tools.base import Classification, Frame, FrameWindow, Param, Tool, run_model
+
+
+class Denoise(Tool):
+    id = "denoise"
+    version = "1.0"
+    name = "Denoise"
+    description = (
+        "Remove sensor noise and grain. The noise level is measured on each frame unless set; "
+        "'amount' scales it (below 1 keeps some grain, above 1 cleans harder)."
+    )
+    task = "denoise"
+    classification = Classification("c2pa.enhanced")
+    params = (
+        Param(
+            "level",
+            "float",
+            0.0,
+            "noise standard deviation on the 0-255 scale; 0 = measure it automatically",
+            minimum=0.0,
+            maximum=75.0,
+            label="Noise level",
+        ),
+        Param(
+            "amount",
+            "float",
+            1.0,
+            "multiplies the noise level given to the model",
+            minimum=0.0,
+            maximum=3.0,
+            label="Amount",
+        ),
+    )
+
+    def sigma(self, frame: Frame, params: Mapping[str, Any]) -> float:
+        """The noise level handed to the model, in [0, 1] units."""
+        from workbench.tools.noise_estimate import estimate_noise_sigma
+
+        level = float(params.get("level", 0.0))
+        sigma = level / 255.0 if level > 0 else estimate_noise_sigma(frame)
+        return float(sigma) * float(params.get("amount", 1.0))
+
+    def process(
+        self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
+    ) -> Frame:
+        frame = window.current
+        sigma = self.sigma(frame, params)
+        if sigma <= 0.0:
+            return frame.copy()
+        plane = np.full((*frame.shape[:2], 1), sigma, np.float32)
+        stack = np.concatenate([frame, plane], axis=2)
+        out = run_model(engine, stack, progress, multiple=2)
+        return np.clip(out, 0.0, 1.0).astype(np.float32)

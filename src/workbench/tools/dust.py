@@ -1,0 +1,71 @@
+"""``dust``: one- and two-frame defects (specks, hairs, short scratches), repaired from neighbours.
+
+The detector sees the frame and both neighbours, motion-compensated onto it; only the pixels it
+flags are replaced, from the aligned neighbours, so clean regions stay bit-for-bit untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from workbench.progress import Progress
+from workbench.tools.base import Classification, Frame, FrameWindow, Param, Tool, run_model
+
+
+class Dust(Tool):
+    id = "dust"
+    version = "1.0"
+    name = "Dust and scratches"
+    description = "Find short-lived specks, hairs and scratches and repair them from neighbours."
+    task = "dust"
+    classification = Classification("c2pa.enhanced")
+    temporal_radius = 1
+    params = (
+        Param(
+            "threshold",
+            "float",
+            0.5,
+            "detection probability above which a pixel is repaired (higher = more cautious)",
+            minimum=0.05,
+            maximum=0.95,
+            label="Threshold",
+        ),
+        Param("grow", "int", 1, "pixels added around each detection", minimum=0, maximum=8),
+    )
+
+    def _detect(
+        self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
+    ) -> tuple[NDArray[np.bool_], Frame, Frame]:
+        from workbench.tools.dust_repair import align_neighbours, defect_mask, dust_model_input
+
+        current = window.current
+        prev_aligned, next_aligned = align_neighbours(
+            window.neighbour(-1), current, window.neighbour(1)
+        )
+        stack = dust_model_input(current, prev_aligned, next_aligned)
+        probability = run_model(engine, stack, progress, multiple=2)[:, :, 0]
+        mask = defect_mask(
+            probability, float(params.get("threshold", 0.5)), int(params.get("grow", 1))
+        )
+        return mask, prev_aligned, next_aligned
+
+    def process(
+        self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
+    ) -> Frame:
+        from workbench.tools.dust_repair import repair_from_neighbours
+
+        if len(window.frames) < 2:
+            return window.current.copy()  # a still has no neighbours to repair from
+        mask, prev_aligned, next_aligned = self._detect(window, params, engine, progress)
+        return repair_from_neighbours(window.current, prev_aligned, next_aligned, mask)
+
+    def mask_overlay(
+        self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
+    ) -> NDArray[np.bool_] | None:
+        if len(window.frames) < 2:
+            return None
+        return self._detect(window, params, engine, progress)[0]
