@@ -331,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         # Damage that only shows when a page is read (quick_check passed on open).
         if args.debug:
             traceback.print_exc()

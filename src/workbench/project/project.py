@@ -75,6 +75,20 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class Render:
+    id: int
+    clip_id: int
+    output: str
+    sha256: str
+    codec: str
+    frame_count: int
+    frame_digest: str
+    plan: str
+    created: str
+    log_entry: str
+
+
+@dataclass(frozen=True)
 class Consent:
     id: int
     subject: str
@@ -138,7 +152,7 @@ def inspect_project_file(path: Path) -> Inspection:
         if version >= 1:
             row = conn.execute("SELECT value FROM meta WHERE key = 'id'").fetchone()
             project_id = row[0] if row else None
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise ProjectDamagedError(
             f"{path.name} is damaged: {exc}",
             hint="open the most recent backup (*.backup.wbproj) or an exported log",
@@ -148,12 +162,18 @@ def inspect_project_file(path: Path) -> Inspection:
     return Inspection(int(version), project_id)
 
 
+def _lenient_text(data: bytes) -> str:
+    """Text columns are decoded leniently: bytes an attacker made invalid still compare unequal."""
+    return data.decode("utf-8", "surrogateescape")
+
+
 def _connect_readonly(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        conn.text_factory = _lenient_text
         conn.execute("PRAGMA query_only = ON")
         conn.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise ProjectDamagedError(
             f"{path.name} is damaged and cannot be read: {exc}",
             hint="open the most recent backup (*.backup.wbproj) or an exported log",
@@ -294,6 +314,7 @@ class Project:
             if inspection.version < current_version():
                 backup_project(path, inspection.version)
             conn = sqlite3.connect(path, isolation_level=None)
+            conn.text_factory = _lenient_text
             try:
                 cls._configure(conn)
                 cls._migrate(conn, inspection.version)
@@ -613,6 +634,67 @@ class Project:
             )
         return self.edit(edit.id)
 
+    # -- renders ---------------------------------------------------------------------------
+    def register_render(
+        self,
+        clip_id: int,
+        *,
+        output: str,
+        sha256: str,
+        codec: str,
+        frame_count: int,
+        frame_digest: str,
+        plan: str,
+        edits: list[Edit],
+        extra: dict[str, Any] | None = None,
+        before_commit: Callable[[], None] | None = None,
+    ) -> Render:
+        """Register a finished output and its log entry in one transaction.
+
+        ``before_commit`` runs inside the transaction after both rows are written — the render
+        moves its output into place there, so a failure to do so leaves no entry behind.
+        """
+        clip = self.clip(clip_id)
+        created = self.log.clock()
+        with self.transaction() as log:
+            cur = self.conn.execute(
+                "INSERT INTO renders (clip_id, output, sha256, codec, frame_count, frame_digest, "
+                "plan, created, log_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')",
+                (clip.id, output, sha256, codec, frame_count, frame_digest, plan, created),
+            )
+            render_id = int(cur.lastrowid or 0)
+            entry = log.append(
+                records.RENDER,
+                {
+                    "render": render_id,
+                    "clip": {"id": clip.id, "path": clip.path, "fingerprint": clip.fingerprint},
+                    "output": {"path": output, "sha256": sha256, "codec": codec},
+                    "frames": [0, frame_count - 1],
+                    "frame_digest": frame_digest,
+                    "plan": plan,
+                    "edits": [{"edit": e.id, "entry": e.log_entry} for e in edits],
+                    **(extra or {}),
+                },
+                operator=self.operator,
+            )
+            self.conn.execute(
+                "UPDATE renders SET log_entry = ? WHERE id = ?", (entry["id"], render_id)
+            )
+            if before_commit is not None:
+                before_commit()
+        return self.renders(clip.id)[-1]
+
+    def renders(self, clip_id: int | None = None) -> list[Render]:
+        sql = (
+            "SELECT id, clip_id, output, sha256, codec, frame_count, frame_digest, plan, created, "
+            "log_entry FROM renders"
+        )
+        args: tuple[Any, ...] = ()
+        if clip_id is not None:
+            sql += " WHERE clip_id = ?"
+            args = (int(clip_id),)
+        return [Render(*row) for row in self.conn.execute(sql + " ORDER BY id", args).fetchall()]
+
     # -- consent ---------------------------------------------------------------------------
     def add_consent(
         self,
@@ -697,6 +779,7 @@ class Project:
             "schema_version": int(self.conn.execute("PRAGMA user_version").fetchone()[0]),
             "clips": len(self.clips()),
             "edits": len(self.edits()),
+            "renders": len(self.renders()),
             "log_entries": report.entries,
             "checkpoints": report.checkpoints,
             "verified": report.ok,

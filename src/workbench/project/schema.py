@@ -96,6 +96,27 @@ def _statements(script: str) -> list[str]:
     return out
 
 
+RENDERS_DDL = """
+CREATE TABLE renders (
+    id INTEGER PRIMARY KEY,
+    clip_id INTEGER NOT NULL REFERENCES clips(id),
+    output TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    codec TEXT NOT NULL,
+    frame_count INTEGER NOT NULL,
+    frame_digest TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    created TEXT NOT NULL,
+    log_entry TEXT NOT NULL
+);
+"""
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    for statement in _statements(RENDERS_DDL):
+        conn.execute(statement)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -105,6 +126,7 @@ class Migration:
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "clips, edit stack, consent records, policy and the disclosure log", _v1),
+    Migration(2, "renders: outputs registered with their log entries", _v2),
 ]
 
 
