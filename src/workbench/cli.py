@@ -69,6 +69,143 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- footage -------------------------------------------------------------------------------
+def cmd_import(args: argparse.Namespace) -> int:
+    from workbench.media import probe
+    from workbench.project import Project
+
+    with Project.open(Path(args.project)) as project:
+        for media in args.media:
+            info = probe(media)
+            path = str(Path(info.path).resolve())
+            clip = project.add_clip(path, fingerprint=info.fingerprint, media=info.to_dict())
+            print(f"{clip.id}\t{clip.path}")
+    return 0
+
+
+def cmd_tools_list(args: argparse.Namespace) -> int:
+    from workbench.tools.registry import all_tools
+
+    for tool in all_tools():
+        c = tool.classification
+        print(f"{tool.id}  ({tool.name}, v{tool.version}) — {tool.description}")
+        print(f"    disclosed as {c.c2pa_action}, {c.digital_source_type}, {c.nature}")
+        for param in tool.all_params():
+            print(f"    --param {param.describe()}")
+    return 0
+
+
+def _parse_frames(text: str | None, count: int) -> tuple[int, int]:
+    if not text:
+        return (0, max(0, count - 1))
+    try:
+        start_text, _, end_text = text.partition("-")
+        start = int(start_text)
+        end = int(end_text) if end_text else start
+    except ValueError:
+        raise UsageError(
+            f"--frames takes A-B (e.g. 0-47) or one frame number; got {text!r}"
+        ) from None
+    return (start, end)
+
+
+def _parse_region(args: argparse.Namespace, project_path: Path) -> dict[str, Any] | None:
+    if args.region and args.mask:
+        raise UsageError("give --region or --mask, not both")
+    if args.region:
+        try:
+            x, y, w, h = (int(v) for v in args.region.split(","))
+        except ValueError:
+            raise UsageError(f"--region takes X,Y,W,H in pixels; got {args.region!r}") from None
+        if w <= 0 or h <= 0:
+            raise UsageError("--region needs a positive width and height")
+        return {"kind": "rect", "x": x, "y": y, "w": w, "h": h}
+    if args.mask:
+        return {"kind": "mask", "sha256": store_mask(Path(args.mask), project_path)}
+    return None
+
+
+def store_mask(mask: Path, project_path: Path) -> str:
+    """Keep a copy of a mask image beside the project, named by its hash (the log pins it)."""
+    import hashlib
+
+    import cv2
+    import numpy as np
+
+    try:
+        image = cv2.imdecode(np.fromfile(mask, np.uint8), cv2.IMREAD_GRAYSCALE)
+    except OSError as exc:
+        raise UsageError(f"cannot read the mask {mask}: {exc.strerror}") from None
+    if image is None:
+        raise UsageError(f"{mask} is not an image a mask can be read from")
+    ok, encoded = cv2.imencode(".png", image)
+    if not ok:
+        raise UsageError(f"cannot store the mask {mask}")
+    data = encoded.tobytes()
+    digest = hashlib.sha256(data).hexdigest()
+    folder = project_path.with_name(project_path.name + ".masks")
+    folder.mkdir(exist_ok=True)
+    (folder / f"{digest}.png").write_bytes(data)
+    return digest
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    from workbench.catalog import Catalog
+    from workbench.inference import SessionOptions, get_engine
+    from workbench.project import Project
+    from workbench.tools.registry import get_tool
+
+    tool = get_tool(args.tool)
+    raw: dict[str, str] = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--param takes KEY=VALUE; got {item!r}")
+        raw[key.strip()] = value.strip()
+    params = tool.resolve(raw)
+    project_path = Path(args.project)
+    with Project.open(project_path) as project:
+        clip = project.clip(args.clip)
+        count = int(clip.media.get("frame_count") or 1)
+        frames = _parse_frames(args.frames, count)
+        region = _parse_region(args, project_path)
+        catalog = Catalog()
+        entry = catalog.find(args.model or tool.default_model(params))
+        if entry.card is not None and entry.card.task != tool.task:
+            raise UsageError(f"model {entry.id} is a {entry.card.task} model, not for {tool.id}")
+        engine = get_engine(catalog.load_checked(entry.id), SessionOptions.from_settings())
+        edit = project.add_edit(
+            clip.id,
+            tool=tool.id,
+            tool_version=tool.version,
+            parameters=params,
+            frames=frames,
+            region=region,
+            classification=tool.classification.as_dict(),
+            model=entry,
+            provider=engine.provider,
+        )
+        print(
+            f"edit {edit.id}: {tool.id} on clip {clip.id} frames {frames[0]}-{frames[1]} "
+            f"with {entry.id} (log entry {edit.log_entry})"
+        )
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from workbench.progress import TerminalProgress
+    from workbench.render import RenderRequest, run_render
+
+    request = RenderRequest(Path(args.project), int(args.clip), Path(args.output), args.codec)
+    result = run_render(request, TerminalProgress())
+    resumed = f", resumed at frame {result.resumed_from}" if result.resumed_from else ""
+    print(
+        f"rendered {result.output} ({result.frame_count} frames, {result.seconds:.1f} s{resumed})"
+    )
+    print(f"sha256 {result.sha256}  log entry {result.log_entry}")
+    return 0
+
+
 # -- log -----------------------------------------------------------------------------------
 def _load_log(target: Path) -> tuple[Any, str]:
     """A LogData from a project or an export file, plus a label."""
@@ -276,6 +413,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("import", help="add footage to a project (prints: clip id TAB path)")
+    p.add_argument("project")
+    p.add_argument("media", nargs="+")
+    p.set_defaults(func=cmd_import)
+
+    tools = sub.add_parser("tools", help="the augmentative tools").add_subparsers(
+        dest="tools_command", metavar="ACTION", required=True
+    )
+    p = tools.add_parser("list", help="every tool with its parameters")
+    p.set_defaults(func=cmd_tools_list)
+
+    p = sub.add_parser("apply", help="add an edit (and its log entry) to a clip")
+    p.add_argument("project")
+    p.add_argument("clip")
+    p.add_argument("--tool", required=True)
+    p.add_argument("--model", help="model id or SHA-256 (default: the tool's shipped model)")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--frames", metavar="A-B", help="frame range (default: the whole clip)")
+    p.add_argument(
+        "--region", metavar="X,Y,W,H", help="a rectangle; pixels outside stay as they are"
+    )
+    p.add_argument("--mask", metavar="FILE", help="a mask image; white = edit, black = keep")
+    p.set_defaults(func=cmd_apply)
+
+    p = sub.add_parser("render", help="render a clip's edits (resumes an interrupted render)")
+    p.add_argument("project")
+    p.add_argument("clip")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--codec", help="prores, prores_4444, dnxhr_hqx, ffv1, h264, png, tiff, exr, …")
+    p.set_defaults(func=cmd_render)
 
     log = sub.add_parser("log", help="the disclosure log").add_subparsers(
         dest="log_command", metavar="ACTION", required=True

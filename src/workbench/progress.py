@@ -49,6 +49,12 @@ class Progress:
         if self._on_update is not None:
             self._on_update(self.fraction, self.message)
 
+    def checker(self) -> Progress:
+        """A progress that reports nowhere but shares this one's cancel (for inner loops)."""
+        child = Progress()
+        child._cancel = self._cancel
+        return child
+
     def sub(self, start: float, end: float) -> Progress:
         """A child progress mapping its [0, 1] onto [start, end] of this one; shares cancel."""
         parent = self

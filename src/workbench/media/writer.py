@@ -387,7 +387,7 @@ class VideoWriter(_WriterBase):
                 import av
 
                 vf = av.VideoFrame.from_ndarray(
-                    np.ascontiguousarray(arr[:, :, [1, 2, 0]].transpose(2, 0, 1)),
+                    np.ascontiguousarray(arr),  # PyAV maps RGB channels onto the G, B, R planes
                     format="gbrpf32le",
                 )
             else:

@@ -1,0 +1,84 @@
+"""Evaluating a clip's edit stack frame by frame, with the neighbours temporal tools need.
+
+Each edit works on the result of the edits before it. A temporal tool (dust) needs its
+neighbours *as the earlier edits left them*, so results are memoised per (stage, frame) and
+evicted once the render has moved past them: memory is bounded by the stack depth and the
+tools' temporal radius, never by the clip's length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from numpy.typing import NDArray
+
+from workbench.progress import Progress
+from workbench.tools.base import Frame, FrameWindow, Tool, apply_tool
+
+
+@dataclass(frozen=True)
+class Step:
+    """One enabled edit, ready to run."""
+
+    edit_id: int
+    tool: Tool
+    params: dict[str, Any]
+    engine: Any
+    frames: tuple[int, int]
+    region: dict[str, Any]
+    mask: NDArray[Any] | None = None
+
+    def covers(self, index: int) -> bool:
+        return self.frames[0] <= index <= self.frames[1]
+
+
+class StackEvaluator:
+    def __init__(self, steps: list[Step], source: Callable[[int], Frame], count: int) -> None:
+        self.steps = steps
+        self.source = source
+        self.count = count
+        self.radius = sum(step.tool.temporal_radius for step in steps)
+        self._cache: dict[tuple[int, int], Frame] = {}
+
+    def frame(self, index: int, progress: Progress) -> Frame:
+        """The fully edited frame ``index``."""
+        out = self._at(len(self.steps), index, progress)
+        self._evict(index)
+        return out
+
+    def _at(self, stage: int, index: int, progress: Progress) -> Frame:
+        if stage == 0:
+            return self.source(index)
+        key = (stage, index)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        step = self.steps[stage - 1]
+        previous = self._at(stage - 1, index, progress)
+        if not step.covers(index):
+            result = previous
+        else:
+            frames = {index: previous}
+            r = step.tool.temporal_radius
+            for j in range(max(0, index - r), min(self.count, index + r + 1)):
+                if j != index:
+                    frames[j] = self._at(stage - 1, j, progress)
+            result = apply_tool(
+                step.tool,
+                FrameWindow(index, frames),
+                step.params,
+                step.engine,
+                progress,
+                region=step.region,
+                mask=step.mask,
+            )
+        if stage < len(self.steps):  # the last stage is consumed once; no need to keep it
+            self._cache[key] = result
+        return result
+
+    def _evict(self, index: int) -> None:
+        lowest = index - self.radius
+        for key in [k for k in self._cache if k[1] < lowest]:
+            del self._cache[key]

@@ -1,0 +1,101 @@
+"""Running a render in a child process: progress and results come back as events.
+
+A render is heavy and long; in a child process it cannot freeze the GUI, and a crash or a
+``kill -9`` of the child loses only the unfinished segment (rerunning resumes). The parent polls
+:meth:`RenderHandle.events` and may :meth:`RenderHandle.cancel`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+import traceback
+from collections.abc import Iterator
+from typing import Any
+
+from workbench.errors import Cancelled, WorkbenchError
+from workbench.progress import Progress
+from workbench.render.pipeline import RenderRequest
+
+
+def _child(request: RenderRequest, events: Any, cancel: Any) -> None:
+    from workbench.render.pipeline import run_render
+
+    progress = Progress()
+
+    def watch() -> None:
+        cancel.wait()
+        progress.cancel()
+
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        run_render(request, progress, on_event=events.put)
+    except Cancelled:
+        events.put({"type": "cancelled"})
+    except WorkbenchError as exc:
+        events.put({"type": "error", "message": str(exc)})
+    except BaseException as exc:  # a bug: report it rather than die silently
+        events.put(
+            {
+                "type": "error",
+                "message": f"internal error during the render: {exc!r}",
+                "details": traceback.format_exc(),
+            }
+        )
+
+
+class RenderHandle:
+    """A render running in a child process."""
+
+    def __init__(self, request: RenderRequest) -> None:
+        ctx = mp.get_context("spawn")
+        self.request = request
+        self._events: Any = ctx.Queue()
+        self._cancel: Any = ctx.Event()
+        self._process = ctx.Process(
+            target=_child, args=(request, self._events, self._cancel), daemon=True
+        )
+        self._process.start()
+        self.finished: dict[str, Any] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
+    @property
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
+    def events(self) -> Iterator[dict[str, Any]]:
+        """Every event that has arrived, without blocking."""
+        while True:
+            try:
+                event = self._events.get_nowait()
+            except queue.Empty:
+                break
+            if event.get("type") in ("done", "error", "cancelled"):
+                self.finished = event
+            yield event
+        if self.finished is None and not self._process.is_alive():
+            code = self._process.exitcode
+            self.finished = {
+                "type": "error",
+                "message": f"the render process stopped unexpectedly (exit code {code}); "
+                "run the render again to resume it",
+            }
+            yield self.finished
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._process.join(timeout)
+
+    def kill(self) -> None:
+        self._process.kill()
+        self._process.join()
+
+
+def render_in_worker(request: RenderRequest) -> RenderHandle:
+    return RenderHandle(request)
