@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 
 from workbench.media.errors import BrokenMediaError
@@ -28,7 +29,10 @@ def _read_at(fh: object, offset: int, size: int) -> bytes:
 def content_fingerprint(path: str | os.PathLike[str]) -> str:
     """``"sha256-3mib:<hex>"`` over the file size plus its first, middle and last MiB."""
     try:
-        size = os.path.getsize(path)
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            raise BrokenMediaError(f"{os.fspath(path)} is not a regular file")
+        size = st.st_size
         digest = hashlib.sha256(b"workbench.fingerprint/1\x00")
         digest.update(size.to_bytes(8, "big"))
         with open(path, "rb") as fh:
@@ -56,6 +60,8 @@ def file_sha256(path: str | os.PathLike[str], *, chunk_size: int = 4 * _MIB) -> 
     """Plain SHA-256 hex digest of the whole file (streamed; memory stays at ``chunk_size``)."""
     digest = hashlib.sha256()
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise BrokenMediaError(f"{os.fspath(path)} is not a regular file")
         with open(path, "rb") as fh:
             while chunk := fh.read(chunk_size):
                 digest.update(chunk)

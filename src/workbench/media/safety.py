@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import struct
 from pathlib import Path
 from typing import Any
@@ -67,8 +68,18 @@ def local_path(path: str | os.PathLike[str], *, must_exist: bool = True) -> Path
             hint="download or copy the media to a local folder and open that file",
         )
     resolved = Path(text).expanduser().absolute()
-    if must_exist and not resolved.exists():
-        raise UnsupportedMediaError(f"no such media file: {resolved}")
+    if must_exist:
+        try:
+            mode = resolved.stat().st_mode
+        except FileNotFoundError:
+            raise UnsupportedMediaError(f"no such media file: {resolved}") from None
+        except OSError as exc:
+            raise UnsupportedMediaError(f"cannot open {resolved}: {exc.strerror or exc}") from exc
+        if stat.S_ISDIR(mode):
+            raise UnsupportedMediaError(f"{resolved} is a folder, not a media file")
+        if not stat.S_ISREG(mode):
+            # FIFOs and devices can block forever or never end.
+            raise UnsupportedMediaError(f"{resolved} is not a regular file")
     return resolved
 
 
@@ -88,9 +99,13 @@ def av_open_input(path: Path, **kwargs: Any) -> Any:
     if path.is_dir():
         raise UnsupportedMediaError(f"{path} is a folder, not a media file")
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         raise BrokenMediaError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(st.st_mode):
+        # FIFOs and devices can block forever or never end.
+        raise UnsupportedMediaError(f"{path} is not a regular file")
+    size = st.st_size
     if size == 0:
         raise BrokenMediaError(f"{path} is empty (0 bytes)")
     try:

@@ -370,6 +370,7 @@ class VideoWriter(_WriterBase):
             raise UnsupportedMediaError(f"{self.path.name}: the writer is already closed")
         arr = np.asarray(frame, dtype=np.float32)
         if arr.ndim != 3 or arr.shape[2] != 3:
+            self.abort()
             raise UnsupportedMediaError(f"expected an H×W×3 frame, got shape {arr.shape}")
         if self.codec.even_dimensions and (arr.shape[0] % 2 or arr.shape[1] % 2):
             arr = np.pad(arr, ((0, arr.shape[0] % 2), (0, arr.shape[1] % 2), (0, 0)), "edge")
@@ -529,17 +530,19 @@ class ImageWriter(_WriterBase):
         if self._closed:
             raise UnsupportedMediaError(f"{self.path.name}: the writer is already closed")
         if self.still and self.frames_written:
+            self.abort()  # like every failed write: the output is abandoned, nothing left over
             raise UnsupportedMediaError(
                 f"{self.path.name} is a single image but a second frame was written",
                 hint="use a frame pattern such as name_%04d.png for more than one frame",
             )
         arr = np.asarray(frame, dtype=np.float32)
         if arr.ndim != 3 or arr.shape[2] != 3:
+            self.abort()
             raise UnsupportedMediaError(f"expected an H×W×3 frame, got shape {arr.shape}")
-        check_dimensions(arr.shape[1], arr.shape[0], self.path)
         name = self.name_of(self.frames_written)
         target = self._tmpdir / name
         try:
+            check_dimensions(arr.shape[1], arr.shape[0], self.path)
             self._tmpdir.mkdir(exist_ok=True)
             if self.codec.name == "exr":
                 write_exr(target, arr, half=self.depth_mode == "half")
