@@ -1,52 +1,94 @@
-"""``workbench demo``: the README's main job, on the bundled sample.
+"""``workbench demo``: the README's main job, on the bundled sample clip.
 
-Builds a fresh sample project, records the sample clip and a consent record, runs the checks a
-producer would run (log verification, an export that verifies on its own), and says where
-everything went. Once the footage tools land it also applies cleanup and upscaling and renders.
+Builds a fresh project from ``assets/sample.mp4`` (a grainy, dusty, low-resolution pan whose
+provenance sits beside it), applies cleanup and upscaling with the shipped models, renders a
+ProRes deliverable with the audio carried over, verifies the disclosure log, exports it, and
+says where everything went. It calls the same core as the CLI and the GUI.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from workbench.disclosure.exporters import ExportContext, export
-from workbench.disclosure.store import utc_now
-from workbench.disclosure.verify import verify_rows
-from workbench.errors import VerificationFailed
+from workbench.errors import UsageError, VerificationFailed
 
 
 def sample_assets_dir() -> Path:
     here = Path(__file__).resolve()
     for candidate in (here.parent / "_assets", here.parent.parent.parent / "assets"):
-        if candidate.is_dir():
+        if (candidate / "sample.mp4").is_file():
             return candidate
-    return here.parent.parent.parent / "assets"
+    raise UsageError("the bundled sample clip (assets/sample.mp4) is missing from this install")
+
+
+def _save_still(frame: object, path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    image = np.clip(np.asarray(frame)[:, :, ::-1] * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    cv2.imwrite(str(path), image)
 
 
 def run_demo(output: Path, out: TextIO | None = None) -> Path:
-    stream = sys.stdout if out is None else out
     from workbench.catalog import Catalog
+    from workbench.disclosure.export import read_export_file
+    from workbench.disclosure.exporters import ExportContext, export
+    from workbench.disclosure.store import utc_now
+    from workbench.disclosure.verify import verify_rows
+    from workbench.inference import SessionOptions, get_engine
+    from workbench.media import open_reader, probe
+    from workbench.progress import TerminalProgress
     from workbench.project import Project
+    from workbench.render import RenderRequest, run_render
+    from workbench.tools.registry import get_tool
+
+    stream = sys.stdout if out is None else out
 
     def say(text: str) -> None:
-        print(text, file=stream)
+        print(text, file=stream, flush=True)
 
+    sample = sample_assets_dir() / "sample.mp4"
+    output = output.resolve()
     output.mkdir(parents=True, exist_ok=True)
     project_path = output / "sample.wbproj"
     for stale in output.glob("sample.wbproj*"):
         if stale.is_file():
             stale.unlink()
+    catalog = Catalog()
+    options = SessionOptions.from_settings()
+    info = probe(sample)
+    say(
+        f"sample       {sample} ({info.width}x{info.height}, {info.frame_count} frames "
+        f"at {info.frame_rate} fps, audio {', '.join(a.codec for a in info.audio) or 'none'})"
+    )
     with Project.create(project_path, "Workbench sample") as project:
-        assets = sample_assets_dir()
-        clips = sorted(p for p in assets.glob("*") if p.suffix.lower() in {".mov", ".mp4", ".mkv"})
-        for clip_path in clips:
-            digest = hashlib.sha256(clip_path.read_bytes()).hexdigest()
-            project.add_clip(clip_path, fingerprint=digest, media={})
-        catalog = Catalog()
-        models = catalog.entries()
+        clip = project.add_clip(sample, fingerprint=info.fingerprint, media=info.to_dict())
+        # cleanup first (on the source's own pixels), then enlarge
+        for tool_id, params in (("dust", {}), ("denoise", {}), ("upscale", {"scale": 2})):
+            tool = get_tool(tool_id)
+            resolved = tool.resolve(params)
+            entry = catalog.find(tool.default_model(resolved))
+            engine = get_engine(catalog.load_checked(entry.id), options)
+            edit = project.add_edit(
+                clip.id,
+                tool=tool.id,
+                tool_version=tool.version,
+                parameters=resolved,
+                frames=(0, info.frame_count - 1),
+                classification=tool.classification.as_dict(),
+                model=entry,
+                provider=engine.provider,
+            )
+            say(
+                f"edit {edit.id}       {tool.name} with model {entry.id} "
+                f"({entry.card.weights_licence if entry.card else 'undisclosed'})"
+            )
+    rendered = output / "sample-restored.mov"
+    say("render       decode → dust → denoise → upscale ×2 → ProRes 422 HQ …")
+    result = run_render(RenderRequest(project_path, clip.id, rendered), TerminalProgress(stream))
+    with Project.open(project_path, readonly=True) as project:
         report = project.verify()
         if not report.ok:
             raise VerificationFailed(report.summary())
@@ -54,22 +96,26 @@ def run_demo(output: Path, out: TextIO | None = None) -> Path:
         export("json", ExportContext(project.log_data(), utc_now()), export_path)
         csv_path = output / "sample-log.csv"
         export("csv", ExportContext(project.log_data(), utc_now()), csv_path)
-        info = project.info()
-
-    from workbench.disclosure.export import read_export_file
-
+        info_summary = project.info()
     exported = read_export_file(export_path)
     offline = verify_rows(
         exported.rows, exported.checkpoints, exported.keys, project_id=exported.project_id
     )
-    say(f"project      {project_path}")
-    say(f"clips        {info['clips']}  edits {info['edits']}")
+    before, after = output / "frame17-before.png", output / "frame17-after.png"
+    with open_reader(sample) as reader:
+        _save_still(reader.read(17), before)
+    with open_reader(rendered) as reader:
+        _save_still(reader.read(17), after)
     say(
-        f"models       {len(models)} in the catalogue "
-        f"({sum(1 for m in models if m.disclosed)} disclosed)"
+        f"rendered     {rendered} ({result.frame_count} frames in {result.seconds:.1f} s, "
+        f"sha256 {result.sha256[:16]}…)"
     )
-    say(f"log          {info['log_entries']} entries, {info['checkpoints']} signed checkpoints")
-    say(f"verify       {report.summary()}")
+    say(f"stills       {before.name} / {after.name} (frame 17, before and after)")
+    say(
+        f"project      {project_path}  ({info_summary['edits']} edits, "
+        f"{info_summary['renders']} render)"
+    )
+    say(f"log          {report.summary()}")
     say(f"export       {export_path} (verifies offline: {'yes' if offline.ok else 'NO'})")
     say(f"csv          {csv_path}")
     say(f"next         workbench log show {project_path}")

@@ -1,0 +1,153 @@
+"""Every tool: parameters, disclosure class, region and strength, run on the shipped models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.catalog import Catalog
+from workbench.errors import UsageError
+from workbench.inference import get_engine
+from workbench.progress import Progress
+from workbench.tools.base import FrameWindow, apply_tool
+from workbench.tools.registry import all_tools, get_tool
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[int, np.ndarray]:
+    rng = np.random.default_rng(3)
+    import cv2
+
+    base = cv2.GaussianBlur(rng.random((48, 64, 3)).astype(np.float32), (9, 9), 3) * 0.5 + 0.25
+    return {
+        i: np.clip(base + rng.normal(0, 0.05, base.shape), 0, 1).astype(np.float32)
+        for i in range(3)
+    }
+
+
+def engine_for(tool_id: str, params: dict[str, object]):  # type: ignore[no-untyped-def]
+    tool = get_tool(tool_id)
+    return get_engine(Catalog().load_checked(tool.default_model(params)))
+
+
+def test_registry_and_declarations() -> None:
+    ids = [t.id for t in all_tools()]
+    assert ids == ["upscale", "denoise", "dust", "deblock"]
+    for tool in all_tools():
+        assert tool.classification.nature == "assistive"
+        assert tool.classification.digital_source_type == "algorithmicallyEnhanced"
+        assert Catalog().find(tool.default_model(tool.resolve({}))).disclosed
+    assert get_tool("upscale").classification.c2pa_action == "c2pa.resized"
+    assert get_tool("upscale").resolve({})["scale"] == 2  # good work with no parameters
+    with pytest.raises(UsageError, match="no tool"):
+        get_tool("beautify")
+
+
+def test_params_are_validated() -> None:
+    tool = get_tool("denoise")
+    assert tool.resolve({"level": "12.5"})["level"] == 12.5
+    with pytest.raises(UsageError, match="at most"):
+        tool.resolve({"strength": "2"})
+    with pytest.raises(UsageError, match="has no parameter"):
+        tool.resolve({"sharpness": 1})
+    with pytest.raises(UsageError, match="one of"):
+        get_tool("upscale").resolve({"scale": 3})
+    with pytest.raises(UsageError, match="float"):
+        tool.resolve({"level": "nan"})
+
+
+@pytest.mark.parametrize("tool_id", ["upscale", "denoise", "dust", "deblock"])
+def test_outside_region_is_untouched(tool_id: str, frames: dict[int, np.ndarray]) -> None:
+    tool = get_tool(tool_id)
+    params = tool.resolve({})
+    region = {"kind": "rect", "x": 8, "y": 8, "w": 24, "h": 16}
+    out = apply_tool(
+        tool, FrameWindow(1, frames), params, engine_for(tool_id, params), Progress(), region=region
+    )
+    scale = tool.scale(params)
+    assert out.shape == (48 * scale, 64 * scale, 3)
+    outside = np.ones((48 * scale, 64 * scale), bool)
+    outside[8 * scale : 24 * scale, 8 * scale : 32 * scale] = False
+    if scale == 1:
+        assert np.array_equal(out[outside], frames[1][outside])
+    else:
+        import cv2
+
+        base = cv2.resize(frames[1], (64 * scale, 48 * scale), interpolation=cv2.INTER_CUBIC)
+        assert np.array_equal(out[outside], base[outside])
+
+
+def test_strength_blends_linearly(frames: dict[int, np.ndarray]) -> None:
+    tool = get_tool("denoise")
+    engine = engine_for("denoise", {})
+    full = apply_tool(tool, FrameWindow(1, frames), tool.resolve({}), engine, Progress())
+    none = apply_tool(
+        tool, FrameWindow(1, frames), tool.resolve({"strength": 0}), engine, Progress()
+    )
+    half = apply_tool(
+        tool, FrameWindow(1, frames), tool.resolve({"strength": 0.5}), engine, Progress()
+    )
+    assert np.array_equal(none, frames[1])
+    np.testing.assert_allclose(half, (full + frames[1]) / 2, atol=1e-5)
+    assert np.abs(full - frames[1]).mean() > 0.005  # the denoiser did something on a noisy frame
+
+
+def test_mask_region(frames: dict[int, np.ndarray]) -> None:
+    tool = get_tool("deblock")
+    mask = np.zeros((48, 64), np.float32)
+    mask[:, :32] = 1.0
+    out = apply_tool(
+        tool,
+        FrameWindow(1, frames),
+        tool.resolve({}),
+        engine_for("deblock", {}),
+        Progress(),
+        region={"kind": "mask", "sha256": "0" * 64},
+        mask=mask,
+    )
+    assert np.array_equal(out[:, 32:], frames[1][:, 32:])
+
+
+def test_region_outside_frame_is_refused(frames: dict[int, np.ndarray]) -> None:
+    tool = get_tool("deblock")
+    with pytest.raises(UsageError, match="outside"):
+        apply_tool(
+            tool,
+            FrameWindow(1, frames),
+            tool.resolve({}),
+            engine_for("deblock", {}),
+            Progress(),
+            region={"kind": "rect", "x": 500, "y": 500, "w": 10, "h": 10},
+        )
+
+
+def test_dust_repairs_a_one_frame_speck_and_keeps_clean_pixels() -> None:
+    rng = np.random.default_rng(5)
+    clean = (rng.random((64, 96, 3)) * 0.3 + 0.35).astype(np.float32)
+    import cv2
+
+    clean = cv2.GaussianBlur(clean, (5, 5), 1.5)
+    frames = {i: clean.copy() for i in range(3)}
+    dirty = clean.copy()
+    dirty[30:34, 40:44] = 0.02  # a dark speck on one frame only
+    frames[1] = dirty
+    tool = get_tool("dust")
+    out = apply_tool(
+        tool, FrameWindow(1, frames), tool.resolve({}), engine_for("dust", {}), Progress()
+    )
+    assert np.abs(out[30:34, 40:44] - clean[30:34, 40:44]).max() < 10 / 255
+    untouched = np.ones(clean.shape[:2], bool)
+    untouched[26:38, 36:48] = False
+    assert np.array_equal(out[untouched], dirty[untouched])
+
+
+def test_cancel_reaches_the_tool(frames: dict[int, np.ndarray]) -> None:
+    from workbench.errors import Cancelled
+
+    progress = Progress()
+    progress.cancel()
+    tool = get_tool("deblock")
+    with pytest.raises(Cancelled):
+        apply_tool(
+            tool, FrameWindow(1, frames), tool.resolve({}), engine_for("deblock", {}), progress
+        )
