@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import new_project, populate, tamper
 
+from support import new_project, populate, tamper
 from workbench.cli import main
 
 

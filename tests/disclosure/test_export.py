@@ -10,8 +10,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from support import fixed_clock, fixed_ids, new_project, populate
 
+from support import fixed_clock, fixed_ids, new_project, populate
 from workbench.cli import main
 from workbench.disclosure.exporters import ExportContext, exporter, formats
 from workbench.errors import UsageError

@@ -7,10 +7,11 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import TEST_KEY, new_project, raw
 
+from support import TEST_KEY, new_project, raw
 from workbench.disclosure.keys import SigningKey
 from workbench.project import Project
 
@@ -193,3 +194,13 @@ def test_any_single_tampering_is_found_and_named(
                 report.problems,
             )
         json.dumps([str(p) for p in report.problems])  # every problem is printable
+
+
+@pytest.mark.slow
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(histories, tampering)
+def test_tampering_fuzz_long(
+    history: list[tuple[str, object, int]], tampering_op: tuple[str, str, int]
+) -> None:
+    """The same property, many more examples (``pytest -m slow``)."""
+    test_any_single_tampering_is_found_and_named.hypothesis.inner_test(history, tampering_op)  # type: ignore[attr-defined]

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from support import TEST_KEY, new_project, populate, raw, tamper
 
+from support import TEST_KEY, new_project, populate, raw, tamper
 from workbench.disclosure.keys import SigningKey
 from workbench.project import Project
 

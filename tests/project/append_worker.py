@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from support import TEST_KEY
-
 from workbench.project import Project
 
 

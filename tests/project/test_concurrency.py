@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from support import TEST_KEY, new_project
 
+from support import TEST_KEY, new_project
 from workbench.errors import ProjectLockedError
 from workbench.project import Project
 

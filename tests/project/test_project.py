@@ -8,8 +8,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from support import TEST_KEY, new_project, populate
 
+from support import TEST_KEY, new_project, populate
 from workbench.cli import main
 from workbench.errors import (
     NotAProjectError,
@@ -61,7 +61,7 @@ def test_edit_and_entry_are_one_transaction(
             raise sqlite3.OperationalError("database or disk is full")
 
         monkeypatch.setattr(project.log, "checkpoint", failing_checkpoint)
-        with pytest.raises(StorageError, match="disk .* is full"):
+        with pytest.raises(StorageError, match=r"disk .* is full"):
             project.add_edit(
                 1,
                 tool="denoise",

@@ -14,8 +14,8 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from media.media_clips import make_video
 
+from media.media_clips import make_video
 from workbench.cli import main
 from workbench.errors import Cancelled, UsageError
 from workbench.media import open_reader, probe
