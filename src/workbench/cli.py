@@ -395,6 +395,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- desktop app ---------------------------------------------------------------------------
+def _qt_app() -> Any:
+    """The desktop app's module, loaded only here: the CLI itself never imports Qt (and
+    ``workbench.qt`` sits above the CLI in the layers, so it is looked up by name)."""
+    import importlib
+
+    return importlib.import_module("workbench.qt.app")
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    return int(_qt_app().run())
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    project = Path(args.project)
+    if not project.exists():
+        raise UsageError(f"no project at {project}")
+    screenshot = Path(args.screenshot) if args.screenshot else None
+    return int(_qt_app().run(project, screenshot=screenshot, mode=args.viewer_mode))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -482,6 +503,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="build and check the sample project")
     p.add_argument("-o", "--output", default="demo-output", help="folder for the demo's files")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("open", help="open a project in the desktop app")
+    p.add_argument("project")
+    p.add_argument(
+        "--screenshot", metavar="FILE", help="save a screenshot of the window once drawn, then exit"
+    )
+    p.add_argument(
+        "--viewer-mode",
+        choices=["original", "result", "split", "side", "difference"],
+        help="the viewer mode to show",
+    )
+    p.set_defaults(func=cmd_open)
     return parser
 
 
@@ -489,8 +522,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
+        if argv is None and len(sys.argv) <= 1:
+            args.func = cmd_gui  # plain `workbench`: the desktop app
+        else:
+            parser.print_help()
+            return 0
     handler: Handler = args.func
     try:
         return handler(args)

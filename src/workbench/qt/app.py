@@ -1,0 +1,112 @@
+"""Starting the desktop app, and the ``--screenshot`` mode the docs are made with."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from workbench.qt.viewer import Mode
+
+ORGANISATION = "Workbench"
+APPLICATION = "Workbench"
+
+
+def make_app() -> object:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setStyle("Fusion")
+    apply_dark_palette(app)
+    return app
+
+
+def apply_dark_palette(app: object) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: QColor(45, 45, 48),
+        QPalette.ColorRole.WindowText: QColor(220, 220, 220),
+        QPalette.ColorRole.Base: QColor(30, 30, 32),
+        QPalette.ColorRole.AlternateBase: QColor(40, 40, 44),
+        QPalette.ColorRole.Text: QColor(220, 220, 220),
+        QPalette.ColorRole.Button: QColor(55, 55, 60),
+        QPalette.ColorRole.ButtonText: QColor(220, 220, 220),
+        QPalette.ColorRole.Highlight: QColor(60, 110, 180),
+        QPalette.ColorRole.HighlightedText: QColor(255, 255, 255),
+        QPalette.ColorRole.ToolTipBase: QColor(50, 50, 55),
+        QPalette.ColorRole.ToolTipText: QColor(230, 230, 230),
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, colour)
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(120, 120, 120))
+    palette.setColor(
+        QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(120, 120, 120)
+    )
+    app.setPalette(palette)  # type: ignore[attr-defined]
+
+
+def run(
+    project: Path | None = None, screenshot: Path | None = None, mode: str | None = None
+) -> int:
+    """Open the main window (and a project); with ``screenshot``, save one and exit."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.qt.main_window import MainWindow
+
+    app = make_app()
+    assert isinstance(app, QApplication)
+    window = MainWindow()
+    if screenshot is not None:
+        window.controller.reporter.show_dialogs = False
+        window.resize(1600, 1000)
+    window.show()
+    if mode:
+        window.panels.viewer.set_mode(Mode(mode))
+    if (
+        project is not None
+        and not window.controller.open_project(project)
+        and screenshot is not None
+    ):
+        print(f"error: {window.controller.reporter.history[-1].message}", file=sys.stderr)
+        window.close()
+        return 3
+    if screenshot is None:
+        return int(app.exec())
+
+    started = time.monotonic()
+    result = {"code": 0}
+
+    def try_shot() -> None:
+        c = window.controller
+        ready = c.displayed() and not c.panels.viewer.canvas.busy and not c.workers.busy
+        timed_out = time.monotonic() - started > 120
+        if not (ready or timed_out) or not window.isVisible():
+            QTimer.singleShot(50, try_shot)
+            return
+        app.processEvents()
+        window.repaint()
+        image = window.grab()
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        if not image.save(str(screenshot)):
+            print(f"error: cannot write {screenshot}", file=sys.stderr)
+            result["code"] = 8
+        elif timed_out:
+            print("warning: the frame was still being processed after 120 s", file=sys.stderr)
+            result["code"] = 1
+        else:
+            print(f"wrote {screenshot}")
+        for report in c.reporter.history:
+            print(f"error shown: {report.message}", file=sys.stderr)
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(100, try_shot)
+    app.exec()
+    return result["code"]

@@ -1,0 +1,308 @@
+"""The main window: it assembles the panels, docks and menus, and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
+
+from workbench.disclosure.exporters import formats
+from workbench.qt.controller import Controller, Panels, recent_projects
+from workbench.qt.edit_stack import EditStackPanel
+from workbench.qt.log_panel import LogPanel
+from workbench.qt.media_bin import MediaBinPanel
+from workbench.qt.render_queue import RenderQueue, RenderQueuePanel
+from workbench.qt.timeline import TimelinePanel
+from workbench.qt.tools_panel import ToolsPanel
+from workbench.qt.viewer import MODE_LABELS, Mode, ViewerPanel
+
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("Workbench")
+        self.setWindowTitle("Workbench")
+        self.resize(1600, 1000)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+        )
+        self.render_queue = RenderQueue(self)
+        self.panels = Panels(
+            media=MediaBinPanel(self),
+            viewer=ViewerPanel(self),
+            timeline=TimelinePanel(self),
+            tools=ToolsPanel(self),
+            edits=EditStackPanel(self),
+            renders=RenderQueuePanel(self.render_queue, self),
+            log=LogPanel(formats(), self),
+        )
+        self.controller = Controller(self, self.panels, self.render_queue)
+        self.confirm_close: Callable[[], bool] = self._ask_close
+        self.setCentralWidget(self.panels.viewer)
+        p = self.panels
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock("media", "Media bin", p.media, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("edits", "Edit stack", p.edits, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("tools", "Tools", p.tools, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("timeline", "Timeline", p.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("log", "Disclosure log", p.log, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("renders", "Render queue", p.renders, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.docks["timeline"], self.docks["log"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.docks["log"], self.docks["renders"])
+        self.docks["log"].raise_()
+        self.resizeDocks(
+            [self.docks["media"], self.docks["tools"]], [420, 400], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self.docks["timeline"], self.docks["log"]], [110, 230], Qt.Orientation.Vertical
+        )
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        self.status_label = QLabel("", self)
+        self.status_label.setObjectName("statusMessage")
+        self.statusBar().addWidget(self.status_label, 1)
+        self.controller.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self._menus()
+        self._restore_layout()
+
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{key}")
+        dock.setAccessibleName(title)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+
+    def _action(
+        self,
+        menu: QMenu | None,
+        text: str,
+        name: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _=False: slot())
+        if menu is not None:
+            menu.addAction(action)
+        else:
+            self.addAction(action)
+        return action
+
+    def _menus(self) -> None:
+        c = self.controller
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(
+            file,
+            "&New Project…",
+            "actionNewProject",
+            self.ask_new_project,
+            QKeySequence.StandardKey.New,
+        )
+        self._action(
+            file,
+            "&Open Project…",
+            "actionOpenProject",
+            self.ask_open_project,
+            QKeySequence.StandardKey.Open,
+        )
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("menuRecent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file, "&Import Media…", "actionImportMedia", c.ask_import, "Ctrl+I")
+        file.addSeparator()
+        self._action(file, "&Close Project", "actionCloseProject", c.close_project)
+        self._action(file, "&Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        undo = c.undo.createUndoAction(self, "&Undo")
+        undo.setObjectName("actionUndo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = c.undo.createRedoAction(self, "&Redo")
+        redo.setObjectName("actionRedo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addAction(undo)
+        edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        edit.addSeparator()
+        self._action(
+            edit,
+            "&Preferences…",
+            "actionPreferences",
+            self.show_preferences,
+            QKeySequence.StandardKey.Preferences,
+        )
+
+        view = bar.addMenu("&View")
+        for n, mode in enumerate(Mode, start=1):
+            self._action(
+                view, f"Viewer: {MODE_LABELS[mode]}", f"actionMode_{mode.value}",
+                lambda m=mode: self.panels.viewer.set_mode(m), f"Ctrl+{n}",
+            )  # fmt: skip
+        self._action(
+            view, "&Fit", "actionFit", lambda: self.panels.viewer.canvas.set_zoom(None), "F"
+        )
+        self._action(
+            view,
+            "&100 %",
+            "actionActualSize",
+            lambda: self.panels.viewer.canvas.set_zoom(1.0),
+            "Ctrl+0",
+        )
+        view.addSeparator()
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        self._action(view, "Reset &layout", "actionResetLayout", self.reset_layout)
+
+        play = bar.addMenu("&Playback")
+        for text, name, slot, key in (
+            ("Play / pause", "actionPlay", c.toggle_play, "Space"),
+            ("Play backward (J)", "actionShuttleBack", lambda: c.shuttle(-1), "J"),
+            ("Stop (K)", "actionStop", c.stop_play, "K"),
+            ("Play forward (L)", "actionShuttleForward", lambda: c.shuttle(1), "L"),
+            ("Previous frame", "actionPrevFrame", lambda: c.step(-1), "Left"),
+            ("Next frame", "actionNextFrame", lambda: c.step(1), "Right"),
+            ("Previous edit", "actionPrevEdit", lambda: c.jump_edit(-1), "Up"),
+            ("Next edit", "actionNextEdit", lambda: c.jump_edit(1), "Down"),
+            ("Set in point", "actionMarkIn", c.mark_in, "I"),
+            ("Set out point", "actionMarkOut", c.mark_out, "O"),
+            ("Go to start", "actionStart", c.go_start, "Home"),
+            ("Go to end", "actionEnd", c.go_end, "End"),
+        ):
+            self._action(play, text, name, slot, key)
+
+        project = bar.addMenu("&Project")
+        self._action(project, "&Policy…", "actionPolicy", self.show_policy)
+        self._action(project, "&Model Library…", "actionModelLibrary", self.show_models, "Ctrl+M")
+        self._action(project, "&Verify Log", "actionVerify", c.verify)
+        for fmt in formats():
+            self._action(
+                project,
+                f"Export Log as {fmt.upper()}…",
+                f"actionExport_{fmt}",
+                lambda f=fmt: c.ask_export(f),
+            )
+
+    # -- layout ------------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        state = settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in self.docks.values():
+            dock.show()
+
+    # -- dialogs -----------------------------------------------------------------------------
+    def ask_new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New project", "", "Workbench projects (*.wbproj)"
+        )
+        if path:
+            name, ok = QInputDialog.getText(
+                self, "New project", "Project name", text=Path(path).stem
+            )
+            self.controller.new_project(Path(path), name if ok and name else None)
+
+    def ask_open_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", "Workbench projects (*.wbproj)"
+        )
+        if path:
+            self.controller.open_project(Path(path))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = recent_projects()
+        if not recent:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.controller.open_project(Path(p)))
+
+    def show_policy(self) -> None:
+        from workbench.qt.dialogs import PolicyDialog
+
+        c = self.controller
+        if not c._need_project():
+            return
+        dialog = PolicyDialog(c.session.project().policy(), c.catalog, self)
+        if dialog.exec():
+            c.set_policy(dialog.policy())
+
+    def show_models(self) -> None:
+        from workbench.qt.dialogs import ModelLibraryDialog
+
+        dialog = ModelLibraryDialog(self.controller.catalog, self)
+        dialog.importRequested.connect(self.controller.import_model)
+        self.controller.panels.tools.set_catalog(self.controller.catalog)
+        dialog.exec()
+
+    def show_preferences(self) -> None:
+        from workbench.config import load_settings
+        from workbench.inference import available_providers
+        from workbench.qt.dialogs import PreferencesDialog
+
+        try:
+            providers = available_providers()
+        except Exception:
+            providers = ["CPUExecutionProvider"]
+        dialog = PreferencesDialog(load_settings(), providers, self)
+        if dialog.exec():
+            self.controller.save_preferences(dialog.result_settings())
+
+    # -- closing -----------------------------------------------------------------------------
+    def _ask_close(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "A render is running",
+            "A render is still running. Stop it and close? It resumes where it stopped the next "
+            "time you open the project and press Resume.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.render_queue.busy and not self.confirm_close():
+            event.ignore()
+            return
+        self.save_layout()
+        self.controller.shutdown()
+        event.accept()

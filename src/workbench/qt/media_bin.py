@@ -1,0 +1,152 @@
+"""The media bin: the project's clips with thumbnail, duration, resolution, rate and codec.
+
+Import by menu, button, or by dropping files on it. A clip whose file is gone is shown offline
+and can be relinked to the moved file (the content fingerprint must match).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.project import Clip
+from workbench.qt.convert import describe_duration, parse_rate, rate_text
+
+THUMB = QSize(96, 54)
+
+
+def _placeholder(offline: bool) -> QIcon:
+    pixmap = QPixmap(THUMB)
+    pixmap.fill(QColor(120, 30, 30) if offline else QColor(50, 50, 55))
+    return QIcon(pixmap)
+
+
+class MediaBinPanel(QWidget):
+    importRequested = Signal()
+    filesDropped = Signal(list)
+    clipActivated = Signal(int)
+    relinkRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mediaBinPanel")
+        self.setAcceptDrops(True)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("mediaBinList")
+        self.tree.setAccessibleName("Media bin")
+        self.tree.setHeaderLabels(["Clip", "Duration", "Resolution", "Rate", "Codec", "Status"])
+        self.tree.setIconSize(THUMB)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setColumnWidth(0, 190)
+        self.tree.setAcceptDrops(False)
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemClicked.connect(self._activated)
+        self.import_button = QPushButton("Import…", self)
+        self.import_button.setObjectName("mediaImport")
+        self.import_button.setAccessibleName("Import media")
+        self.import_button.clicked.connect(self.importRequested)
+        self.relink_button = QPushButton("Relink…", self)
+        self.relink_button.setObjectName("mediaRelink")
+        self.relink_button.setAccessibleName("Relink offline media")
+        self.relink_button.setEnabled(False)
+        self.relink_button.clicked.connect(self._relink)
+        self.tree.itemSelectionChanged.connect(self._selection_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.tree, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.import_button)
+        row.addWidget(self.relink_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.offline: set[int] = set()
+
+    def set_clips(self, clips: list[Clip], offline: set[int], current: int | None) -> None:
+        self.offline = offline
+        thumbs = {
+            int(
+                self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+            ): self.tree.topLevelItem(i).icon(0)
+            for i in range(self.tree.topLevelItemCount())
+        }
+        self.tree.clear()
+        for clip in clips:
+            media = clip.media
+            rate = parse_rate(media.get("frame_rate"))
+            count = int(media.get("frame_count") or 0)
+            is_offline = clip.id in offline
+            item = QTreeWidgetItem(
+                [
+                    clip.name,
+                    f"{describe_duration(count, rate)} ({count} fr)",
+                    f"{media.get('width', '?')}×{media.get('height', '?')}",
+                    rate_text(rate),
+                    str(media.get("codec", "?")),
+                    "OFFLINE" if is_offline else "online",
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, clip.id)
+            item.setToolTip(0, clip.path)
+            icon = thumbs.get(clip.id)
+            item.setIcon(
+                0, icon if icon is not None and not is_offline else _placeholder(is_offline)
+            )
+            if is_offline:
+                for col in range(6):
+                    item.setForeground(col, QColor(230, 90, 90))
+                item.setToolTip(
+                    5, f"{clip.path} is missing — use Relink… to point at the moved file"
+                )
+            item.setSizeHint(0, QSize(THUMB.width() + 100, THUMB.height() + 6))
+            self.tree.addTopLevelItem(item)
+            if clip.id == current:
+                item.setSelected(True)
+
+    def set_thumbnail(self, clip_id: int, image: QImage) -> None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.data(0, Qt.ItemDataRole.UserRole) == clip_id:
+                scaled = image.scaled(
+                    THUMB,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+                item.setIcon(0, QIcon(QPixmap.fromImage(scaled)))
+
+    def selected_clip(self) -> int | None:
+        items = self.tree.selectedItems()
+        return int(items[0].data(0, Qt.ItemDataRole.UserRole)) if items else None
+
+    def _selection_changed(self) -> None:
+        clip = self.selected_clip()
+        self.relink_button.setEnabled(clip is not None and clip in self.offline)
+
+    def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:
+        self.clipActivated.emit(int(item.data(0, Qt.ItemDataRole.UserRole)))
+
+    def _relink(self) -> None:
+        clip = self.selected_clip()
+        if clip is not None:
+            self.relinkRequested.emit(clip)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            self.filesDropped.emit(paths)
+            event.acceptProposedAction()

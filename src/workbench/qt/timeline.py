@@ -1,0 +1,237 @@
+"""The timeline strip: a scrubber with in and out points and one coloured bar per edit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from workbench.qt.convert import timecode
+
+TOOL_COLOURS = {
+    "upscale": QColor(86, 156, 214),
+    "denoise": QColor(106, 190, 120),
+    "dust": QColor(220, 170, 60),
+    "deblock": QColor(190, 110, 200),
+}
+
+
+@dataclass(frozen=True)
+class EditBar:
+    edit_id: int
+    tool: str
+    start: int
+    end: int
+    enabled: bool
+    label: str
+
+
+class TimelineStrip(QWidget):
+    """Paints the ruler, in/out range, edit bars and playhead; click or drag to scrub."""
+
+    scrubbed = Signal(int)
+    barClicked = Signal(int)
+
+    BAR_H = 12
+    RULER_H = 22
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timelineStrip")
+        self.setAccessibleName("Timeline scrubber")
+        self.setMinimumHeight(self.RULER_H + 3 * (self.BAR_H + 3) + 8)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.count = 0
+        self.current = 0
+        self.in_point: int | None = None
+        self.out_point: int | None = None
+        self.bars: list[EditBar] = []
+        self.selected: int | None = None
+        self._dragging = False
+
+    def set_count(self, count: int) -> None:
+        self.count = max(0, count)
+        self.current = min(self.current, max(0, self.count - 1))
+        self.update()
+
+    def set_current(self, index: int) -> None:
+        self.current = index
+        self.update()
+
+    def set_bars(self, bars: list[EditBar]) -> None:
+        self.bars = bars
+        self.update()
+
+    def _x(self, frame: float) -> float:
+        margin = 8
+        if self.count <= 1:
+            return margin
+        return margin + (self.width() - 2 * margin) * frame / self.count
+
+    def _frame_at(self, x: float) -> int:
+        margin = 8
+        if self.count <= 1:
+            return 0
+        f = int((x - margin) / max(1.0, self.width() - 2 * margin) * self.count)
+        return min(max(f, 0), self.count - 1)
+
+    def _rows(self) -> list[list[EditBar]]:
+        rows: list[list[EditBar]] = []
+        for bar in self.bars:
+            for row in rows:
+                if all(bar.start > b.end or bar.end < b.start for b in row):
+                    row.append(bar)
+                    break
+            else:
+                rows.append([bar])
+        return rows
+
+    def bar_rects(self) -> list[tuple[EditBar, QRectF]]:
+        out = []
+        for n, row in enumerate(self._rows()):
+            y = self.RULER_H + 4 + n * (self.BAR_H + 3)
+            for bar in row:
+                x0, x1 = self._x(bar.start), self._x(bar.end + 1)
+                out.append((bar, QRectF(x0, y, max(2.0, x1 - x0), self.BAR_H)))
+        return out
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(36, 36, 40))
+        if self.count <= 0:
+            p.setPen(QColor(140, 140, 140))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No clip")
+            p.end()
+            return
+        # in/out range
+        if self.in_point is not None or self.out_point is not None:
+            a = self.in_point if self.in_point is not None else 0
+            b = self.out_point if self.out_point is not None else self.count - 1
+            p.fillRect(
+                QRectF(self._x(a), 0, self._x(b + 1) - self._x(a), self.height()),
+                QColor(70, 70, 95),
+            )
+        # ruler
+        p.setPen(QColor(120, 120, 130))
+        step = max(1, self.count // 20)
+        for f in range(0, self.count + 1, step):
+            x = self._x(f)
+            p.drawLine(QPointF(x, self.RULER_H - 8), QPointF(x, self.RULER_H - 2))
+        for bar, rect in self.bar_rects():
+            colour = QColor(TOOL_COLOURS.get(bar.tool, QColor(160, 160, 160)))
+            if not bar.enabled:
+                colour.setAlpha(70)
+            p.setPen(
+                QPen(QColor(255, 255, 255), 2)
+                if bar.edit_id == self.selected
+                else Qt.PenStyle.NoPen
+            )
+            p.setBrush(colour)
+            p.drawRoundedRect(rect, 3, 3)
+            if rect.width() > 40:
+                p.setPen(QColor(20, 20, 20))
+                p.drawText(rect.adjusted(4, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, bar.label)
+        for point, label in ((self.in_point, "I"), (self.out_point, "O")):
+            if point is not None:
+                x = self._x(point if label == "I" else point + 1)
+                p.setPen(QPen(QColor(250, 210, 90), 2))
+                p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+                p.drawText(QPointF(x + 3 if label == "I" else x - 10, 11), label)
+        x = self._x(self.current)
+        w = max(2.0, self._x(self.current + 1) - x)
+        p.fillRect(QRectF(x, 0, w, self.height()), QColor(230, 60, 60, 160))
+        p.setPen(QPen(QColor(255, 80, 80), 2))
+        p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        p.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self.count <= 0:
+            return
+        for bar, rect in self.bar_rects():
+            if rect.contains(event.position()):
+                self.barClicked.emit(bar.edit_id)
+        self._dragging = True
+        self.scrubbed.emit(self._frame_at(event.position().x()))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._dragging:
+            self.scrubbed.emit(self._frame_at(event.position().x()))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._dragging = False
+
+
+class TimelinePanel(QWidget):
+    """The strip with the transport: play, frame number and timecode, in and out."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timelinePanel")
+        self.strip = TimelineStrip(self)
+        self.rate = Fraction(24)
+        self.start_tc: str | None = None
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 2, 4, 2)
+        self.buttons: dict[str, QToolButton] = {}
+        for key, text, tip in (
+            ("start", "⇤", "Go to start (Home)"),
+            ("back", "◀|", "Previous frame (Left)"),
+            ("play", "▶", "Play / pause (Space)"),
+            ("forward", "|▶", "Next frame (Right)"),
+            ("end", "⇥", "Go to end (End)"),
+            ("in", "In", "Set in point (I)"),
+            ("out", "Out", "Set out point (O)"),
+            ("clear", "Clear in/out", "Clear in and out points"),
+        ):
+            button = QToolButton(self)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setObjectName(f"timeline_{key}")
+            button.setAccessibleName(tip)
+            self.buttons[key] = button
+            row.addWidget(button)
+        row.addSpacing(12)
+        self.position = QLabel("frame – / –", self)
+        self.position.setObjectName("timelinePosition")
+        self.position.setAccessibleName("Frame number and timecode")
+        self.position.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.position.font()
+        font.setFamily("DejaVu Sans Mono")
+        self.position.setFont(font)
+        row.addWidget(self.position)
+        row.addStretch(1)
+        self.range_label = QLabel("", self)
+        self.range_label.setObjectName("timelineRange")
+        self.range_label.setAccessibleName("In and out points")
+        row.addWidget(self.range_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(row)
+        layout.addWidget(self.strip, 1)
+
+    def set_clip(self, count: int, rate: Fraction, start_tc: str | None) -> None:
+        self.rate = rate
+        self.start_tc = start_tc
+        self.strip.in_point = None
+        self.strip.out_point = None
+        self.strip.set_count(count)
+        self.refresh()
+
+    def refresh(self) -> None:
+        s = self.strip
+        if s.count <= 0:
+            self.position.setText("frame – / –")
+        else:
+            tc = timecode(s.current, self.rate, self.start_tc)
+            self.position.setText(f"frame {s.current:>5d} / {s.count - 1}   {tc}")
+        parts = []
+        if s.in_point is not None:
+            parts.append(f"in {s.in_point}")
+        if s.out_point is not None:
+            parts.append(f"out {s.out_point}")
+        self.range_label.setText("  ".join(parts))
+        s.update()

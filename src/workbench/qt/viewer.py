@@ -1,0 +1,616 @@
+"""The viewer: the current frame, original against result, with the edit's region on top.
+
+Modes follow what editors know: Original, Result, Split (a wipe the user drags), Side by side,
+and Difference. Zoom is "fit" or a factor (1.0 = one image pixel per screen pixel), with the
+mouse wheel zooming about the cursor and a middle- or right-button drag (or Alt + left) panning.
+The region is kept in source pixels: a rectangle with eight handles, or a painted mask.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.qt.convert import frame_to_qimage
+
+
+class Mode(enum.StrEnum):
+    ORIGINAL = "original"
+    RESULT = "result"
+    SPLIT = "split"
+    SIDE = "side"
+    DIFFERENCE = "difference"
+
+
+MODE_LABELS = {
+    Mode.ORIGINAL: "Original",
+    Mode.RESULT: "Result",
+    Mode.SPLIT: "Split",
+    Mode.SIDE: "Side by side",
+    Mode.DIFFERENCE: "Difference",
+}
+
+
+class RegionTool(enum.StrEnum):
+    NONE = "none"
+    RECT = "rect"
+    MASK = "mask"
+
+
+HANDLE = 5.0
+
+
+class ViewerCanvas(QWidget):
+    """Paints the frame(s) and edits the region; knows nothing about projects."""
+
+    regionChanged = Signal(object)  # {"kind": ...} in source pixels
+    zoomChanged = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("viewerCanvas")
+        self.setAccessibleName("Viewer image")
+        self.setMinimumSize(320, 200)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.mode = Mode.RESULT
+        self.original: QImage | None = None
+        self.result: QImage | None = None
+        self.diff: QImage | None = None
+        self.source_size: tuple[int, int] = (0, 0)  # w, h
+        self.zoom: float | None = None  # None = fit
+        self.pan = QPointF(0, 0)
+        self.split = 0.5
+        self.busy = False
+        self.message = ""
+        self.playing_originals = False
+        self.region_tool = RegionTool.NONE
+        self.region_rect: QRectF | None = None  # source pixels
+        self.mask: NDArray[np.uint8] | None = None
+        self.mask_image: QImage | None = None
+        self.brush = 24
+        self.erase = False
+        self._drag: str | None = None
+        self._drag_start = QPointF()
+        self._drag_rect = QRectF()
+        self._pan_start = QPointF()
+        self._spin = 0
+        self._spinner = QTimer(self)
+        self._spinner.setInterval(80)
+        self._spinner.timeout.connect(self._tick)
+
+    # -- content -----------------------------------------------------------------------------
+    def set_original(self, frame: NDArray[Any] | None) -> None:
+        if frame is None:
+            self.original = None
+            self.source_size = (0, 0)
+        else:
+            self.original = frame_to_qimage(frame)
+            size = (frame.shape[1], frame.shape[0])
+            if size != self.source_size:
+                self.source_size = size
+                if self.mask is not None and self.mask.shape != (size[1], size[0]):
+                    self.mask = None
+                    self.mask_image = None
+        self.update()
+
+    def set_result(self, result: NDArray[Any] | None, diff: NDArray[Any] | None = None) -> None:
+        self.result = None if result is None else frame_to_qimage(result)
+        self.diff = None if diff is None else frame_to_qimage(diff)
+        self.update()
+
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        self.busy = busy
+        self.message = message
+        if busy:
+            self._spinner.start()
+        else:
+            self._spinner.stop()
+        self.update()
+
+    def _tick(self) -> None:
+        self._spin = (self._spin + 30) % 360
+        self.update()
+
+    def set_mode(self, mode: Mode) -> None:
+        self.mode = Mode(mode)
+        self.update()
+
+    # -- geometry ----------------------------------------------------------------------------
+    def _basis(self) -> tuple[int, int]:
+        """Size in image pixels of what is shown: the result's size when it is larger."""
+        w, h = self.source_size
+        if self.mode != Mode.ORIGINAL and self.result is not None:
+            w, h = max(w, self.result.width()), max(h, self.result.height())
+        return w, h
+
+    def scale(self) -> float:
+        w, h = self._basis()
+        if not w or not h:
+            return 1.0
+        if self.zoom is not None:
+            return self.zoom
+        avail_w = self.width() / (2 if self.mode == Mode.SIDE else 1)
+        return max(0.01, min(avail_w / w, self.height() / h) * 0.98)
+
+    def image_rects(self) -> list[QRectF]:
+        w, h = self._basis()
+        s = self.scale()
+        dw, dh = w * s, h * s
+        if self.mode == Mode.SIDE:
+            half = self.width() / 2
+            return [
+                QRectF(
+                    (half - dw) / 2 + self.pan.x(), (self.height() - dh) / 2 + self.pan.y(), dw, dh
+                ),
+                QRectF(
+                    half + (half - dw) / 2 + self.pan.x(),
+                    (self.height() - dh) / 2 + self.pan.y(),
+                    dw,
+                    dh,
+                ),
+            ]
+        x = (self.width() - dw) / 2 + self.pan.x()
+        y = (self.height() - dh) / 2 + self.pan.y()
+        return [QRectF(x, y, dw, dh)]
+
+    def to_source(self, pos: QPointF) -> QPointF:
+        target = self.image_rects()[-1 if self.mode == Mode.SIDE else 0]
+        sw, sh = self.source_size
+        if target.width() <= 0 or not sw:
+            return QPointF()
+        for rect in self.image_rects():
+            if rect.contains(pos):
+                target = rect
+        return QPointF(
+            (pos.x() - target.x()) / target.width() * sw,
+            (pos.y() - target.y()) / target.height() * sh,
+        )
+
+    def to_widget(self, point: QPointF, target: QRectF) -> QPointF:
+        sw, sh = self.source_size
+        return QPointF(
+            target.x() + point.x() / max(1, sw) * target.width(),
+            target.y() + point.y() / max(1, sh) * target.height(),
+        )
+
+    def set_zoom(self, zoom: float | None, anchor: QPointF | None = None) -> None:
+        if zoom is None:
+            self.zoom = None
+            self.pan = QPointF(0, 0)
+        else:
+            old = self.scale()
+            zoom = min(32.0, max(0.05, zoom))
+            if anchor is not None and old > 0:
+                rect = self.image_rects()[0]
+                rel = (anchor - rect.topLeft()) / old
+                self.zoom = zoom
+                new_rect = self.image_rects()[0]
+                self.pan += anchor - (new_rect.topLeft() + rel * zoom)
+            else:
+                self.zoom = zoom
+        self.zoomChanged.emit(self.scale())
+        self.update()
+
+    # -- painting ----------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(24, 24, 26))
+        if self.original is None:
+            p.setPen(QColor(150, 150, 150))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No clip — import media (Ctrl+I)")
+            p.end()
+            return
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.scale() < 1.0)
+        rects = self.image_rects()
+        result = self.result or self.original
+        if self.mode == Mode.ORIGINAL:
+            p.drawImage(rects[0], self.original)
+        elif self.mode == Mode.RESULT:
+            p.drawImage(rects[0], result)
+        elif self.mode == Mode.DIFFERENCE:
+            if self.diff is not None:
+                p.drawImage(rects[0], self.diff)
+            else:
+                p.fillRect(rects[0], QColor(0, 0, 0))
+        elif self.mode == Mode.SIDE:
+            p.drawImage(rects[0], self.original)
+            p.drawImage(rects[1], result)
+        else:  # split
+            r = rects[0]
+            p.drawImage(r, self.original)
+            x = r.x() + r.width() * self.split
+            p.save()
+            p.setClipRect(QRectF(x, r.y(), r.right() - x, r.height()))
+            p.drawImage(r, result)
+            p.restore()
+            p.setPen(QPen(QColor(255, 255, 255), 2))
+            p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()))
+            p.setBrush(QColor(255, 255, 255))
+            p.drawEllipse(QPointF(x, r.center().y()), 6, 6)
+        self._paint_region(p, rects)
+        self._paint_labels(p, rects)
+        p.end()
+
+    def _paint_region(self, p: QPainter, rects: list[QRectF]) -> None:
+        for target in rects:
+            if self.mask_image is not None:
+                p.setOpacity(0.45)
+                p.drawImage(target, self.mask_image)
+                p.setOpacity(1.0)
+            if self.region_rect is not None:
+                tl = self.to_widget(self.region_rect.topLeft(), target)
+                br = self.to_widget(self.region_rect.bottomRight(), target)
+                box = QRectF(tl, br)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.setPen(QPen(QColor(255, 200, 0), 1.5, Qt.PenStyle.DashLine))
+                p.drawRect(box)
+                if self.region_tool == RegionTool.RECT:
+                    p.setPen(QPen(QColor(0, 0, 0), 1))
+                    p.setBrush(QColor(255, 200, 0))
+                    for point in self._handles(box).values():
+                        p.drawRect(
+                            QRectF(point.x() - HANDLE, point.y() - HANDLE, 2 * HANDLE, 2 * HANDLE)
+                        )
+
+    def _paint_labels(self, p: QPainter, rects: list[QRectF]) -> None:
+        p.setFont(QFont(p.font().family(), 9))
+
+        def tag(text: str, x: float, y: float) -> None:
+            metrics = p.fontMetrics()
+            box = QRectF(x, y, metrics.horizontalAdvance(text) + 12, metrics.height() + 6)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(0, 0, 0, 170))
+            p.drawRoundedRect(box, 4, 4)
+            p.setPen(QColor(235, 235, 235))
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+        if self.mode == Mode.SPLIT:
+            r = rects[0]
+            tag("Original", r.x() + 6, r.y() + 6)
+            tag("Result", r.right() - 70, r.y() + 6)
+        elif self.mode == Mode.SIDE:
+            tag("Original", rects[0].x() + 6, rects[0].y() + 6)
+            tag("Result", rects[1].x() + 6, rects[1].y() + 6)
+        else:
+            tag(MODE_LABELS[self.mode], rects[0].x() + 6, rects[0].y() + 6)
+        zoom = f"{self.scale() * 100:.0f} %" + (" (fit)" if self.zoom is None else "")
+        tag(zoom, 8, self.height() - 28)
+        if self.playing_originals:
+            tag("playing originals", 90, self.height() - 28)
+        if self.busy:
+            x, y = self.width() - 150, 10
+            box = QRectF(x, y, 140, 28)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(0, 0, 0, 190))
+            p.drawRoundedRect(box, 6, 6)
+            p.setPen(QPen(QColor(90, 170, 255), 3))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawArc(QRect(int(x + 8), int(y + 6), 16, 16), -self._spin * 16, 270 * 16)
+            p.setPen(QColor(235, 235, 235))
+            p.drawText(QRectF(x + 30, y, 108, 28), Qt.AlignmentFlag.AlignVCenter, "Processing…")
+
+    # -- region helpers ----------------------------------------------------------------------
+    @staticmethod
+    def _handles(box: QRectF) -> dict[str, QPointF]:
+        c = box.center()
+        return {
+            "tl": box.topLeft(),
+            "t": QPointF(c.x(), box.top()),
+            "tr": box.topRight(),
+            "r": QPointF(box.right(), c.y()),
+            "br": box.bottomRight(),
+            "b": QPointF(c.x(), box.bottom()),
+            "bl": box.bottomLeft(),
+            "l": QPointF(box.left(), c.y()),
+        }
+
+    def region(self) -> dict[str, Any]:
+        if self.region_tool == RegionTool.MASK and self.mask is not None and self.mask.any():
+            return {"kind": "mask"}
+        if self.region_rect is not None and self.region_rect.width() >= 1 and self.region_rect.height() >= 1:
+            r = self.region_rect.normalized()
+            return {
+                "kind": "rect",
+                "x": round(r.x()),
+                "y": round(r.y()),
+                "w": round(r.width()),
+                "h": round(r.height()),
+            }
+        return {"kind": "full"}
+
+    def set_region(self, region: dict[str, Any] | None, mask: NDArray[Any] | None = None) -> None:
+        """Show a region (an edit's, when selected); ``None`` clears it."""
+        self.region_rect = None
+        self.mask = None
+        self.mask_image = None
+        if region and region.get("kind") == "rect":
+            self.region_rect = QRectF(region["x"], region["y"], region["w"], region["h"])
+        elif region and region.get("kind") == "mask" and mask is not None:
+            self.mask = (np.asarray(mask) > 0.5).astype(np.uint8) * 255
+            self._refresh_mask_image()
+        self.update()
+
+    def clear_region(self) -> None:
+        self.set_region(None)
+        self.regionChanged.emit(self.region())
+
+    def _refresh_mask_image(self) -> None:
+        if self.mask is None:
+            self.mask_image = None
+            return
+        h, w = self.mask.shape
+        rgba = np.zeros((h, w, 4), np.uint8)
+        rgba[..., 0] = 255
+        rgba[..., 1] = 40
+        rgba[..., 2] = 40
+        rgba[..., 3] = self.mask
+        self.mask_image = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+
+    def paint_mask(self, point: QPointF) -> None:
+        sw, sh = self.source_size
+        if not sw:
+            return
+        if self.mask is None:
+            self.mask = np.zeros((sh, sw), np.uint8)
+        import cv2
+
+        radius = max(1, round(self.brush / 2))
+        cv2.circle(
+            self.mask, (round(point.x()), round(point.y())), radius, 0 if self.erase else 255, -1
+        )
+        self._refresh_mask_image()
+        self.update()
+
+    # -- mouse -------------------------------------------------------------------------------
+    def _hit(self, pos: QPointF) -> str | None:
+        rects = self.image_rects()
+        if self.mode == Mode.SPLIT and rects:
+            r = rects[0]
+            near = abs(pos.x() - (r.x() + r.width() * self.split)) < 8
+            if (
+                near
+                and r.top() <= pos.y() <= r.bottom()
+                and (self.region_tool == RegionTool.NONE or self.region_rect is None)
+            ):
+                return "split"
+        if self.region_tool == RegionTool.RECT and self.region_rect is not None:
+            for target in rects:
+                box = QRectF(
+                    self.to_widget(self.region_rect.topLeft(), target),
+                    self.to_widget(self.region_rect.bottomRight(), target),
+                )
+                for name, point in self._handles(box).items():
+                    if (
+                        abs(point.x() - pos.x()) <= HANDLE + 2
+                        and abs(point.y() - pos.y()) <= HANDLE + 2
+                    ):
+                        return name
+                if box.contains(pos):
+                    return "move"
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if event.button() in (Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton) or (
+            event.button() == Qt.MouseButton.LeftButton and alt
+        ):
+            self._drag = "pan"
+            self._pan_start = pos - self.pan
+            return
+        if event.button() != Qt.MouseButton.LeftButton or self.original is None:
+            return
+        hit = self._hit(pos)
+        self._drag_start = self.to_source(pos)
+        if hit is not None:
+            self._drag = hit
+            self._drag_rect = QRectF(self.region_rect) if self.region_rect is not None else QRectF()
+        elif self.region_tool == RegionTool.RECT:
+            self._drag = "new"
+            self.region_rect = QRectF(self._drag_start, self._drag_start)
+        elif self.region_tool == RegionTool.MASK:
+            self._drag = "paint"
+            self.paint_mask(self._drag_start)
+        elif self.mode == Mode.SPLIT:
+            self._drag = "split"
+            self._move_split(pos)
+        else:
+            self._drag = "pan"
+            self._pan_start = pos - self.pan
+
+    def _move_split(self, pos: QPointF) -> None:
+        r = self.image_rects()[0]
+        if r.width() > 0:
+            self.split = min(1.0, max(0.0, (pos.x() - r.x()) / r.width()))
+            self.update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        if self._drag is None:
+            hit = self._hit(pos)
+            cursors = {
+                "split": Qt.CursorShape.SplitHCursor,
+                "move": Qt.CursorShape.SizeAllCursor,
+                "tl": Qt.CursorShape.SizeFDiagCursor,
+                "br": Qt.CursorShape.SizeFDiagCursor,
+                "tr": Qt.CursorShape.SizeBDiagCursor,
+                "bl": Qt.CursorShape.SizeBDiagCursor,
+                "t": Qt.CursorShape.SizeVerCursor,
+                "b": Qt.CursorShape.SizeVerCursor,
+                "l": Qt.CursorShape.SizeHorCursor,
+                "r": Qt.CursorShape.SizeHorCursor,
+            }
+            default = (
+                Qt.CursorShape.CrossCursor
+                if self.region_tool != RegionTool.NONE
+                else Qt.CursorShape.ArrowCursor
+            )
+            self.setCursor(cursors.get(hit or "", default))
+            return
+        if self._drag == "pan":
+            self.pan = pos - self._pan_start
+            self.update()
+            return
+        if self._drag == "split":
+            self._move_split(pos)
+            return
+        point = self.to_source(pos)
+        sw, sh = self.source_size
+        point = QPointF(min(max(point.x(), 0), sw), min(max(point.y(), 0), sh))
+        if self._drag == "paint":
+            self.paint_mask(point)
+            return
+        if self._drag == "new":
+            self.region_rect = QRectF(self._drag_start, point).normalized()
+        elif self._drag == "move":
+            delta = point - self._drag_start
+            self.region_rect = self._drag_rect.translated(delta)
+        elif self._drag in ("tl", "t", "tr", "r", "br", "b", "bl", "l"):
+            r = QRectF(self._drag_rect)
+            if "l" in self._drag:
+                r.setLeft(point.x())
+            if "r" in self._drag:
+                r.setRight(point.x())
+            if "t" in self._drag:
+                r.setTop(point.y())
+            if "b" in self._drag:
+                r.setBottom(point.y())
+            self.region_rect = r.normalized()
+        self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        drag, self._drag = self._drag, None
+        if drag not in (None, "pan", "split"):
+            self.regionChanged.emit(self.region())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.set_zoom(self.scale() * math.pow(1.25, steps), event.position())
+
+
+class ViewerPanel(QWidget):
+    """The canvas with its toolbar: mode, zoom, and the region tools."""
+
+    modeChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("viewerPanel")
+        self.canvas = ViewerCanvas(self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 4, 4, 0)
+        self.mode_buttons = QButtonGroup(self)
+        self.mode_buttons.setExclusive(True)
+        for mode in Mode:
+            button = QToolButton(self)
+            button.setText(MODE_LABELS[mode])
+            button.setCheckable(True)
+            button.setObjectName(f"viewerMode_{mode.value}")
+            button.setAccessibleName(f"Viewer mode {MODE_LABELS[mode]}")
+            button.setToolTip(f"Show {MODE_LABELS[mode].lower()}")
+            button.setChecked(mode == self.canvas.mode)
+            button.clicked.connect(lambda _=False, m=mode: self.set_mode(m))
+            self.mode_buttons.addButton(button)
+            bar.addWidget(button)
+        bar.addSpacing(12)
+        self.fit_button = self._tool("Fit", "viewerFit", "Fit the frame to the viewer")
+        self.fit_button.clicked.connect(lambda: self.canvas.set_zoom(None))
+        self.actual_button = self._tool(
+            "100 %", "viewerActualSize", "One image pixel per screen pixel"
+        )
+        self.actual_button.clicked.connect(lambda: self.canvas.set_zoom(1.0))
+        bar.addWidget(self.fit_button)
+        bar.addWidget(self.actual_button)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("Region:", self))
+        self.region_buttons = QButtonGroup(self)
+        for tool, label, tip in (
+            (RegionTool.NONE, "None", "No region tool (drag pans)"),
+            (RegionTool.RECT, "Rectangle", "Draw or adjust a rectangle region"),
+            (RegionTool.MASK, "Mask brush", "Paint a mask region"),
+        ):
+            button = self._tool(label, f"regionTool_{tool.value}", tip)
+            button.setCheckable(True)
+            button.setChecked(tool == RegionTool.NONE)
+            button.clicked.connect(lambda _=False, t=tool: self.set_region_tool(t))
+            self.region_buttons.addButton(button)
+            bar.addWidget(button)
+        self.brush = QSpinBox(self)
+        self.brush.setRange(2, 400)
+        self.brush.setValue(self.canvas.brush)
+        self.brush.setSuffix(" px")
+        self.brush.setObjectName("maskBrushSize")
+        self.brush.setAccessibleName("Mask brush size")
+        self.brush.setToolTip("Mask brush size")
+        self.brush.valueChanged.connect(lambda v: setattr(self.canvas, "brush", v))
+        self.erase = QCheckBox("Erase", self)
+        self.erase.setObjectName("maskErase")
+        self.erase.setAccessibleName("Mask brush erases")
+        self.erase.toggled.connect(lambda v: setattr(self.canvas, "erase", v))
+        self.clear_button = self._tool("Clear", "regionClear", "Clear the region (whole frame)")
+        self.clear_button.clicked.connect(self.canvas.clear_region)
+        bar.addWidget(self.brush)
+        bar.addWidget(self.erase)
+        bar.addWidget(self.clear_button)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.canvas, 1)
+        self._sync_region_controls()
+
+    def _tool(self, text: str, name: str, tip: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setObjectName(name)
+        button.setAccessibleName(tip)
+        button.setToolTip(tip)
+        return button
+
+    def set_mode(self, mode: Mode | str) -> None:
+        mode = Mode(mode)
+        self.canvas.set_mode(mode)
+        for button in self.mode_buttons.buttons():
+            button.setChecked(button.objectName() == f"viewerMode_{mode.value}")
+        self.modeChanged.emit(mode.value)
+
+    def set_region_tool(self, tool: RegionTool | str) -> None:
+        tool = RegionTool(tool)
+        self.canvas.region_tool = tool
+        for button in self.region_buttons.buttons():
+            button.setChecked(button.objectName() == f"regionTool_{tool.value}")
+        self._sync_region_controls()
+        self.canvas.update()
+
+    def _sync_region_controls(self) -> None:
+        mask = self.canvas.region_tool == RegionTool.MASK
+        self.brush.setEnabled(mask)
+        self.erase.setEnabled(mask)
