@@ -101,7 +101,8 @@ def build_project(
     media: dict[str, Any] | None = None,
     clip_name: str | None = None,
 ) -> Project:
-    """Clip 1 (48 frames, 64x48 at 24 fps): denoise 0-23 and upscale 10-19 stay,
+    """Clip 1 (48 frames, 64x48 at 24 fps): denoise 0-23 in a 32x24 rectangle and an x2
+    upscale of the whole clip stay,
     a second denoise 30-39 is reverted; clip 2 has nothing."""
     project = new_project(path, clock=fixed_clock())
     media = media or {"width": 64, "height": 48, "frame_rate": "24/1", "frame_count": 48}
@@ -117,6 +118,7 @@ def build_project(
         tool_version="1.0",
         parameters={"strength": 0.5},
         frames=(0, 23),
+        region={"kind": "rect", "x": 0, "y": 0, "w": 32, "h": 24},
         classification=classification(DENOISE_CARD),
         model=entry_for(DENOISE_CARD),
     )
@@ -125,8 +127,7 @@ def build_project(
         tool="upscale",
         tool_version="1.0",
         parameters={"strength": 1.0, "scale": 2},
-        frames=(10, 19),
-        region={"kind": "rect", "x": 0, "y": 0, "w": 32, "h": 24},
+        frames=(0, 47),
         classification=classification(UPSCALE_CARD),
         model=entry_for(UPSCALE_CARD),
     )

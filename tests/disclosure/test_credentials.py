@@ -147,7 +147,9 @@ def test_actions_and_custom_assertion_match_the_log(
     assert all(a.digital_source_type == iptc for a in ai)
     assert ai[0].parameters["frames"] == {"first": 0, "last": 23, "count": 24}
     assert ai[0].parameters["strength"] == 0.5
-    assert ai[1].parameters["region"] == {"kind": "rect", "x": 0, "y": 0, "w": 32, "h": 24}
+    assert ai[0].parameters["region"] == {"kind": "rect", "x": 0, "y": 0, "w": 32, "h": 24}
+    assert ai[1].parameters["region"] == {"kind": "full"}
+    assert ai[1].parameters["frames"] == {"first": 0, "last": 47, "count": 48}
     assert "e" * 64 in (ai[1].software_agent or "")
 
     disclosure = report.disclosure

@@ -12,23 +12,40 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.disclosure.export import LogData
 from workbench.errors import StorageError, UsageError
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from workbench.catalog.card import ModelCard
+    from workbench.disclosure.report_model import Thumbnailer
+
 
 @dataclass(frozen=True)
 class ExportContext:
+    """What an exporter may use. Only ``data`` and ``exported`` are required; the producer
+    reports use the rest when given (clip sizes and rates from the project, the cards of the
+    models the log names, keyed by SHA-256, and a thumbnail source) and say so when not."""
+
     data: LogData
     exported: str
     extra: dict[str, Any] = field(default_factory=dict)
+    clips: tuple[dict[str, Any], ...] = ()
+    cards: Mapping[str, ModelCard] = field(default_factory=dict)
+    thumbnails: Thumbnailer | None = None
 
 
 # format name -> (module, default file extension, description)
 REGISTRY: dict[str, tuple[str, str, str]] = {
     "json": ("workbench.disclosure.exporters.json_export", ".json", "verifiable log export"),
     "csv": ("workbench.disclosure.exporters.csv_export", ".csv", "one row per log entry"),
+    "html": ("workbench.disclosure.exporters.html_report", ".html", "report for people"),
+    "pdf": ("workbench.disclosure.exporters.pdf_report", ".pdf", "the report as a PDF"),
+    "ledger": ("workbench.disclosure.exporters.ledger", ".csv", "compensation per contributor"),
+    "credits": ("workbench.disclosure.exporters.credits", ".txt", "end-credits text"),
 }
 
 

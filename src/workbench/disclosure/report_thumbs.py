@@ -1,0 +1,101 @@
+"""Before/after thumbnails for the report: one representative frame per edit, edit applied.
+
+The frame is the middle of the edit's range, read from the clip and run through the edit's tool
+alone (not the whole stack), so each pair shows what that edit did. Thumbnails are a courtesy:
+an offline clip, a missing model or a tool error leaves the edit without one, never fails the
+report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from workbench.catalog import Catalog
+    from workbench.disclosure.report_model import EditRow, Thumbnailer
+
+THUMB_WIDTH = 240
+
+
+def shrink(frame: NDArray[Any], width: int = THUMB_WIDTH) -> NDArray[np.uint8]:
+    """A float RGB frame as an 8-bit RGB thumbnail ``width`` pixels wide (never enlarged)."""
+    import cv2
+
+    rgb = np.clip(np.nan_to_num(frame[..., :3]), 0.0, 1.0)
+    height, w = rgb.shape[:2]
+    if w > width:
+        rgb = cv2.resize(
+            rgb, (width, max(1, round(height * width / w))), interpolation=cv2.INTER_AREA
+        )
+    return np.asarray(np.round(rgb * 255), np.uint8)
+
+
+def png_bytes(rgb: NDArray[np.uint8]) -> bytes:
+    import cv2
+
+    ok, data = cv2.imencode(".png", np.ascontiguousarray(rgb[..., ::-1]))
+    if not ok:  # pragma: no cover - cv2 encodes any uint8 array
+        raise ValueError("PNG encoding failed")
+    return bytes(data.tobytes())
+
+
+def jpeg_bytes(rgb: NDArray[np.uint8], quality: int = 88) -> bytes:
+    import cv2
+
+    ok, data = cv2.imencode(
+        ".jpg", np.ascontiguousarray(rgb[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, quality]
+    )
+    if not ok:  # pragma: no cover - cv2 encodes any uint8 array
+        raise ValueError("JPEG encoding failed")
+    return bytes(data.tobytes())
+
+
+def project_thumbnailer(catalog: Catalog | None = None) -> Thumbnailer:
+    """Thumbnails by applying each edit's tool to its representative frame."""
+    from workbench.catalog import Catalog
+
+    cat = catalog or Catalog()
+    engines: dict[str, Any] = {}
+
+    def thumbnail(row: EditRow) -> tuple[NDArray[Any], NDArray[Any]] | None:
+        from workbench.inference import get_engine
+        from workbench.media import open_reader
+        from workbench.progress import Progress
+        from workbench.tools.base import FrameWindow, apply_tool
+        from workbench.tools.registry import get_tool
+
+        if "%" not in row.clip.path and not Path(row.clip.path).exists():
+            return None
+        if row.region.get("kind") == "mask":
+            return None  # the mask's pixels are not in the log
+        try:
+            tool = get_tool(row.tool)
+            engine = None
+            sha = str(row.model.get("sha256") or "")
+            if sha:
+                if sha not in engines:
+                    engines[sha] = get_engine(cat.load_checked(sha))
+                engine = engines[sha]
+            params = tool.resolve(row.parameters)
+            with open_reader(row.clip.path) as reader:
+                index = min(max(row.representative_frame, 0), len(reader) - 1)
+                radius = tool.temporal_radius
+                frames = {
+                    j: reader.read(j)
+                    for j in range(max(0, index - radius), min(len(reader), index + radius + 1))
+                }
+            after = apply_tool(
+                tool, FrameWindow(index, frames), params, engine, Progress(), region=row.region
+            )
+            return frames[index], after
+        except (WorkbenchError, OSError, ValueError, RuntimeError):
+            return None
+
+    return thumbnail
