@@ -560,14 +560,6 @@ class Controller(QObject):
 
     # -- tools: preview and apply ------------------------------------------------------------
     def _tool_settings_changed(self) -> None:
-        tool = self.panels.tools.tool()
-        whole = tool.scale(self.panels.tools.params()) != 1
-        for button in (self.panels.tools.apply_frame, self.panels.tools.apply_range):
-            if whole:
-                button.setEnabled(False)
-                button.setToolTip(
-                    "an upscale changes the frame size, so it must cover the whole clip"
-                )
         if self.preview is not None:
             self.preview = None
             self.request_frame()

@@ -185,6 +185,7 @@ class ToolsPanel(QWidget):
         self.entries: list[CatalogEntry] = []
         self.policy = Policy()
         self.editors: dict[str, ParamEditor] = {}
+        self._last_state: Any = None
 
         self.tool_combo = QComboBox(self)
         self.tool_combo.setObjectName("toolPicker")
@@ -251,6 +252,17 @@ class ToolsPanel(QWidget):
         self.tool_combo.currentIndexChanged.connect(self._tool_changed)
         self.model_combo.currentIndexChanged.connect(self._model_changed)
         self._tool_changed()
+
+    def _emit_if_changed(self) -> None:
+        """settingsChanged only when the tool, model or a parameter really changed (a policy
+        refresh rebuilds the lists without changing the choice, and must not drop a preview)."""
+        try:
+            state: Any = (self.tool().id, self.model_id(), sorted(self.raw_params().items()))
+        except Exception:
+            state = None
+        if state != self._last_state:
+            self._last_state = state
+            self.settingsChanged.emit()
 
     def _button(self, text: str, name: str, tip: str) -> QPushButton:
         button = QPushButton(text, self)
@@ -330,12 +342,13 @@ class ToolsPanel(QWidget):
             label.setBuddy(editor.box or editor.check or editor.choice)
             self.params_form.addRow(label, editor)
         self._fill_models()
-        self.settingsChanged.emit()
+        self._emit_if_changed()
 
     def _params_changed(self) -> None:
         if self.tool().task == "upscale":
             self._fill_models()  # the scale decides which models fit
-        self.settingsChanged.emit()
+        else:
+            self._emit_if_changed()
 
     def _model_allowed(self, entry: CatalogEntry) -> str | None:
         try:
@@ -381,10 +394,20 @@ class ToolsPanel(QWidget):
         usable = entry is not None and refusal is None and tool_ok
         for button in (self.preview_button, self.apply_frame, self.apply_range, self.apply_clip):
             button.setEnabled(usable)
+        if self.tool().scale(self.params()) != 1:
+            # a render refuses partial upscales: the frame size must be the same for every frame
+            for button in (self.apply_frame, self.apply_range):
+                button.setEnabled(False)
+                button.setToolTip(
+                    "an upscale changes the frame size, so it must cover the whole clip"
+                )
+        else:
+            self.apply_frame.setToolTip("Apply to the current frame")
+            self.apply_range.setToolTip("Apply from the in to the out point")
         if not tool_ok:
             self.status.setText("The project policy does not allow this tool.")
         elif refusal:
             self.status.setText(refusal)
         else:
             self.status.setText("")
-        self.settingsChanged.emit()
+        self._emit_if_changed()

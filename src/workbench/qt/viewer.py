@@ -333,7 +333,11 @@ class ViewerCanvas(QWidget):
     def region(self) -> dict[str, Any]:
         if self.region_tool == RegionTool.MASK and self.mask is not None and self.mask.any():
             return {"kind": "mask"}
-        if self.region_rect is not None and self.region_rect.width() >= 1 and self.region_rect.height() >= 1:
+        if (
+            self.region_rect is not None
+            and self.region_rect.width() >= 1
+            and self.region_rect.height() >= 1
+        ):
             r = self.region_rect.normalized()
             return {
                 "kind": "rect",
