@@ -873,3 +873,75 @@ def match_log(report: CredentialsReport, data: LogData) -> list[str]:
     if listed != in_actions:
         problems.append("the disclosure's edits and the manifest's actions list different entries")
     return problems
+
+
+# -- the render's hook -------------------------------------------------------------------------
+def _project_log(project_path: Path) -> LogData:
+    """The log of a project file, read-only (the render has closed the project by now)."""
+    import sqlite3
+
+    from workbench.disclosure.export import log_data_from_store
+    from workbench.disclosure.store import LogStore
+
+    try:
+        conn = sqlite3.connect(f"file:{project_path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise CredentialsError(f"cannot read the log of {project_path}: {exc}") from None
+    try:
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        store = LogStore(conn, project_id=str(meta.get("id", "")))
+        header = {k: meta.get(k) for k in ("id", "name", "created")}
+        return log_data_from_store(store, header)
+    except sqlite3.Error as exc:
+        raise CredentialsError(f"cannot read the log of {project_path}: {exc}") from None
+    finally:
+        conn.close()
+
+
+def sign_render(
+    pending: Path, *, plan: Any, request: Any, identity: SigningIdentity | None = None
+) -> dict[str, Any]:
+    """What ``workbench.render`` calls on a finished output before registering it.
+
+    ``plan`` gives the clip (``plan.clip.path``), the edits rendered (``plan.edits``, each with
+    ``log_entry``) and the catalogue entries of their models (``plan.models``, each with
+    ``card``); ``request`` the project path and the final output path. Returns what the render
+    entry records under ``credentials``. A format that cannot carry credentials (MKV, MXF) is
+    recorded as unsigned rather than failing the render.
+    """
+    output = Path(request.output)
+    suffix = output.suffix.lower()
+    if suffix not in EMBED_FORMATS and suffix not in SIDECAR_FORMATS:
+        return {
+            "credentials": {
+                "signed": False,
+                "reason": f"{suffix or 'this format'} cannot carry Content Credentials",
+            }
+        }
+    data = _project_log(Path(request.project_path))
+    by_id = {e.get("id"): e for e in data.entries()}
+    edits = [by_id[e.log_entry] for e in plan.edits if getattr(e, "log_entry", None) in by_id]
+    cards = [m.card for m in plan.models if getattr(m, "card", None) is not None]
+    result = sign_media(
+        Path(pending),
+        source=Path(plan.clip.path),
+        project=data.project,
+        edits=edits,
+        checkpoint=checkpoint_for(data),
+        models=cards,
+        identity=identity,
+    )
+    sidecar = result.manifest_path
+    if sidecar is not None and Path(pending) != output and not _is_pattern(output):
+        final = output.with_suffix(".c2pa")
+        os.replace(sidecar, final)
+        sidecar = final
+    return {
+        "credentials": {
+            "signed": True,
+            "embedded": result.embedded,
+            "sidecar": sidecar.name if sidecar else None,
+            "signer": result.signer,
+            "actions": result.actions,
+        }
+    }
