@@ -80,9 +80,7 @@ class _Doc:
             "wb-body", parent=base["BodyText"], fontName=f["body"], fontSize=9, leading=12
         )
         self.small = ParagraphStyle("wb-small", parent=self.body, fontSize=7.5, leading=9.5)
-        self.cell = ParagraphStyle(
-            "wb-cell", parent=self.body, fontSize=8, leading=10, wordWrap="CJK"
-        )
+        self.cell = ParagraphStyle("wb-cell", parent=self.body, fontSize=8, leading=10)
         self.head = ParagraphStyle(
             "wb-head", parent=self.cell, fontName=f["bold"], wordWrap=None, splitLongWords=0
         )
