@@ -99,3 +99,28 @@ def project_thumbnailer(catalog: Catalog | None = None) -> Thumbnailer:
             return None
 
     return thumbnail
+
+
+def producer_context(
+    data: Any,
+    exported: str,
+    *,
+    clips: tuple[dict[str, Any], ...] = (),
+    thumbnails: bool = True,
+    catalog: Catalog | None = None,
+) -> Any:
+    """An :class:`ExportContext` with what the producer exports use: the project's clips
+    (``{id, name, path, media}``), the catalogue's model cards, and (for HTML/PDF) thumbnails.
+    The GUI's disclosure panel and the CLI build their contexts the same way."""
+    from workbench.catalog import Catalog
+    from workbench.disclosure.exporters import ExportContext
+
+    cat = catalog or Catalog()
+    cards = {e.sha256: e.card for e in cat.entries() if e.card is not None}
+    return ExportContext(
+        data=data,
+        exported=exported,
+        clips=clips,
+        cards=cards,
+        thumbnails=project_thumbnailer(cat) if thumbnails else None,
+    )
