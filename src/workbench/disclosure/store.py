@@ -83,7 +83,9 @@ class LogRow:
     body: Any
 
     def entry(self) -> dict[str, Any] | None:
-        return parse_json_object(_as_bytes(self.body)) if isinstance(self.body, bytes | str) else None
+        return (
+            parse_json_object(_as_bytes(self.body)) if isinstance(self.body, bytes | str) else None
+        )
 
 
 @dataclass(frozen=True)
