@@ -1,0 +1,154 @@
+"""Render pipeline speed and memory, measured side by side in one run.
+
+Prints, for one 1080p clip: decode-only fps, the edit stack alone (inference) fps, encode-only
+fps, and the full render's fps (decode → edits → encode, then the final pass), with the render's
+fps as a fraction of its slowest stage (target: at least 0.85). Then the peak memory (RSS) of a
+×2 upscale render to 2160p for two clip lengths, in child processes (target: under 3 GB, and the
+same for both lengths).
+
+Usage: python bench/bench_render.py [--frames 24] [--skip-memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+
+def make_clip(path: Path, frames: int, width: int = 1920, height: int = 1080) -> Path:
+    import av
+    import cv2
+
+    rng = np.random.default_rng(0)
+    base = cv2.GaussianBlur(rng.random((height // 4, width // 4, 3)).astype(np.float32), (0, 0), 3)
+    base = cv2.resize(base, (width, height), interpolation=cv2.INTER_CUBIC)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("prores_ks", rate=Fraction(24), options={"profile": "3"})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv422p10le"
+        for i in range(frames):
+            shifted = np.roll(base, i * 3, axis=1)
+            noisy = np.clip(shifted + rng.normal(0, 0.04, shifted.shape), 0, 1)
+            frame = av.VideoFrame.from_ndarray((noisy * 65535).astype(np.uint16), format="rgb48le")
+            frame.pts = i
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path
+
+
+def project_for(folder: Path, clip: Path, tool: str, params: list[str]) -> Path:
+    from workbench.cli import main
+
+    project = folder / f"{clip.stem}-{tool}.wbproj"
+    with open(os.devnull, "w") as devnull:
+        stdout = sys.stdout
+        sys.stdout = devnull
+        try:
+            assert main(["new", str(project)]) == 0
+            assert main(["import", str(project), str(clip)]) == 0
+            assert main(["apply", str(project), "1", "--tool", tool, *params]) == 0
+        finally:
+            sys.stdout = stdout
+    return project
+
+
+def measure_stages(folder: Path, clip: Path, frames: int) -> dict[str, float]:
+    from workbench.catalog import Catalog
+    from workbench.inference import get_engine
+    from workbench.media import open_reader, open_writer, probe
+    from workbench.progress import Progress
+    from workbench.render import RenderRequest, run_render
+    from workbench.tools.base import FrameWindow, apply_tool
+    from workbench.tools.registry import get_tool
+
+    results: dict[str, float] = {}
+    t = time.perf_counter()
+    with open_reader(clip) as reader:
+        decoded = list(reader.iter_frames())
+    results["decode_fps"] = frames / (time.perf_counter() - t)
+
+    tool = get_tool("denoise")
+    params = tool.resolve({})
+    engine = get_engine(Catalog().load_checked("denoise"))
+    apply_tool(tool, FrameWindow(0, {0: decoded[0]}), params, engine, Progress())  # warm-up
+    t = time.perf_counter()
+    for i, frame in enumerate(decoded):
+        apply_tool(tool, FrameWindow(i, {i: frame}), params, engine, Progress())
+    results["edits_fps"] = frames / (time.perf_counter() - t)
+
+    info = probe(clip)
+    t = time.perf_counter()
+    writer = open_writer(folder / "encode-only.mov", like=info)
+    for frame in decoded:
+        writer.write(frame)
+    writer.close()
+    results["encode_fps"] = frames / (time.perf_counter() - t)
+    del decoded
+
+    project = project_for(folder, clip, "denoise", [])
+    t = time.perf_counter()
+    run_render(RenderRequest(project, 1, folder / "render.mov"))
+    results["render_fps"] = frames / (time.perf_counter() - t)
+    return results
+
+
+MEMORY_CHILD = """
+import resource, sys, time
+from pathlib import Path
+from workbench.render import RenderRequest, run_render
+run_render(RenderRequest(Path(sys.argv[1]), 1, Path(sys.argv[2])))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def measure_memory(folder: Path, lengths: tuple[int, ...]) -> dict[int, float]:
+    peaks: dict[int, float] = {}
+    for n in lengths:
+        clip = make_clip(folder / f"mem{n}.mov", n)
+        project = project_for(folder, clip, "upscale", ["--param", "scale=2"])
+        out = subprocess.run(
+            [sys.executable, "-c", MEMORY_CHILD, str(project), str(folder / f"mem{n}-x2.mov")],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        peaks[n] = int(out.stdout.strip().splitlines()[-1]) / 1024 / 1024  # GiB (ru_maxrss in KiB)
+    return peaks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--frames", type=int, default=24)
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        os.environ.setdefault("WORKBENCH_CONFIG_DIR", str(folder / "config"))
+        clip = make_clip(folder / "clip.mov", args.frames)
+        stages = measure_stages(folder, clip, args.frames)
+        slowest = min(stages["decode_fps"], stages["edits_fps"], stages["encode_fps"])
+        print(f"1080p ProRes 422 HQ, {args.frames} frames, denoise (automatic level)")
+        for key, value in stages.items():
+            print(f"  {key:<11} {value:8.2f} fps")
+        print(f"  render / slowest stage = {stages['render_fps'] / slowest:.2f} (target >= 0.85)")
+        report: dict[str, object] = {"stages": stages, "ratio": stages["render_fps"] / slowest}
+        if not args.skip_memory:
+            peaks = measure_memory(folder, (3, 6))
+            for n, gib in peaks.items():
+                print(f"  peak RSS, x2 upscale 1080p -> 2160p, {n} frames: {gib:.2f} GiB")
+            report["peak_gib"] = peaks
+        print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
