@@ -213,7 +213,9 @@ def region_weight(
         if m.shape != (height, width):
             import cv2
 
-            m = np.asarray(cv2.resize(m, (width, height), interpolation=cv2.INTER_LINEAR), np.float32)
+            m = np.asarray(
+                cv2.resize(m, (width, height), interpolation=cv2.INTER_LINEAR), np.float32
+            )
         return np.clip(m, 0.0, 1.0).astype(np.float32)
     raise UsageError(f"unknown region kind {region.get('kind')!r}")
 
