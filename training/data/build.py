@@ -69,8 +69,10 @@ def procedural_image(seed: int, size: tuple[int, int] = (1024, 1024)) -> np.ndar
             x2, y2 = int(rng.integers(0, w)), int(rng.integers(0, h))
             cv2.line(img, (x, y), (x2, y2), colour, int(rng.integers(1, 4)), cv2.LINE_AA)
         else:
-            pts = np.cumsum(rng.normal(0, 12, (int(rng.integers(3, 12)), 2)), axis=0) + (x, y)
-            cv2.polylines(img, [pts.astype(np.int32)], False, colour, int(rng.integers(1, 3)), cv2.LINE_AA)
+            pts = (*np.cumsum(rng.normal(0, 12, (int(rng.integers(3, 12)), 2)), axis=0), x, y)
+            cv2.polylines(
+                img, [pts.astype(np.int32)], False, colour, int(rng.integers(1, 3)), cv2.LINE_AA
+            )
     tex = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 1.5)
     img += 0.03 * tex[:, :, None]
     img = cv2.GaussianBlur(img, (0, 0), 0.6)
@@ -140,7 +142,9 @@ def load_split(split: str) -> list[tuple[str, np.ndarray]]:
         if item["split"] == split:
             img = cv2.imread(str(image_path(item["id"])), cv2.IMREAD_COLOR)
             if img is None:
-                raise SystemExit(f"missing {image_path(item['id'])}: run python -m training.data.build")
+                raise SystemExit(
+                    f"missing {image_path(item['id'])}: run python -m training.data.build"
+                )
             out.append((item["id"], img[:, :, ::-1].copy()))
     return out
 

@@ -30,6 +30,13 @@ def flow_to(reference: Frame, neighbour: Frame) -> NDArray[np.float32]:
     import cv2
 
     dis = cv2.DISOpticalFlow.create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+    # Larger patches and a stiffer variational refinement than the preset: a speck or hair
+    # in the reference otherwise drags the flow around it and the repair comes from the wrong
+    # place (measured: 95.6 % -> 97.6 % of defect pixels repaired with a perfect mask).
+    dis.setPatchSize(16)
+    dis.setPatchStride(8)
+    dis.setVariationalRefinementAlpha(120.0)
+    dis.setVariationalRefinementIterations(10)
     zero = np.zeros((*reference.shape[:2], 2), np.float32)
     flow = np.asarray(dis.calc(_grey_u8(reference), _grey_u8(neighbour), zero), np.float32)
     return flow
@@ -46,7 +53,7 @@ def warp(neighbour: Frame, flow: NDArray[np.float32]) -> Frame:
             np.ascontiguousarray(neighbour, dtype=np.float32),
             gx + flow[:, :, 0],
             gy + flow[:, :, 1],
-            cv2.INTER_LINEAR,
+            cv2.INTER_CUBIC,
             borderMode=cv2.BORDER_REPLICATE,
         ),
         np.float32,
@@ -78,7 +85,8 @@ def defect_mask(
 
     mask = (np.asarray(probability, np.float32) > threshold).astype(np.uint8)
     if grow > 0 and mask.any():
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
+        shape = cv2.MORPH_RECT if grow == 1 else cv2.MORPH_ELLIPSE
+        kernel = cv2.getStructuringElement(shape, (2 * grow + 1, 2 * grow + 1))
         mask = np.asarray(cv2.dilate(mask, kernel), np.uint8)
     return mask.astype(bool)
 
@@ -105,6 +113,23 @@ def repair_from_neighbours(
     pick = np.where(prev_further, prev, nxt)
     out[mask] = np.where(disagree, pick, mean)
     return out
+
+
+def repair_with_realignment(
+    previous: Frame,
+    current: Frame,
+    following: Frame,
+    aligned: tuple[Frame, Frame],
+    mask: NDArray[np.bool_],
+) -> Frame:
+    """The full repair: a first repair from the neighbours aligned for detection (``aligned``),
+    then the neighbours aligned again onto that repaired frame -- whose flow no longer follows
+    the defects -- and the masked pixels of ``current`` repaired from those."""
+    if not mask.any():
+        return np.array(current, dtype=np.float32, copy=True)
+    first = repair_from_neighbours(current, aligned[0], aligned[1], mask)
+    prev2, next2 = align_neighbours(previous, first, following)
+    return repair_from_neighbours(current, prev2, next2, mask)
 
 
 def temporal_median(current: Frame, aligned_prev: Frame, aligned_next: Frame) -> Frame:

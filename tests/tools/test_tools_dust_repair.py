@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import numpy as np
+
+from workbench.tools import dust_repair
+
+
+def _textured(h: int, w: int, seed: int = 0) -> np.ndarray:
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    img = cv2.GaussianBlur(rng.random((h, w, 3)).astype(np.float32), (0, 0), 3.0)
+    img = (img - img.min()) / (img.max() - img.min())
+    return np.asarray(img, np.float32)
+
+
+def _pan(scene: np.ndarray, dx: float, size: tuple[int, int]) -> np.ndarray:
+    import cv2
+
+    m = np.float32([[1, 0, -(20 + dx)], [0, 1, -20]])
+    return np.asarray(cv2.warpAffine(scene, m, (size[1], size[0]), flags=cv2.INTER_LINEAR))
+
+
+def test_alignment_undoes_a_pan() -> None:
+    scene = _textured(200, 260)
+    prev, cur, nxt = (_pan(scene, dx, (128, 160)) for dx in (-3.0, 0.0, 3.0))
+    wp, wn = dust_repair.align_neighbours(prev, cur, nxt)
+    inner = (slice(16, -16), slice(16, -16))
+    before = np.abs(prev - cur)[inner].mean()
+    after = np.abs(wp - cur)[inner].mean()
+    assert after < 0.25 * before
+    assert np.abs(wn - cur)[inner].mean() < 0.25 * np.abs(nxt - cur)[inner].mean()
+
+
+def test_repair_touches_only_the_mask() -> None:
+    rng = np.random.default_rng(1)
+    cur = rng.random((32, 40, 3)).astype(np.float32)
+    wp = rng.random((32, 40, 3)).astype(np.float32)
+    wn = wp.copy()
+    mask = np.zeros((32, 40), bool)
+    mask[10:14, 5:9] = True
+    out = dust_repair.repair_from_neighbours(cur, wp, wn, mask)
+    assert np.array_equal(out[~mask], cur[~mask])  # bit for bit
+    assert np.allclose(out[mask], wp[mask])
+
+
+def test_two_frame_defect_takes_the_clean_neighbour() -> None:
+    cur = np.full((8, 8, 3), 0.05, np.float32)  # dark speck here ...
+    wn = cur.copy()  # ... and in the next frame too
+    wp = np.full((8, 8, 3), 0.6, np.float32)
+    mask = np.ones((8, 8), bool)
+    out = dust_repair.repair_from_neighbours(cur, wp, wn, mask)
+    assert np.allclose(out, 0.6)
+
+
+def test_mask_threshold_and_growth() -> None:
+    prob = np.zeros((9, 9), np.float32)
+    prob[4, 4] = 0.9
+    prob[0, 0] = 0.3
+    m0 = dust_repair.defect_mask(prob, 0.5, grow=0)
+    assert m0.sum() == 1 and m0[4, 4]
+    m1 = dust_repair.defect_mask(prob, 0.5, grow=1)
+    assert m1[3:6, 3:6].all() and not m1[0, 0]
+
+
+def test_model_input_and_median() -> None:
+    a, b, c = (np.full((4, 6, 3), v, np.float32) for v in (0.1, 0.5, 0.9))
+    x = dust_repair.dust_model_input(a, b, c)
+    assert x.shape == (4, 6, 9)
+    assert np.allclose(dust_repair.temporal_median(a, b, c), 0.5)
