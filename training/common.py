@@ -49,6 +49,12 @@ def common_args(ap: argparse.ArgumentParser, steps: int) -> None:
         help="skip training: export, evaluate and write the card from this .pth",
     )
     ap.add_argument("--out", type=Path, default=RUNS, help="where the checkpoint goes")
+    ap.add_argument(
+        "--init-from",
+        type=Path,
+        default=None,
+        help="start from this checkpoint's weights (fine-tuning)",
+    )
     ap.add_argument("--quick", action="store_true", help="tiny evaluation (smoke test)")
     ap.add_argument("--save-every", type=float, default=0, help="checkpoint every N seconds")
 
@@ -88,7 +94,10 @@ class RunLog:
         self.path = LOGS / f"{model_id}.log"
         self.model_id = model_id
         # finishing from a checkpoint appends to the training run's log instead of replacing it
-        self.append = bool(getattr(args, "from_checkpoint", None)) and self.path.exists()
+        self.append = (
+            bool(getattr(args, "from_checkpoint", None) or getattr(args, "init_from", None))
+            and self.path.exists()
+        )
         self.lines: list[str] = []
         what = "export/evaluation" if self.append else "run log"
         self.write(f"# {model_id} {what}, started {dt.datetime.now(dt.UTC).isoformat()}")
@@ -132,6 +141,10 @@ def train(
 ) -> dict[str, Any]:
     """Adam with a cosine schedule; returns what the card needs to say about the run."""
     torch.manual_seed(args.seed)
+    earlier = None
+    if getattr(args, "init_from", None):
+        earlier = load_checkpoint(model, args.init_from)
+        log.write(f"fine-tuning from {args.init_from}: {earlier}")
     dev = torch.device(args.device)
     if dev.type == "cuda":
         torch.set_num_threads(1)
@@ -200,6 +213,11 @@ def train(
         "workers": args.workers,
         "torch": torch.__version__,
     }
+    meta["lr"] = args.lr
+    if getattr(args, "patch", None):
+        meta["patch"] = args.patch
+    if earlier is not None:
+        meta["init_from"] = earlier
     log.write(f"trained {step} steps in {seconds:.1f} s on {device_name}")
     model.cpu().eval()
     return meta
@@ -361,8 +379,42 @@ def write_card(card: dict[str, Any], onnx_path: Path, log: RunLog) -> Path:
     return out
 
 
+def command_for(module: str, flags: str, meta: dict[str, Any], prep: str = "") -> str:
+    """The command(s) that reproduce these weights, then where and how long they trained."""
+
+    def one(m: dict[str, Any], init: str) -> str:
+        extra = f" --lr {m['lr']:g}" if m.get("lr", 1e-3) != 1e-3 else ""
+        extra += f" --patch {m['patch']}" if m.get("patch") else ""
+        dev = " --device cuda" if m.get("device") == "cuda" else ""
+        return (
+            f"python -m training.{module} {flags}--steps {m['steps']} --batch {m['batch']} "
+            f"--seed {m['seed']} --workers {m['workers']}{extra}{init}{dev}"
+        ).replace("  ", " ")
+
+    build = f"python -m training.data.build{prep} && "
+    if meta.get("init_from"):
+        cmd = (
+            build
+            + one(meta["init_from"], "")
+            + " && "
+            + one(meta, f" --init-from training/runs/{module_id(module, flags)}.pth")
+        )
+    else:
+        cmd = build + one(meta, "")
+    return cmd + "; trained: " + trained_where(meta)
+
+
+def module_id(module: str, flags: str) -> str:
+    if module == "train_upscale":
+        return "upscale-x" + flags.split("--scale")[1].split()[0]
+    return module.removeprefix("train_")
+
+
 def trained_where(meta: dict[str, Any]) -> str:
-    return (
+    first = ""
+    if meta.get("init_from"):
+        first = trained_where(meta["init_from"]) + ", then fine-tuned: "
+    return first + (
         f"{meta['steps']} steps of batch {meta['batch']} in {meta['seconds']:.0f} s on "
         f"{meta['device_name']} ({meta['device']}, torch {meta['torch']}, seed {meta['seed']}, "
         f"{meta['workers']} data workers)"

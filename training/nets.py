@@ -84,12 +84,19 @@ class Restorer(nn.Module):
     ``extra`` input channels (the denoiser's noise level) are seen but not restored.
     """
 
-    def __init__(self, in_ch: int = 3, channels: int = 48, body: int = 6, dilations=None):
+    def __init__(
+        self, in_ch: int = 3, channels: int = 48, body: int = 6, dilations=None, leaky: bool = False
+    ):
         super().__init__()
         dil = dilations or [1] * body
-        layers: list[nn.Module] = [nn.Conv2d(in_ch * 4, channels, 3, padding=1), nn.ReLU(True)]
+
+        def act() -> nn.Module:
+            # LeakyReLU cannot die; the first GPU deblock runs lost their last ReLU layer.
+            return nn.LeakyReLU(0.1, True) if leaky else nn.ReLU(True)
+
+        layers: list[nn.Module] = [nn.Conv2d(in_ch * 4, channels, 3, padding=1), act()]
         for d in dil:
-            layers += [nn.Conv2d(channels, channels, 3, padding=d, dilation=d), nn.ReLU(True)]
+            layers += [nn.Conv2d(channels, channels, 3, padding=d, dilation=d), act()]
         layers.append(nn.Conv2d(channels, 12, 3, padding=1))
         self.body = nn.Sequential(*layers)
         _init(self.body)

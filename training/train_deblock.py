@@ -16,7 +16,7 @@ from training.data.build import CACHE, encode_h264_roundtrip, pan_clip
 from training.nets import Restorer, count_flops_per_output_pixel
 from training.train_denoise import heldout_crops
 
-CH, BODY = 64, 5
+CH, BODY = 48, 5
 
 
 class DeblockStream(common.SampleStream):
@@ -55,16 +55,20 @@ def evaluate(sess, quick: bool) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    common.common_args(ap, steps=6000)
+    common.common_args(ap, steps=9000)
+    ap.add_argument("--patch", type=int, default=64, help="training patch side (px)")
     args = ap.parse_args(argv)
     model_id = "deblock"
     log = common.RunLog(model_id, args)
-    model = Restorer(3, CH, BODY)
+    model = Restorer(3, CH, BODY, leaky=True)
     if args.from_checkpoint:
         meta = common.load_checkpoint(model, args.from_checkpoint)
         log.write(f"weights from {args.from_checkpoint}: {meta}")
     else:
-        stream = DeblockStream(lambda rng, src, h: synth.deblock_pair(rng, src, 96, h), args.seed)
+        patch = args.patch
+        stream = DeblockStream(
+            lambda rng, src, h: synth.deblock_pair(rng, src, patch, h), args.seed
+        )
         meta = common.train(model, stream, args, log, torch.nn.functional.l1_loss)
         common.save_checkpoint(model, meta, args.out / f"{model_id}.pth")
     if args.train_only:
@@ -140,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         "scale": 1,
         "architecture": (
             f"residual CNN: space-to-depth by 2 (3 -> 12 channels), {BODY + 2} 3x3 "
-            f"convolutions of {CH} channels with ReLU at half resolution, "
+            f"convolutions of {CH} channels with LeakyReLU(0.1) at half resolution, "
             "depth-to-space back to a 3-channel residual added to the input"
         ),
         "parameters": params,
@@ -177,12 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             "restored; heavy settings soften fine texture. Not a denoiser."
         ),
         "classification": common.CLASSIFY_ENHANCED,
-        "training_command": (
-            f"python -m training.data.build --h264 && python -m "
-            f"training.train_deblock --steps {meta['steps']} --batch "
-            f"{meta['batch']} --seed {meta['seed']} --workers {meta['workers']} "
-            "[--device cuda]; trained: " + common.trained_where(meta)
-        ),
+        "training_command": common.command_for("train_deblock", "", meta, " --h264"),
     }
     common.write_card(card, onnx_path, log)
     return 0

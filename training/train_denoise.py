@@ -98,6 +98,7 @@ def nlm_1080p_seconds() -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     common.common_args(ap, steps=6000)
+    ap.add_argument("--patch", type=int, default=96, help="training patch side (px)")
     args = ap.parse_args(argv)
     model_id = "denoise"
     log = common.RunLog(model_id, args)
@@ -106,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         meta = common.load_checkpoint(model, args.from_checkpoint)
         log.write(f"weights from {args.from_checkpoint}: {meta}")
     else:
-        stream = common.SampleStream(lambda rng, src: synth.denoise_pair(rng, src, 96), args.seed)
+        patch = args.patch
+        stream = common.SampleStream(
+            lambda rng, src: synth.denoise_pair(rng, src, patch), args.seed
+        )
         meta = common.train(model, stream, args, log, torch.nn.functional.l1_loss)
         common.save_checkpoint(model, meta, args.out / f"{model_id}.pth")
     if args.train_only:
@@ -250,12 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             "and are smoothed more. Receptive field 30 px: tile overlap of at least 16 px."
         ),
         "classification": common.CLASSIFY_ENHANCED,
-        "training_command": (
-            f"python -m training.data.build && python -m training.train_denoise "
-            f"--steps {meta['steps']} --batch {meta['batch']} --seed "
-            f"{meta['seed']} --workers {meta['workers']} [--device cuda]; "
-            "trained: " + common.trained_where(meta)
-        ),
+        "training_command": common.command_for("train_denoise", "", meta, ""),
     }
     common.write_card(card, onnx_path, log)
     return 0

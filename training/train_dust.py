@@ -216,12 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             "Receptive field about 90 px: tile overlap of at least 48 px."
         ),
         "classification": common.CLASSIFY_ENHANCED,
-        "training_command": (
-            f"python -m training.data.build && python -m training.train_dust "
-            f"--steps {meta['steps']} --batch {meta['batch']} --seed "
-            f"{meta['seed']} --workers {meta['workers']} [--device cuda]; "
-            "trained: " + common.trained_where(meta)
-        ),
+        "training_command": common.command_for("train_dust", "", meta, ""),
     }
     common.write_card(card, onnx_path, log)
     return 0

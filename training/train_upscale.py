@@ -48,13 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=int, choices=(2, 4), required=True)
     common.common_args(ap, steps=6000)
+    ap.add_argument("--patch", type=int, default=None, help="low-res patch side (px)")
     args = ap.parse_args(argv)
     scale = args.scale
     model_id = f"upscale-x{scale}"
     log = common.RunLog(model_id, args)
     ch, body = ARCH[scale]
     model = Upscaler(scale, ch, body)
-    lr_size = 48 if scale == 2 else 32
+    lr_size = args.patch or (48 if scale == 2 else 32)
     if args.from_checkpoint:
         meta = common.load_checkpoint(model, args.from_checkpoint)
         log.write(f"weights from {args.from_checkpoint}: {meta}")
@@ -177,12 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{body + 3} input px for seamless results."
         ),
         "classification": common.CLASSIFY_RESIZED,
-        "training_command": (
-            f"python -m training.data.build && python -m training.train_upscale "
-            f"--scale {scale} --steps {meta['steps']} --batch {meta['batch']} "
-            f"--seed {meta['seed']} --workers {meta['workers']}"
-            " [--device cuda]; trained: " + common.trained_where(meta)
-        ),
+        "training_command": common.command_for("train_upscale", f"--scale {scale} ", meta, ""),
     }
     common.write_card(card, onnx_path, log)
     return 0
