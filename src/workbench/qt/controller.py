@@ -120,6 +120,10 @@ class Controller(QObject):
         self._expected: tuple[int, str] = (-1, "")
         self._play = QTimer(self)
         self._play.timeout.connect(self._tick)
+        # OpenCV's import edits sys.path for a moment; a render process spawned from another
+        # thread at that moment inherits the edit and cannot start. Import it once, up front.
+        import cv2  # noqa: F401
+
         self._connect()
         self.reload_catalog()
 

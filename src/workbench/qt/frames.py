@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
 
 from workbench.errors import Cancelled
 from workbench.progress import Progress
+from workbench.qt.convert import frame_to_qimage
 
 Frame = NDArray[np.float32]
 
@@ -145,7 +147,7 @@ def apply_steps(
 class FrameService(QObject):
     """Decodes and processes frames for the viewer on one background thread."""
 
-    frameReady = Signal(int, object)  # index, original
+    frameReady = Signal(int, object)  # index, original (QImage)
     resultReady = Signal(int, str, object, object)  # index, steps key, result, difference
     busyChanged = Signal(bool)
     failed = Signal(object)
@@ -164,7 +166,8 @@ class FrameService(QObject):
         self._busy = False
         self._readers: dict[str, Any] = {}
         self._originals: OrderedDict[tuple[str, int], Frame] = OrderedDict()
-        self._results: OrderedDict[tuple[str, int, str], tuple[Frame, Frame]] = OrderedDict()
+        self._results: OrderedDict[tuple[str, int, str], tuple[QImage, QImage]] = OrderedDict()
+        self._displays: OrderedDict[tuple[str, int], QImage] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._thread = threading.Thread(target=self._loop, name="workbench-frames", daemon=True)
         self._thread.start()
@@ -182,7 +185,7 @@ class FrameService(QObject):
                 self._progress.cancel()
             self._cond.notify()
 
-    def cached_result(self, path: str, index: int, key: str) -> tuple[Frame, Frame] | None:
+    def cached_result(self, path: str, index: int, key: str) -> tuple[QImage, QImage] | None:
         with self._cache_lock:
             return self._results.get((path, index, key))
 
@@ -230,6 +233,17 @@ class FrameService(QObject):
                 self._originals.popitem(last=False)
         return frame
 
+    def _display(self, path: str, index: int, frame: Frame) -> QImage:
+        with self._cache_lock:
+            image = self._displays.get((path, index))
+        if image is None:
+            image = frame_to_qimage(frame)
+            with self._cache_lock:
+                self._displays[(path, index)] = image
+                while len(self._displays) > self.ORIGINALS:
+                    self._displays.popitem(last=False)
+        return image
+
     def _loop(self) -> None:
         while True:
             with self._cond:
@@ -264,7 +278,7 @@ class FrameService(QObject):
         original = self._original(request.path, request.index)
         if original is None:
             return
-        self.frameReady.emit(request.index, original)
+        self.frameReady.emit(request.index, self._display(request.path, request.index, original))
         if not request.steps:
             return
         key = request.steps_key()
@@ -284,7 +298,8 @@ class FrameService(QObject):
                 self.engines,
                 progress,
             )
-            cached = (result, difference(original, result))
+            # converted to display images here, not on the GUI thread (a 4K frame takes 100 ms)
+            cached = (frame_to_qimage(result), frame_to_qimage(difference(original, result)))
             with self._cache_lock:
                 self._results[(request.path, request.index, key)] = cached
                 while len(self._results) > self.RESULTS:

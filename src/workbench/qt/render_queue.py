@@ -67,11 +67,16 @@ class RenderQueue(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        from workbench.qt.workers import Workers
+
+        self.workers = Workers(self, threads=1)
         self.jobs: list[RenderJob] = []
         self.project_path: Path | None = None
         self.project_id = ""
         self.handle: Any = None
         self.running: RenderJob | None = None
+        self._exiting: list[Any] = []
+        self._spawned: list[Any] = []
         self._timer = QTimer(self)
         self._timer.setInterval(100)
         self._timer.timeout.connect(self.poll)
@@ -118,7 +123,9 @@ class RenderQueue(QObject):
             self._next()
 
     def cancel(self, job: RenderJob) -> None:
-        if job is self.running and self.handle is not None:
+        if job is self.running and self.handle is None:
+            job.message = "cancel requested"  # the process is still starting
+        elif job is self.running and self.handle is not None and self.handle.finished is None:
             self.handle.cancel()
             job.message = "cancelling…"
         elif job.state == "queued":
@@ -142,33 +149,67 @@ class RenderQueue(QObject):
         job = next((j for j in self.jobs if j.state == "queued"), None)
         if job is None:
             return
-        try:
-            from workbench.render import RenderRequest, render_in_worker
-
-            request = RenderRequest(
-                project_path=self.project_path,
-                clip_id=job.clip_id,
-                output=Path(job.output),
-                codec=job.codec,
-            )
-            self.handle = render_in_worker(request)
-        except (WorkbenchError, ImportError, OSError) as exc:
-            job.state = "failed"
-            job.message = str(exc)
-            self.failed.emit(exc, f"Render of {job.clip_name}")
-            self.changed.emit()
-            return
+        request_path = self.project_path
         job.state = "running"
         job.message = "starting…"
         self.running = job
         self.save()
-        self._timer.start()
         self.changed.emit()
 
+        def start(progress: Any) -> Any:
+            # Starting a process takes 50-100 ms: done on a worker so the window keeps drawing.
+            from workbench.render import RenderRequest, render_in_worker
+
+            request = RenderRequest(
+                project_path=request_path,
+                clip_id=job.clip_id,
+                output=Path(job.output),
+                codec=job.codec,
+            )
+            handle = render_in_worker(request)
+            self._spawned.append(handle)  # so shutdown finds it even before _started runs
+            return handle
+
+        self.workers.start(
+            start,
+            name="start render",
+            on_done=lambda handle: self._started(job, handle),
+            on_error=lambda exc: self._start_failed(job, exc),
+        )
+
+    def _started(self, job: RenderJob, handle: Any) -> None:
+        if self.running is not job:  # shut down meanwhile
+            handle.cancel()
+            self._exiting.append(handle)
+            return
+        self.handle = handle
+        if job.message == "cancel requested":
+            handle.cancel()
+        self._timer.start()
+
+    def _start_failed(self, job: RenderJob, exc: BaseException) -> None:
+        job.state = "failed"
+        job.message = str(exc)
+        self.running = None
+        self.save()
+        self.failed.emit(exc, f"Render of {job.clip_name}")
+        self.changed.emit()
+        self._next()
+
+    def _reap(self) -> None:
+        for handle in list(self._exiting):
+            if not handle.alive:
+                handle.join(0)
+                self._exiting.remove(handle)
+                if handle in self._spawned:
+                    self._spawned.remove(handle)
+
     def poll(self) -> None:
+        self._reap()
         job, handle = self.running, self.handle
         if job is None or handle is None:
-            self._timer.stop()
+            if not self._exiting:
+                self._timer.stop()
             return
         for event in handle.events():
             kind = event.get("type")
@@ -198,10 +239,9 @@ class RenderQueue(QObject):
         if job.state == "running" and not handle.alive and handle.finished is not None:
             job.state = "failed"
         if job.state != "running":
-            handle.join(5)
+            self._exiting.append(handle)  # reaped by the timer: never wait on the GUI thread
             self.running = None
             self.handle = None
-            self._timer.stop()
             self.save()
             self.finished.emit(job)
             self.changed.emit()
@@ -211,17 +251,27 @@ class RenderQueue(QObject):
 
     def shutdown(self) -> None:
         """Stop the running render (it resumes next time) and wait for its process."""
-        if self.handle is not None:
-            self.handle.cancel()
-            self.handle.join(10)
-            if self.handle.alive:
-                self.handle.kill()
-            if self.running is not None:
-                self.running.state = "interrupted"
-                self.running.message = "stopped when the window closed — Resume continues"
-            self.handle = None
+        self.workers.shutdown()
+        for handle in self._spawned:
+            for _event in handle.events():  # learn whether it already finished
+                pass
+        for handle in self._spawned:
+            # Only a render that has not finished is cancelled: setting the cancel event of a
+            # child that already exited can block (multiprocessing.Event counts sleepers).
+            if handle.alive and getattr(handle, "finished", None) is None:
+                handle.cancel()
+        for handle in self._spawned:
+            handle.join(10)
+            if handle.alive:
+                handle.kill()
+        self._spawned.clear()
+        self._exiting.clear()
+        if self.running is not None:
+            self.running.state = "interrupted"
+            self.running.message = "stopped when the window closed — Resume continues"
             self.running = None
             self.save()
+        self.handle = None
         self._timer.stop()
 
 

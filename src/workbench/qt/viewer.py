@@ -65,6 +65,11 @@ class RegionTool(enum.StrEnum):
 HANDLE = 5.0
 
 
+def _as_image(frame: QImage | NDArray[Any]) -> QImage:
+    """Frames normally arrive as QImages made on the frame thread; arrays are converted here."""
+    return frame if isinstance(frame, QImage) else frame_to_qimage(frame)
+
+
 class ViewerCanvas(QWidget):
     """Paints the frame(s) and edits the region; knows nothing about projects."""
 
@@ -105,13 +110,13 @@ class ViewerCanvas(QWidget):
         self._spinner.timeout.connect(self._tick)
 
     # -- content -----------------------------------------------------------------------------
-    def set_original(self, frame: NDArray[Any] | None) -> None:
+    def set_original(self, frame: QImage | NDArray[Any] | None) -> None:
         if frame is None:
             self.original = None
             self.source_size = (0, 0)
         else:
-            self.original = frame_to_qimage(frame)
-            size = (frame.shape[1], frame.shape[0])
+            self.original = _as_image(frame)
+            size = (self.original.width(), self.original.height())
             if size != self.source_size:
                 self.source_size = size
                 if self.mask is not None and self.mask.shape != (size[1], size[0]):
@@ -119,9 +124,11 @@ class ViewerCanvas(QWidget):
                     self.mask_image = None
         self.update()
 
-    def set_result(self, result: NDArray[Any] | None, diff: NDArray[Any] | None = None) -> None:
-        self.result = None if result is None else frame_to_qimage(result)
-        self.diff = None if diff is None else frame_to_qimage(diff)
+    def set_result(
+        self, result: QImage | NDArray[Any] | None, diff: QImage | NDArray[Any] | None = None
+    ) -> None:
+        self.result = None if result is None else _as_image(result)
+        self.diff = None if diff is None else _as_image(diff)
         self.update()
 
     def set_busy(self, busy: bool, message: str = "") -> None:
