@@ -153,15 +153,17 @@ def test_event_loop_keeps_ticking_during_preview_and_render(window, tmp_path: Pa
         gaps.append(now - last[0])
         last[0] = now
 
-    stalls = _watch_gui_thread(clock, last)
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
-    timer.start()
-    job = _queue(window, qtbot, tmp_path / "hd_out.mkv")
     tools = window.panels.tools
     tools.select_tool("upscale")
     tools.set_param("scale", 4)
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    stalls = _watch_gui_thread(clock, last)
+    last[0] = clock.elapsed()
+    timer.start()
+    qtbot.wait(50)
+    job = _queue(window, qtbot, tmp_path / "hd_out.mkv")  # the user's click starts the render
     previews = 0
     deadline = time.monotonic() + 60
     while (job.state == "running" or previews < 3) and time.monotonic() < deadline:
