@@ -39,6 +39,13 @@ def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
     return widget
 
 
+def _name_buttons(box: QDialogButtonBox, prefix: str) -> None:
+    for button in box.buttons():
+        text = button.text().replace("&", "")
+        button.setObjectName(f"{prefix}{text.replace(' ', '')}")
+        button.setAccessibleName(text)
+
+
 # -- model library --------------------------------------------------------------------------
 def card_html(entry: CatalogEntry) -> str:
     e = html.escape
@@ -146,6 +153,7 @@ class ModelLibraryDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
         close.accepted.connect(self.accept)
+        _name_buttons(close, "modelLibrary")
         row = QHBoxLayout()
         row.addWidget(self.import_button)
         row.addStretch(1)
@@ -240,7 +248,7 @@ class PolicyDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("policyOk")
+        _name_buttons(buttons, "policy")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -333,7 +341,7 @@ class PreferencesDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("prefOk")
+        _name_buttons(buttons, "pref")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
