@@ -79,6 +79,8 @@ def run(
         return 3
     if screenshot is None:
         return int(app.exec())
+    if window.controller.clip_edits:  # show the last edit's region and range in the picture
+        window.controller.select_edit(window.controller.clip_edits[-1].id)
 
     started = time.monotonic()
     result = {"code": 0}

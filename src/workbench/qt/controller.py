@@ -710,6 +710,7 @@ class Controller(QObject):
             from workbench.qt.frames import load_mask
 
             mask = load_mask(str(masks_dir(self.session.path) / f"{edit.region['sha256']}.png"))
+        self._load_into_tools(edit)
         canvas = self.panels.viewer.canvas
         canvas.set_region(edit.region, mask)
         if edit.region.get("kind") == "rect":
@@ -717,6 +718,17 @@ class Controller(QObject):
         self.panels.tools.set_region_text(edit.region)
         if not edit.frames[0] <= self.frame <= edit.frames[1]:
             self.set_frame(edit.frames[0])
+
+    def _load_into_tools(self, edit: Edit) -> None:
+        """Selecting an edit shows its tool, model and settings, ready to try variations."""
+        tools = self.panels.tools
+        tools.select_tool(edit.tool)
+        for name, value in edit.parameters.items():
+            if name in tools.editors:
+                tools.set_param(name, value)
+        index = tools.model_combo.findData(edit.model_id)
+        if index >= 0:
+            tools.model_combo.setCurrentIndex(index)
 
     # -- policy, models, preferences ---------------------------------------------------------
     def set_policy(self, policy: Policy) -> bool:

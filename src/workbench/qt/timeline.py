@@ -142,7 +142,7 @@ class TimelineStrip(QWidget):
                 p.drawText(QPointF(x + 3 if label == "I" else x - 10, 11), label)
         x = self._x(self.current)
         w = max(2.0, self._x(self.current + 1) - x)
-        p.fillRect(QRectF(x, 0, w, self.height()), QColor(230, 60, 60, 160))
+        p.fillRect(QRectF(x, 0, w, self.height()), QColor(230, 60, 60, 70))
         p.setPen(QPen(QColor(255, 80, 80), 2))
         p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         p.end()
