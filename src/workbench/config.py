@@ -33,8 +33,13 @@ def user_data_dir() -> Path:
 
 
 def user_cache_dir() -> Path:
+    """The environment's folder, else the one chosen in the preferences, else the platform's."""
     import platformdirs
 
+    if not os.environ.get("WORKBENCH_CACHE_DIR"):
+        chosen = load_settings().get("cache_dir")
+        if isinstance(chosen, str) and chosen.strip():
+            return Path(chosen.strip())
     return _dir("WORKBENCH_CACHE_DIR", platformdirs.user_cache_dir(APP_DIR_NAME))
 
 

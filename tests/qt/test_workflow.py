@@ -338,3 +338,32 @@ def test_layout_is_saved_between_runs(window, qtbot) -> None:
     again.reset_layout()
     assert again.docks["log"].isVisible()
     again.close()
+
+
+def test_drop_files_on_the_bin_and_recent_projects(window, tmp_path: Path, qtbot) -> None:
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from workbench.qt.controller import recent_projects
+
+    c = window.controller
+    assert c.new_project(tmp_path / "dropped.wbproj")
+    assert recent_projects()[0] == str((tmp_path / "dropped.wbproj").resolve())
+    clips = [make_clip(tmp_path / f"B00{n}.mkv", frames=4) for n in (1, 2)]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in clips])
+    panel = window.panels.media
+    event = QDropEvent(
+        QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    panel.dropEvent(event)
+    qtbot.waitUntil(lambda: find(window, "mediaBinList").topLevelItemCount() == 2, timeout=15000)
+    with Project.open(c.session.path, readonly=True) as project:
+        assert [clip.name for clip in project.clips()] == ["B001.mkv", "B002.mkv"]
+    # the render queue suggests an output, and keeps one the user typed across refreshes
+    output = find(window, "renderOutput")
+    assert output.text().endswith("B001_workbench.mov")
+    output.setText(str(tmp_path / "mine.mov"))
+    c.refresh()
+    assert output.text() == str(tmp_path / "mine.mov")

@@ -343,9 +343,10 @@ class RenderQueuePanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.codec_combo.currentIndexChanged.connect(self._codec_changed)
-        self.clip_combo.activated.connect(self._suggest)
+        self.clip_combo.activated.connect(self._suggest_for_clip)
         self.queue.changed.connect(self.refresh)
         self.default_folder: Path | None = None
+        self._suggested = ""
 
     def set_clips(self, clips: list[tuple[int, str]], folder: Path | None) -> None:
         current = self.clip_combo.currentData()
@@ -358,17 +359,30 @@ class RenderQueuePanel(QWidget):
         self._suggest()
 
     def _suggest(self) -> None:
+        """Suggest an output beside the project, unless the user typed one of their own."""
         if self.default_folder is None or self.clip_combo.count() == 0:
+            return
+        current = self.output.text().strip()
+        if current and current != self._suggested:
             return
         stem = Path(self.clip_combo.currentText()).stem or "render"
         ext = CODEC_EXTENSIONS.get(str(self.codec_combo.currentData()), ".mov")
-        self.output.setText(str(self.default_folder / f"{stem}_workbench{ext}"))
+        self._suggested = str(self.default_folder / f"{stem}_workbench{ext}")
+        self.output.setText(self._suggested)
+
+    def _suggest_for_clip(self) -> None:
+        if self.output.text().strip() == self._suggested:
+            self.output.clear()
+        self._suggest()
 
     def _codec_changed(self) -> None:
         text = self.output.text().strip()
         if text:
             ext = CODEC_EXTENSIONS.get(str(self.codec_combo.currentData()), ".mov")
+            was_suggested = text == self._suggested
             self.output.setText(str(Path(text).with_suffix(ext)))
+            if was_suggested:
+                self._suggested = self.output.text()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Render to", self.output.text())
