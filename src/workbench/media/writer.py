@@ -242,6 +242,7 @@ class VideoWriter(_WriterBase):
         self._src_offset: dict[int, int] = {}
         self._pending: Any = None
         self._closed = False
+        self._remuxing = False
 
     # -- setup ----------------------------------------------------------------------------------
 
@@ -286,6 +287,50 @@ class VideoWriter(_WriterBase):
         self._stream = stream
         if self.copy_streams and self.source is not None and self.source.kind is MediaKind.VIDEO:
             self._open_source(out)
+
+    def remux_segments(self, segments: Sequence[Path]) -> None:
+        """Append the video of ``segments`` packet for packet instead of encoding frames.
+
+        Each segment must hold one intra-only video stream (ProRes, DNxHR, FFV1) encoded with
+        this writer's settings — the render writes them so — and nothing else: frame ``n`` of
+        the result gets ``pts = dts = n``, and the source's other streams are interleaved as
+        when encoding. A resumable render encodes once, in segments, and joins them here.
+        """
+        import av
+
+        if self._closed:
+            raise UnsupportedMediaError(f"{self.path.name}: the writer is already closed")
+        try:
+            for segment in segments:
+                with av.open(str(segment)) as src:
+                    video_in = src.streams.video[0]
+                    if self._out is None:
+                        self._start_from_template(video_in)
+                    for packet in src.demux(video_in):
+                        if packet.dts is None and packet.pts is None:
+                            continue  # flush packet
+                        n = self.frames_written
+                        self._pump_source(Fraction(n) / self.rate)
+                        packet.stream = self._stream
+                        packet.time_base = 1 / self.rate
+                        packet.pts = packet.dts = n
+                        self._mux(packet)
+                        self.frames_written += 1
+        except av.error.FFmpegError as exc:
+            self.abort()
+            raise UnsupportedMediaError(f"cannot join render segments ({exc})") from exc
+        except MediaError:
+            self.abort()
+            raise
+        except OSError as exc:
+            self.abort()
+            raise storage_error(exc, self.path) from exc
+
+    def _start_from_template(self, template: Any) -> None:
+        # The stream is set up exactly as for encoding (same encoder options, rate, colour tags
+        # and timecode, so MOV gets its tmcd track); only the packets come from the segments.
+        self._remuxing = True
+        self._start(template.codec_context.width, template.codec_context.height)
 
     def _open_source(self, out: Any) -> None:
         from workbench.media.safety import av_open_input
@@ -364,6 +409,8 @@ class VideoWriter(_WriterBase):
 
     def write(self, frame: Frame) -> None:
         """Encode the next frame (float32 RGB, H×W×3)."""
+        import av
+
         from workbench.media.convert import array_to_video_frame
 
         if self._closed:
@@ -385,8 +432,6 @@ class VideoWriter(_WriterBase):
                     f"was started at {self._stream.width}×{self._stream.height}"
                 )
             if self.pix_fmt == "gbrpf32le":
-                import av
-
                 vf = av.VideoFrame.from_ndarray(
                     np.ascontiguousarray(arr),  # PyAV maps RGB channels onto the G, B, R planes
                     format="gbrpf32le",
@@ -409,7 +454,15 @@ class VideoWriter(_WriterBase):
                 vf.time_base = 1 / self.rate
                 seconds = Fraction(n) / self.rate
             self._pump_source(seconds)
-            for packet in self._stream.encode(vf):
+            try:
+                packets = self._stream.encode(vf)
+            except av.error.FFmpegError as exc:
+                raise UnsupportedMediaError(
+                    f"the {self.codec.name} encoder refused this {width}×{height} "
+                    f"{self.pix_fmt} picture ({exc})",
+                    hint="DNxHR needs at least 256 pixels of width; try another codec",
+                ) from exc
+            for packet in packets:
                 self._mux(packet)
             self.frames_written += 1
         except MediaError:
@@ -429,8 +482,9 @@ class VideoWriter(_WriterBase):
             self.abort()
             raise UnsupportedMediaError(f"no frames were written to {self.path.name}")
         try:
-            for packet in self._stream.encode(None):
-                self._mux(packet)
+            if not self._remuxing:
+                for packet in self._stream.encode(None):
+                    self._mux(packet)
             self._pump_source(None)
             try:
                 self._out.close()

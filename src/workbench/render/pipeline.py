@@ -198,15 +198,31 @@ def _put(q: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
     return False
 
 
-def _segment_paths(work: Path, index: int, is_float: bool = False) -> tuple[Path, Path]:
-    """A segment's lossless intermediate and its digest file (whose presence marks it done).
+INTRA_ONLY = frozenset({"prores", "prores_4444", "dnxhr_hqx", "ffv1"})
 
-    FFV1 at 16 bits holds every integer source; float sources (EXR) keep full 32-bit floats
-    in an EXR sequence, since FFV1 here has no float pixel format.
+
+def segment_mode(plan: _Plan, output: Path) -> str:
+    """How segments are stored.
+
+    ``direct``: intra-only deliverables (ProRes, DNxHR, FFV1) at a constant rate are encoded
+    once, in segments, and joined packet for packet at the end — no second encode, and no more
+    disk than the output itself. Otherwise a lossless intermediate is re-encoded at the end:
+    ``ffv1`` (16-bit) for integer sources, ``exr`` (32-bit float) for float ones.
     """
+    if plan.codec in INTRA_ONLY and not plan.info.vfr and not plan.info.is_float:
+        return "direct"
+    return "exr" if plan.info.is_float else "ffv1"
+
+
+def _segment_paths(
+    work: Path, index: int, mode: str = "ffv1", suffix: str = ".mkv"
+) -> tuple[Path, Path]:
+    """A segment's video and its digest file (whose presence marks the segment done)."""
     meta = work / f"segment_{index:06d}.json"
-    if is_float:
+    if mode == "exr":
         return work / f"segment_{index:06d}" / "frame_%06d.exr", meta
+    if mode == "direct":
+        return work / f"segment_{index:06d}{suffix}", meta
     return work / f"segment_{index:06d}.mkv", meta
 
 
@@ -225,10 +241,13 @@ def render_segments(
     segment_frames: int,
     progress: Progress,
     on_event: Callable[[Event], None],
+    output: Path,
 ) -> int:
     """Render every unfinished segment; return the first frame that had to be rendered."""
     from workbench.media import open_reader, open_writer
 
+    mode = segment_mode(plan, output)
+    suffix = output.suffix
     count = plan.info.frame_count
     segments = (count + segment_frames - 1) // segment_frames
     first_todo = 0
@@ -263,12 +282,20 @@ def render_segments(
                 index, frame = item
                 if index // segment_frames != segment:
                     segment = index // segment_frames
-                    video, _meta = _segment_paths(work, segment, plan.info.is_float)
-                    if plan.info.is_float:
+                    video, _meta = _segment_paths(work, segment, mode, suffix)
+                    if mode == "exr":
                         shutil.rmtree(video.parent, ignore_errors=True)
                         video.parent.mkdir()
                         writer = open_writer(
                             video, like=plan.info, codec="exr", start_number=0, copy_streams=False
+                        )
+                    elif mode == "direct":
+                        writer = open_writer(
+                            video,
+                            like=plan.info,
+                            codec=plan.codec,
+                            frame_rate=plan.info.frame_rate,
+                            copy_streams=False,
                         )
                     else:
                         writer = open_writer(
@@ -362,11 +389,11 @@ def render_segments(
     return start_frame
 
 
-def _segment_frames(work: Path, segments: int, is_float: bool) -> Iterator[tuple[Frame, str]]:
+def _segment_frames(work: Path, segments: int, mode: str) -> Iterator[tuple[Frame, str]]:
     from workbench.media import open_reader
 
     for segment in range(segments):
-        video, meta = _segment_paths(work, segment, is_float)
+        video, meta = _segment_paths(work, segment, mode)
         digests = json.loads(meta.read_text(encoding="utf-8"))["frames"]
         with open_reader(video) as reader:
             frames = list(reader.iter_frames())
@@ -387,6 +414,7 @@ def _pending_name(output: Path) -> Path:
 def finish(plan: _Plan, work: Path, request: RenderRequest, progress: Progress) -> tuple[Path, str]:
     """Encode the intermediates into the deliverable (under a pending name); frame digest."""
     from workbench.media import open_writer
+    from workbench.media.writer import VideoWriter
 
     count = plan.info.frame_count
     segments = (count + request.segment_frames - 1) // request.segment_frames
@@ -396,12 +424,30 @@ def finish(plan: _Plan, work: Path, request: RenderRequest, progress: Progress) 
     else:
         pending.unlink(missing_ok=True)
     overall = hashlib.sha256()
+    mode = segment_mode(plan, request.output)
     writer = open_writer(pending, like=plan.info, codec=plan.codec)
     try:
-        for n, (frame, digest) in enumerate(_segment_frames(work, segments, plan.info.is_float), 1):
-            writer.write(frame)
-            overall.update(bytes.fromhex(digest))
-            progress.update(0.95 + 0.04 * n / count, f"writing {request.output.name}: {n}/{count}")
+        if mode == "direct":
+            progress.update(0.96, f"joining segments into {request.output.name}")
+            paths = []
+            for segment in range(segments):
+                video, meta = _segment_paths(work, segment, mode, request.output.suffix)
+                for digest in json.loads(meta.read_text(encoding="utf-8"))["frames"]:
+                    overall.update(bytes.fromhex(digest))
+                paths.append(video)
+            assert isinstance(writer, VideoWriter)
+            writer.remux_segments(paths)
+            if writer.frames_written != count:
+                raise WorkbenchError(
+                    f"the render segments hold {writer.frames_written} of {count} frames; delete {work} and rerun"
+                )
+        else:
+            for n, (frame, digest) in enumerate(_segment_frames(work, segments, mode), 1):
+                writer.write(frame)
+                overall.update(bytes.fromhex(digest))
+                progress.update(
+                    0.95 + 0.04 * n / count, f"writing {request.output.name}: {n}/{count}"
+                )
         writer.close()
     except BaseException:
         writer.abort()
@@ -500,7 +546,7 @@ def run_render(
     work = output.parent / f".{output.name}.wbrender-{plan.digest[:12]}"
     work.mkdir(parents=True, exist_ok=True)
     emit({"type": "started", "total": plan.info.frame_count, "work": str(work)})
-    resumed_from = render_segments(plan, work, request.segment_frames, progress, emit)
+    resumed_from = render_segments(plan, work, request.segment_frames, progress, emit, output)
     pending, frame_digest = finish(plan, work, request, progress)
     extra: dict[str, Any] = {}
     if request.sign:
