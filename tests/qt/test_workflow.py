@@ -367,3 +367,60 @@ def test_drop_files_on_the_bin_and_recent_projects(window, tmp_path: Path, qtbot
     output.setText(str(tmp_path / "mine.mov"))
     c.refresh()
     assert output.text() == str(tmp_path / "mine.mov")
+
+
+def test_change_the_region_of_the_selected_edit(project_window, qtbot) -> None:
+    c = project_window.controller
+    path = c.session.path
+    qtbot.mouseClick(find(project_window, "regionTool_rect"), Qt.MouseButton.LeftButton)
+    canvas = find(project_window, "viewerCanvas")
+    image = canvas.image_rects()[0]
+    drag(canvas, image.topLeft() + QPointF(5, 5), image.center())
+    project_window.panels.tools.select_tool("denoise")
+    qtbot.mouseClick(find(project_window, "toolApplyClip"), Qt.MouseButton.LeftButton)
+    find(project_window, "editStackList").topLevelItem(0).setSelected(True)
+    with Project.open(path, readonly=True) as project:
+        (first,) = project.edits()
+    assert canvas.region() == first.region
+    # drag the rectangle's bottom-right handle outwards, then update the edit
+    corner = canvas.to_widget(
+        QPointF(first.region["x"] + first.region["w"], first.region["y"] + first.region["h"]), image
+    )
+    drag(canvas, corner, corner + QPointF(40, 30))
+    project_window.panels.tools.set_param("strength", 0.5)
+    qtbot.mouseClick(find(project_window, "toolUpdateEdit"), Qt.MouseButton.LeftButton)
+    with Project.open(path, readonly=True) as project:
+        (changed,) = project.edits()
+        assert changed.id != first.id and changed.frames == first.frames
+        assert changed.region["w"] > first.region["w"] and changed.parameters["strength"] == 0.5
+        assert project.log.entries()[-2]["reason"] == "remove"
+    assert c.undo.undoText() == "Change Denoise edit"
+    project_window.undo_action.trigger()
+    with Project.open(path, readonly=True) as project:
+        (back,) = project.edits()
+        assert back.region == first.region and back.parameters == first.parameters
+    project_window.redo_action.trigger()
+    with Project.open(path, readonly=True) as project:
+        (again,) = project.edits()
+        assert again.region == changed.region
+        assert project.verify().ok
+
+
+def test_up_and_down_jump_between_edits(project_window, qtbot) -> None:
+    c = project_window.controller
+    project_window.panels.tools.select_tool("deblock")
+    for a, b in ((2, 4), (7, 9)):
+        c.set_frame(a)
+        c.mark_in()
+        c.set_frame(b)
+        c.mark_out()
+        qtbot.mouseClick(find(project_window, "toolApplyRange"), Qt.MouseButton.LeftButton)
+    assert [bar.start for bar in project_window.panels.timeline.strip.bars] == [2, 7]
+    qtbot.keyClick(project_window, Qt.Key.Key_Home)
+    stops = []
+    for _ in range(4):
+        qtbot.keyClick(project_window, Qt.Key.Key_Down)
+        stops.append(c.frame)
+    assert stops == [2, 4, 7, 9]
+    qtbot.keyClick(project_window, Qt.Key.Key_Up)
+    assert c.frame == 7

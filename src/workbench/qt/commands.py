@@ -89,6 +89,12 @@ class EditRefs:
         self._refs.append(ref)
         return ref
 
+    def fresh(self) -> EditRef:
+        """A reference for an edit that is about to be added."""
+        ref = EditRef(None)
+        self._refs.append(ref)
+        return ref
+
     def clear(self) -> None:
         self._refs.clear()
 
@@ -191,3 +197,50 @@ class RemoveEditCommand(_Command):
                     project.set_edit_enabled(edit.id, False)
 
         self._guard(run, f"Undo: {self.text()}")
+
+
+class ReplaceEditCommand(_Command):
+    """Change an edit (its region, settings or model): the old one is removed and the new one
+    added, both logged; undo puts the old one back. The first ``redo`` was done by the caller."""
+
+    def __init__(
+        self,
+        session: ProjectSession,
+        on_error: ErrorSink,
+        old_ref: EditRef,
+        old: EditSpec,
+        new_ref: EditRef,
+        new: EditSpec,
+    ) -> None:
+        super().__init__(session, on_error, f"Change {old.tool_name} edit")
+        self.old_ref, self.old = old_ref, old
+        self.new_ref, self.new = new_ref, new
+        self._first = True
+
+    @staticmethod
+    def swap(
+        session: ProjectSession, out_ref: EditRef, reason: str, in_ref: EditRef, spec: EditSpec
+    ) -> None:
+        assert out_ref.id is not None
+        with session.write() as project:
+            project.revert_edit(out_ref.id, reason=reason)
+        out_ref.id = None
+        in_ref.id = spec.add(session).id
+        if not spec.enabled:
+            with session.write() as project:
+                project.set_edit_enabled(in_ref.id, False)
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._guard(
+            lambda: self.swap(self.session, self.old_ref, "remove", self.new_ref, self.new),
+            f"Redo: {self.text()}",
+        )
+
+    def undo(self) -> None:
+        self._guard(
+            lambda: self.swap(self.session, self.new_ref, "undo", self.old_ref, self.old),
+            f"Undo: {self.text()}",
+        )

@@ -25,6 +25,7 @@ from workbench.qt.commands import (
     EditRefs,
     EditSpec,
     RemoveEditCommand,
+    ReplaceEditCommand,
     ToggleEditCommand,
 )
 from workbench.qt.convert import frame_to_qimage, parse_rate
@@ -152,6 +153,7 @@ class Controller(QObject):
         b["clear"].clicked.connect(self.clear_in_out)
         p.tools.previewRequested.connect(self.run_preview)
         p.tools.applyRequested.connect(self.apply)
+        p.tools.replaceRequested.connect(self.replace_selected)
         p.tools.settingsChanged.connect(self._tool_settings_changed)
         p.viewer.canvas.regionChanged.connect(self._region_changed)
         p.edits.toggled.connect(self.toggle_edit)
@@ -261,6 +263,7 @@ class Controller(QObject):
             self.clip_edits = project.edits(self.clip.id)
             if self.selected_edit not in {e.id for e in self.clip_edits}:
                 self.selected_edit = None
+                p.tools.replace_button.setEnabled(False)
             p.edits.set_edits(self.clip_edits, self.selected_edit)
             self._update_bars()
             self.request_frame()
@@ -383,6 +386,7 @@ class Controller(QObject):
         self.clip = clip
         self.preview = None
         self.selected_edit = None
+        self.panels.tools.replace_button.setEnabled(False)
         media = clip.media
         self.panels.timeline.set_clip(
             int(media.get("frame_count") or 0),
@@ -601,50 +605,78 @@ class Controller(QObject):
             self.panels.viewer.set_mode(Mode.SPLIT)
         self.request_frame()
 
+    def _spec(self, frames: tuple[int, int]) -> EditSpec:
+        """The tools panel's settings and the viewer's region, as an edit of ``frames``."""
+        assert self.clip is not None and self.session.path is not None
+        tools = self.panels.tools
+        tool = tools.tool()
+        params = tools.params()
+        if tool.scale(params) != 1 and frames != (0, self.count - 1):
+            raise UsageError(
+                f"{tool.name} changes the frame size, so it must cover the whole clip",
+                hint="use Apply to clip",
+            )
+        region, mask = self.current_region()
+        if region["kind"] == "mask" and mask is not None:
+            region = {"kind": "mask", "sha256": save_mask(self.session.path, mask)}
+        entry = tools.model_entry()
+        if entry is None:
+            raise UsageError(f"the model {tools.model_id()} is not in the catalogue")
+        return EditSpec(
+            clip_id=self.clip.id,
+            tool=tool.id,
+            tool_name=tool.name,
+            tool_version=tool.version,
+            parameters=params,
+            frames=frames,
+            classification=tool.classification.as_dict(),
+            region=region,
+            model=entry,
+            provider=self._provider(entry.id),
+        )
+
     def apply(self, scope: str) -> None:
         if self.clip is None or self.session.path is None:
             self.report(UsageError("no clip is selected", hint="import a clip and select it"))
             return
-        tools = self.panels.tools
         try:
-            tool = tools.tool()
-            params = tools.params()
             if scope == "frame":
                 frames = (self.frame, self.frame)
             elif scope == "range":
                 frames = self.in_out()
             else:
                 frames = (0, self.count - 1)
-            if tool.scale(params) != 1 and frames != (0, self.count - 1):
-                raise UsageError(
-                    f"{tool.name} changes the frame size, so it must cover the whole clip",
-                    hint="use Apply to clip",
-                )
-            region, mask = self.current_region()
-            if region["kind"] == "mask" and mask is not None:
-                region = {"kind": "mask", "sha256": save_mask(self.session.path, mask)}
-            entry = tools.model_entry()
-            if entry is None:
-                raise UsageError(f"the model {tools.model_id()} is not in the catalogue")
-            spec = EditSpec(
-                clip_id=self.clip.id,
-                tool=tool.id,
-                tool_name=tool.name,
-                tool_version=tool.version,
-                parameters=params,
-                frames=frames,
-                classification=tool.classification.as_dict(),
-                region=region,
-                model=entry,
-                provider=self._provider(entry.id),
-            )
+            spec = self._spec(frames)
             edit = spec.add(self.session)
         except Exception as exc:
-            self.report(exc, f"Apply {tools.tool().name}")
+            self.report(exc, f"Apply {self.panels.tools.tool().name}")
             return
         self.preview = None
         self.undo.push(ApplyEditCommand(self.session, self.report, spec, self.refs.ref(edit.id)))
         self.status.emit(self.undo.undoText())
+
+    def replace_selected(self) -> None:
+        """The selected edit, changed to the tools panel's settings and the viewer's region."""
+        from workbench.tools.registry import get_tool
+
+        edit = self._edit(self.selected_edit) if self.selected_edit is not None else None
+        if edit is None:
+            self.report(UsageError("no edit is selected", hint="select one in the edit stack"))
+            return
+        try:
+            old_tool = get_tool(edit.tool)
+            entry = next((m for m in self.catalog if m.sha256 == edit.model_sha256), None)
+            old = EditSpec.from_edit(edit, old_tool.name, old_tool.classification.as_dict(), entry)
+            new = self._spec(edit.frames)
+            new.enabled = edit.enabled
+            old_ref, new_ref = self.refs.ref(edit.id), self.refs.fresh()
+            ReplaceEditCommand.swap(self.session, old_ref, "remove", new_ref, new)
+        except Exception as exc:
+            self.report(exc, "Update the selected edit")
+            return
+        self.preview = None
+        self.undo.push(ReplaceEditCommand(self.session, self.report, old_ref, old, new_ref, new))
+        self.select_edit(new_ref.id)
 
     def _provider(self, model_id: str) -> str:
         from workbench.inference import choose_providers
@@ -697,6 +729,7 @@ class Controller(QObject):
 
     def select_edit(self, edit_id: int | None) -> None:
         self.selected_edit = edit_id
+        self.panels.tools.replace_button.setEnabled(edit_id is not None)
         self.panels.timeline.strip.selected = edit_id
         self.panels.timeline.strip.update()
         if edit_id is None:

@@ -19,7 +19,9 @@ def frame_to_qimage(frame: NDArray[Any]) -> QImage:
     frame = np.ascontiguousarray(frame[:, :, :3])
     height, width = frame.shape[:2]
     image = QImage(frame.data, width, height, 3 * width, QImage.Format.Format_RGB888)
-    return image.copy()
+    # RGB32 is what the raster painter draws without converting: done once here (on the frame
+    # thread), not on every paint
+    return image.convertToFormat(QImage.Format.Format_RGB32)
 
 
 def parse_rate(value: Any) -> Fraction:

@@ -177,6 +177,7 @@ def card_summary(entry: CatalogEntry | None, default_id: str | None = None) -> s
 class ToolsPanel(QWidget):
     previewRequested = Signal()
     applyRequested = Signal(str)  # "frame", "range" or "clip"
+    replaceRequested = Signal()
     settingsChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -221,6 +222,13 @@ class ToolsPanel(QWidget):
             "Apply in–out", "toolApplyRange", "Apply from the in to the out point"
         )
         self.apply_clip = self._button("Apply to clip", "toolApplyClip", "Apply to the whole clip")
+        self.replace_button = self._button(
+            "Update selected edit",
+            "toolUpdateEdit",
+            "Replace the selected edit with these settings and region (same frames)",
+        )
+        self.replace_button.setEnabled(False)
+        self.replace_button.clicked.connect(self.replaceRequested)
         self.preview_button.clicked.connect(self.previewRequested)
         self.apply_frame.clicked.connect(lambda: self.applyRequested.emit("frame"))
         self.apply_range.clicked.connect(lambda: self.applyRequested.emit("range"))
@@ -240,6 +248,7 @@ class ToolsPanel(QWidget):
         layout.addWidget(self.region_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.replace_button)
         layout.addLayout(buttons)
         apply_row = QHBoxLayout()
         apply_row.addWidget(self.apply_frame)
