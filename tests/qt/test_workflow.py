@@ -424,3 +424,58 @@ def test_up_and_down_jump_between_edits(project_window, qtbot) -> None:
     assert stops == [2, 4, 7, 9]
     qtbot.keyClick(project_window, Qt.Key.Key_Up)
     assert c.frame == 7
+
+
+def test_viewer_zoom_pan_and_wipe(project_window, qtbot) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    canvas = find(project_window, "viewerCanvas")
+    qtbot.mouseClick(find(project_window, "viewerActualSize"), Qt.MouseButton.LeftButton)
+    assert canvas.scale() == 1.0
+    assert canvas.image_rects()[0].width() == 64  # one image pixel per screen pixel
+    centre = canvas.rect().center().toPointF()
+    wheel = QWheelEvent(
+        centre, canvas.mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120), Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QApplication.sendEvent(canvas, wheel)
+    assert canvas.scale() == 1.25
+    before = canvas.image_rects()[0].topLeft()
+    drag(canvas, centre, centre + QPointF(30, 10))  # no region tool: a drag pans
+    assert canvas.image_rects()[0].topLeft() - before == QPointF(30, 10)
+    qtbot.mouseClick(find(project_window, "viewerFit"), Qt.MouseButton.LeftButton)
+    assert canvas.zoom is None
+    qtbot.mouseClick(find(project_window, "viewerMode_split"), Qt.MouseButton.LeftButton)
+    line = canvas.image_rects()[0]
+    x = line.x() + line.width() * 0.5
+    drag(
+        canvas,
+        QPointF(x, line.center().y()),
+        QPointF(line.x() + line.width() * 0.2, line.center().y()),
+    )
+    assert abs(canvas.split - 0.2) < 0.02
+
+
+def test_dialogs_open_from_the_menus(project_window, qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def close_when_open() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, close_when_open)
+            return
+        seen.append(dialog.objectName())
+        dialog.reject()
+
+    seen: list[str] = []
+    for name in ("actionPolicy", "actionModelLibrary", "actionPreferences"):
+        QTimer.singleShot(20, close_when_open)
+        project_window.findChild(type(project_window.undo_action), name).trigger()
+    assert seen == ["policyDialog", "modelLibraryDialog", "preferencesDialog"]
+    assert "Test Operator" in find(project_window, "statusOperator").text()
+    project_window.controller.close_project()
+    assert find(project_window, "mediaBinList").topLevelItemCount() == 0
+    assert project_window.controller.session.path is None

@@ -438,10 +438,15 @@ class Controller(QObject):
         return tuple(out)
 
     def request_frame(self) -> None:
+        canvas = self.panels.viewer.canvas
         if self.clip is None or self.clip.id in self.offline:
             if self.clip is not None:
-                self.panels.viewer.canvas.set_original(None)
+                canvas.empty_text = (
+                    f"{self.clip.name} is offline — select it in the media bin and press Relink…"
+                )
+                canvas.set_original(None)
             return
+        canvas.empty_text = ""
         request = Request(
             self.clip_path(self.clip), self.frame, self.steps(), playing=self.speed != 0
         )

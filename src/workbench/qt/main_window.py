@@ -77,6 +77,11 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel("", self)
         self.status_label.setObjectName("statusMessage")
         self.statusBar().addWidget(self.status_label, 1)
+        self.operator_label = QLabel("", self)
+        self.operator_label.setObjectName("statusOperator")
+        self.operator_label.setToolTip("The operator recorded in the disclosure log (Preferences)")
+        self.statusBar().addPermanentWidget(self.operator_label)
+        self.show_operator()
         self.controller.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._menus()
         self._restore_layout()
@@ -209,6 +214,11 @@ class MainWindow(QMainWindow):
                 lambda f=fmt: c.ask_export(f),
             )
 
+    def show_operator(self) -> None:
+        from workbench.config import operator_name
+
+        self.operator_label.setText(f"Operator: {operator_name()}")
+
     # -- layout ------------------------------------------------------------------------------
     def _restore_layout(self) -> None:
         settings = QSettings()
@@ -286,6 +296,7 @@ class MainWindow(QMainWindow):
         dialog = PreferencesDialog(load_settings(), providers, self)
         if dialog.exec():
             self.controller.save_preferences(dialog.result_settings())
+            self.show_operator()
 
     # -- closing -----------------------------------------------------------------------------
     def _ask_close(self) -> bool:

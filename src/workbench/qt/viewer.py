@@ -94,6 +94,7 @@ class ViewerCanvas(QWidget):
         self.busy = False
         self.message = ""
         self.playing_originals = False
+        self.empty_text = ""
         self.region_tool = RegionTool.NONE
         self.region_rect: QRectF | None = None  # source pixels
         self.mask: NDArray[np.uint8] | None = None
@@ -230,7 +231,11 @@ class ViewerCanvas(QWidget):
         p.fillRect(self.rect(), QColor(24, 24, 26))
         if self.original is None:
             p.setPen(QColor(150, 150, 150))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No clip — import media (Ctrl+I)")
+            p.drawText(
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter,
+                self.empty_text or "No clip — import media (Ctrl+I)",
+            )
             p.end()
             return
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.scale() < 1.0)
