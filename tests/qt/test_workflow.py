@@ -28,7 +28,8 @@ def test_import_shows_the_clip_in_the_bin(project_window, clip: Path, qtbot) -> 
     bin_list = find(project_window, "mediaBinList")
     assert bin_list.topLevelItemCount() == 1
     item = bin_list.topLevelItem(0)
-    assert item.text(0) == clip.name
+    assert item.text(0).splitlines()[0] == clip.name
+    assert "64×48 · 24 fps · ffv1" in item.text(0)
     assert item.text(2) == "64×48"
     assert "12 fr" in item.text(1)
     assert item.text(4) == "ffv1"

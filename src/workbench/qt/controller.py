@@ -688,7 +688,7 @@ class Controller(QObject):
         from workbench.inference.engine import SessionOptions
 
         try:
-            cached = self.frames.engines._engines.get(model_id)
+            cached = self.frames.engines.cached(model_id)
             if cached is not None:
                 return str(cached.provider)
             return choose_providers(SessionOptions.from_settings().providers)[0]

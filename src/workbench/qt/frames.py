@@ -105,6 +105,11 @@ class EngineCache:
                 self._engines[model_id] = get_engine(checked, SessionOptions.from_settings())
             return self._engines[model_id]
 
+    def cached(self, model_id: str) -> Any | None:
+        """The engine if one was already made (never loads a model)."""
+        with self._lock:
+            return self._engines.get(model_id)
+
     def clear(self) -> None:
         with self._lock:
             self._engines.clear()

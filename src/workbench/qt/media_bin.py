@@ -49,7 +49,7 @@ class MediaBinPanel(QWidget):
         self.tree.setIconSize(THUMB)
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setColumnWidth(0, 190)
+        self.tree.setColumnWidth(0, 330)
         self.tree.setAcceptDrops(False)
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
@@ -87,9 +87,13 @@ class MediaBinPanel(QWidget):
             rate = parse_rate(media.get("frame_rate"))
             count = int(media.get("frame_count") or 0)
             is_offline = clip.id in offline
+            summary = (
+                f"{media.get('width', '?')}×{media.get('height', '?')} · {rate_text(rate)} · "
+                f"{media.get('codec', '?')} · {describe_duration(count, rate)}"
+            )
             item = QTreeWidgetItem(
                 [
-                    clip.name,
+                    f"{clip.name}\n{'OFFLINE — ' if is_offline else ''}{summary}",
                     f"{describe_duration(count, rate)} ({count} fr)",
                     f"{media.get('width', '?')}×{media.get('height', '?')}",
                     rate_text(rate),
