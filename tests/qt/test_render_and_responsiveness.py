@@ -181,3 +181,17 @@ def test_event_loop_keeps_ticking_during_preview_and_render(window, tmp_path: Pa
     assert max(gaps) < 100, f"the event loop stalled for {max(gaps)} ms; where:\n" + "\n".join(
         stalls.samples
     )
+
+
+def test_output_formats_cover_every_codec_and_switching_keeps_the_name(project_window) -> None:
+    from workbench.media.writer import CODECS
+    from workbench.qt.render_queue import output_formats
+
+    assert set(output_formats()) == set(CODECS)
+    combo = find(project_window, "renderCodec")
+    output = find(project_window, "renderOutput")
+    output.setText("/renders/shot_v2.mov")
+    combo.setCurrentIndex(combo.findData("png"))
+    assert output.text() == "/renders/shot_v2_%06d.png"
+    combo.setCurrentIndex(combo.findData("ffv1"))
+    assert output.text() == "/renders/shot_v2.mkv"

@@ -31,13 +31,34 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 
-CODEC_EXTENSIONS = {
-    "prores": ".mov",
-    "prores_4444": ".mov",
-    "dnxhr_hqx": ".mov",
-    "ffv1": ".mkv",
-    "h264": ".mp4",
-}
+VIDEO_EXTENSIONS = {"ffv1": ".mkv", "h264": ".mp4"}  # the others go in QuickTime (.mov)
+IMAGE_EXTENSIONS = {"png": ".png", "tiff": ".tif", "jpeg": ".jpg", "exr": ".exr", "dpx": ".dpx"}
+SEQUENCE_FRAME = "_%06d"
+
+
+def output_formats() -> dict[str, str]:
+    """Every codec the writer offers, with the file ending a render to it gets."""
+    from workbench.media.writer import CODECS
+
+    out: dict[str, str] = {}
+    for name, spec in CODECS.items():
+        if spec.kind == "video":
+            out[name] = VIDEO_EXTENSIONS.get(name, ".mov")
+        else:
+            out[name] = SEQUENCE_FRAME + IMAGE_EXTENSIONS.get(name, f".{name}")
+    return out
+
+
+def with_ending(path: Path, ending: str) -> Path:
+    """``path`` with its ending (a suffix, or a frame pattern and suffix) replaced."""
+    stem = path.name
+    for known in sorted(set(output_formats().values()), key=len, reverse=True):
+        if stem.endswith(known):
+            stem = stem[: -len(known)]
+            break
+    else:
+        stem = path.stem
+    return path.with_name(stem + ending)
 
 
 @dataclass
@@ -290,8 +311,9 @@ class RenderQueuePanel(QWidget):
         self.codec_combo = QComboBox(self)
         self.codec_combo.setObjectName("renderCodec")
         self.codec_combo.setAccessibleName("Output format")
-        for codec, ext in CODEC_EXTENSIONS.items():
-            self.codec_combo.addItem(f"{codec} ({ext})", codec)
+        for codec, ext in output_formats().items():
+            label = f"{codec} sequence ({ext.lstrip('_')})" if "%" in ext else f"{codec} ({ext})"
+            self.codec_combo.addItem(label, codec)
         self.output = QLineEdit(self)
         self.output.setObjectName("renderOutput")
         self.output.setAccessibleName("Output file")
@@ -366,7 +388,7 @@ class RenderQueuePanel(QWidget):
         if current and current != self._suggested:
             return
         stem = Path(self.clip_combo.currentText()).stem or "render"
-        ext = CODEC_EXTENSIONS.get(str(self.codec_combo.currentData()), ".mov")
+        ext = output_formats().get(str(self.codec_combo.currentData()), ".mov")
         self._suggested = str(self.default_folder / f"{stem}_workbench{ext}")
         self.output.setText(self._suggested)
 
@@ -378,9 +400,9 @@ class RenderQueuePanel(QWidget):
     def _codec_changed(self) -> None:
         text = self.output.text().strip()
         if text:
-            ext = CODEC_EXTENSIONS.get(str(self.codec_combo.currentData()), ".mov")
+            ext = output_formats().get(str(self.codec_combo.currentData()), ".mov")
             was_suggested = text == self._suggested
-            self.output.setText(str(Path(text).with_suffix(ext)))
+            self.output.setText(str(with_ending(Path(text), ext)))
             if was_suggested:
                 self._suggested = self.output.text()
 
