@@ -51,6 +51,10 @@ def no_leaks(qapp: object, tmp_path: Path) -> Iterator[None]:
     for child in children:
         child.kill()
     assert QThreadPool.globalInstance().waitForDone(5000)
+    from workbench.qt.workers import Workers
+
+    busy = [w for w in list(Workers.instances) if w.busy]
+    assert not busy, "the test left background tasks running"
     assert not windows, f"the test left windows open: {windows}"
     assert not threads, f"the test left threads running: {threads}"
     assert not children, f"the test left processes running: {children}"

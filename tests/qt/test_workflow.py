@@ -108,8 +108,11 @@ def test_region_preview_apply_undo_redo(project_window, qtbot) -> None:
     assert abs(canvas.region()["w"] - 40) <= 1
     # preview: computed off the GUI thread, then shown (from Original, the viewer goes to Split)
     qtbot.mouseClick(find(project_window, "viewerMode_original"), Qt.MouseButton.LeftButton)
+    busy: list[bool] = []
+    c.frames.busyChanged.connect(busy.append)
     with qtbot.waitSignal(c.resultShown, timeout=20000):
         qtbot.mouseClick(find(project_window, "toolPreview"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: busy == [True, False], timeout=5000)  # "Processing…" came and went
     assert canvas.result is not None
     assert canvas.mode.value == "split"
     # apply to the current frame

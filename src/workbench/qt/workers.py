@@ -8,8 +8,9 @@ needs no extra plumbing. Every failure ends in ``failed`` — never silently.
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -65,8 +66,11 @@ class Task(QRunnable):
 class Workers(QObject):
     """The window's thread pool; keeps each task alive until it ends, and can stop them all."""
 
+    instances: ClassVar[weakref.WeakSet[Workers]] = weakref.WeakSet()  # for leak checks
+
     def __init__(self, parent: QObject | None = None, threads: int = 2) -> None:
         super().__init__(parent)
+        Workers.instances.add(self)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(threads)
         self.tasks: list[Task] = []
@@ -101,7 +105,12 @@ class Workers(QObject):
 
     @property
     def busy(self) -> bool:
-        return any(not t.done for t in self.tasks)
+        if any(not t.done for t in self.tasks):
+            return True
+        try:
+            return self.pool.activeThreadCount() > 0
+        except RuntimeError:  # the pool was deleted with its window, after joining its threads
+            return False
 
     def cancel_all(self) -> None:
         for task in list(self.tasks):
