@@ -243,7 +243,6 @@ class Controller(QObject):
         try:
             clips = project.clips()
             self.policy = project.policy()
-            entries = project.log.entries()
         except Exception as exc:
             self.report(exc, "Reading the project")
             return
@@ -258,7 +257,6 @@ class Controller(QObject):
             [(c.id, c.name) for c in clips], self.session.path.parent if self.session.path else None
         )
         p.tools.set_policy(self.policy)
-        p.log.set_entries(entries)
         if self.clip is not None:
             self.clip_edits = project.edits(self.clip.id)
             if self.selected_edit not in {e.id for e in self.clip_edits}:
@@ -809,7 +807,7 @@ class Controller(QObject):
 
     # -- log ---------------------------------------------------------------------------------
     def verify(self) -> None:
-        """Re-check the log off the GUI thread (on open and after each change)."""
+        """Re-read and re-check the log off the GUI thread (on open and after each change)."""
         if self.session.path is None:
             return
         if self._verifying:
@@ -819,17 +817,22 @@ class Controller(QObject):
         path = self.session.path
         self.panels.log.set_badge(None, "verifying…")
 
-        def work(progress: Any) -> tuple[bool, str]:
+        def work(progress: Any) -> tuple[bool, str, list[dict[str, Any]]]:
+            # Reading and verifying a long log takes a while: both happen here, on a worker
+            # with its own read-only connection, never on the GUI thread.
             from workbench.project import Project
 
             with Project.open(path, readonly=True) as project:
+                entries = project.log.entries()
                 report = project.verify()
-            return report.ok, report.summary()
+            return report.ok, report.summary(), entries
 
-        def done(result: tuple[bool, str]) -> None:
+        def done(result: tuple[bool, str, list[dict[str, Any]]]) -> None:
             self._verifying = False
-            self.panels.log.set_badge(result[0], result[1])
-            self.verified.emit(result[0])
+            if self.session.path == path:  # not if another project was opened meanwhile
+                self.panels.log.set_entries(result[2])
+                self.panels.log.set_badge(result[0], result[1])
+                self.verified.emit(result[0])
             if self._verify_pending:
                 self._verify_pending = False
                 self.verify()

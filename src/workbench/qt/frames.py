@@ -123,30 +123,38 @@ def apply_steps(
     neighbour: Callable[[int], Frame | None],
     engines: EngineCache,
     progress: Progress,
+    count: int | None = None,
 ) -> Frame:
-    """The frame with each step covering it applied in order (the render does the same)."""
-    from workbench.tools.base import FrameWindow, apply_tool
+    """The frame with the steps applied in order — by the render's own stack evaluator, so a
+    temporal tool sees its neighbours as the earlier edits left them, exactly as in a render."""
+    from workbench.render.stack import StackEvaluator
+    from workbench.render.stack import Step as RenderStep
     from workbench.tools.registry import get_tool
 
-    current = original
-    active = [s for s in steps if s.frames[0] <= index <= s.frames[1]]
-    for n, step in enumerate(active):
+    prepared: list[RenderStep] = []
+    for n, step in enumerate(steps):
         tool = get_tool(step.tool)
         params = tool.resolve(step.params)
-        frames: dict[int, Frame] = {index: current}
-        for offset in range(-tool.temporal_radius, tool.temporal_radius + 1):
-            if offset == 0:
-                continue
-            other = neighbour(index + offset)
-            if other is not None and other.shape == current.shape:
-                frames[index + offset] = other
-        engine = engines.get(step.model or tool.default_model(params))
-        mask = step.mask if step.mask is not None else load_mask(step.mask_path)
-        sub = progress.sub(n / len(active), (n + 1) / len(active))
-        current = apply_tool(
-            tool, FrameWindow(index, frames), params, engine, sub, region=step.region, mask=mask
+        prepared.append(
+            RenderStep(
+                n,
+                tool,
+                params,
+                engines.get(step.model or tool.default_model(params)),
+                step.frames,
+                step.region,
+                step.mask if step.mask is not None else load_mask(step.mask_path),
+            )
         )
-    return current
+
+    def source(i: int) -> Frame:
+        if i == index:
+            return original
+        frame = neighbour(i)
+        return original if frame is None else frame
+
+    evaluator = StackEvaluator(prepared, source, count if count is not None else index + 1)
+    return evaluator.frame(index, progress)
 
 
 class FrameService(QObject):
@@ -302,6 +310,7 @@ class FrameService(QObject):
                 lambda i: self._original(request.path, i),
                 self.engines,
                 progress,
+                len(self._reader(request.path)),
             )
             # converted to display images here, not on the GUI thread (a 4K frame takes 100 ms)
             cached = (frame_to_qimage(result), frame_to_qimage(difference(original, result)))
