@@ -49,6 +49,11 @@ def apply_dark_palette(app: object) -> None:
         QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(120, 120, 120)
     )
     app.setPalette(palette)  # type: ignore[attr-defined]
+    # a checked tool button (viewer mode, region tool) must be visible at a glance
+    app.setStyleSheet(  # type: ignore[attr-defined]
+        "QToolButton:checked { background-color: #3c6eb4; color: white; border: 1px solid #5a8ad0;"
+        " border-radius: 3px; padding: 2px 6px; }"
+    )
 
 
 def run(
