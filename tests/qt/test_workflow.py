@@ -239,6 +239,11 @@ def test_log_filter_and_badge(project_window, qtbot) -> None:
     qtbot.waitUntil(lambda: table.model().rowCount() == 3, timeout=5000)
     qtbot.keyClicks(find(project_window, "logFilter"), "dust")
     assert table.model().rowCount() == 1
+    # typing in a text field types: the transport keys (J/K/L, I/O, Space) stay out of it
+    frame = project_window.controller.frame
+    qtbot.keyClicks(find(project_window, "logFilter"), " jlio")
+    assert find(project_window, "logFilter").text() == "dust jlio"
+    assert project_window.controller.speed == 0 and project_window.controller.frame == frame
     qtbot.waitUntil(lambda: project_window.panels.log.verified is True, timeout=10000)
     assert "log verifies" in find(project_window, "logVerifyBadge").text()
 
