@@ -206,6 +206,24 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_relink(args: argparse.Namespace) -> int:
+    from workbench.project import Project
+
+    with Project.open(Path(args.project)) as project:
+        clip = project.relink_clip(int(args.clip), Path(args.path))
+        print(f"{clip.id}\t{clip.path}")
+    return 0
+
+
+def cmd_signoff(args: argparse.Namespace) -> int:
+    from workbench.project import Project
+
+    with Project.open(Path(args.project)) as project:
+        edit = project.sign_off(int(args.edit), note=args.note or "")
+        print(f"edit {edit.id} ({edit.tool}) signed off by {project.operator}")
+    return 0
+
+
 # -- log -----------------------------------------------------------------------------------
 def _load_log(target: Path) -> tuple[Any, str]:
     """A LogData from a project or an export file, plus a label."""
@@ -565,6 +583,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--codec", help="prores, prores_4444, dnxhr_hqx, ffv1, h264, png, tiff, exr, …")
     p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("relink", help="point an offline clip at where its footage is now")
+    p.add_argument("project")
+    p.add_argument("clip")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_relink)
+
+    p = sub.add_parser("signoff", help="approve an edit the project policy holds for sign-off")
+    p.add_argument("project")
+    p.add_argument("edit")
+    p.add_argument("--note", help="why it was approved")
+    p.set_defaults(func=cmd_signoff)
 
     log = sub.add_parser("log", help="the disclosure log").add_subparsers(
         dest="log_command", metavar="ACTION", required=True

@@ -331,7 +331,12 @@ def test_offline_media_is_marked_and_relinkable(
     other = tmp_path / "other.mkv"
     make_clip(other, frames=3)
     c.relink(c.clip.id, other)
-    assert "not the same footage" in c.reporter.history[-1].message
+    assert "content differs" in c.reporter.history[-1].message
+    # the relink lives in the project (and its log), not only in this window
+    with Project.open(c.session.path, readonly=True) as project:
+        assert project.clips()[0].path == str(moved.resolve())
+        assert project.log.entries()[-1]["schema"] == "workbench.clip-relink/1"
+        assert project.verify().ok
 
 
 def test_layout_is_saved_between_runs(window, qtbot) -> None:

@@ -264,3 +264,42 @@ def test_still_renders_to_still(tmp_path: Path) -> None:
     out = tmp_path / "big.png"
     assert main(["render", str(project), "1", "-o", str(out)]) == 0
     assert cv2.imread(str(out)).shape == (80, 120, 3)
+
+
+def test_signoff_is_enforced_and_logged(tmp_path: Path, prores: Path) -> None:
+    from workbench.errors import PolicyError
+    from workbench.project import Policy
+
+    project = project_with(tmp_path, prores)
+    with Project.open(project) as p:
+        p.set_policy(Policy(signoff_required=["denoise"]))
+    assert main(["apply", str(project), "1", "--tool", "denoise"]) == 0
+    with pytest.raises(PolicyError, match="needs sign-off"):
+        run_render(RenderRequest(project, 1, tmp_path / "o.mov"))
+    assert main(["signoff", str(project), "1", "--note", "approved in review"]) == 0
+    assert main(["signoff", str(project), "1"]) == 2  # only once
+    run_render(RenderRequest(project, 1, tmp_path / "o.mov"))
+    with Project.open(project, readonly=True) as p:
+        schemas = [e["schema"] for e in p.log.entries()]
+        assert schemas[-2:] == ["workbench.signoff/1", "workbench.render/1"]
+        assert p.verify().ok
+
+
+def test_relink_checks_content_and_logs(tmp_path: Path, prores: Path) -> None:
+    original = tmp_path / "a.mov"
+    original.write_bytes(prores.read_bytes())
+    project = project_with(tmp_path, original, ["--tool", "deblock"])
+    moved = tmp_path / "moved" / "a.mov"
+    moved.parent.mkdir()
+    original.rename(moved)
+    with pytest.raises(UsageError, match="offline"):
+        run_render(RenderRequest(project, 1, tmp_path / "o.mov"))
+    other = tmp_path / "other.mov"
+    make_video(other, "prores_ks", "yuv422p10le", Fraction(24), frames=3, size=(64, 48))
+    assert main(["relink", str(project), "1", str(other)]) == 2  # different content: refused
+    assert main(["relink", str(project), "1", str(moved)]) == 0
+    run_render(RenderRequest(project, 1, tmp_path / "o.mov"))
+    with Project.open(project, readonly=True) as p:
+        assert p.clips()[0].path == str(moved)
+        assert any(e["schema"] == "workbench.clip-relink/1" for e in p.log.entries())
+        assert p.verify().ok

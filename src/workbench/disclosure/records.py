@@ -23,9 +23,13 @@ TOGGLE = "workbench.edit-toggle/1"
 CONSENT = "workbench.consent/1"
 POLICY = "workbench.policy/1"
 RENDER = "workbench.render/1"
+RELINK = "workbench.clip-relink/1"
+SIGNOFF = "workbench.signoff/1"
 CHECKPOINT = "workbench.checkpoint/1"
 
-ENTRY_SCHEMAS = frozenset({PROJECT, IMPORT, EDIT, REVERT, TOGGLE, CONSENT, POLICY, RENDER})
+ENTRY_SCHEMAS = frozenset(
+    {PROJECT, IMPORT, EDIT, REVERT, TOGGLE, CONSENT, POLICY, RENDER, RELINK, SIGNOFF}
+)
 ENVELOPE = ("schema", "seq", "id", "time", "operator", "project", "app", "prev")
 GENESIS_PREV = "0" * 64
 
@@ -95,6 +99,10 @@ def summary(entry: dict[str, Any]) -> str:
         return "policy changed"
     if schema == CONSENT:
         return f"consent recorded for {entry.get('consent', {}).get('subject')}"
+    if schema == RELINK:
+        return f"clip {entry.get('clip')} relinked to {entry.get('path')}"
+    if schema == SIGNOFF:
+        return f"edit {entry.get('edit')} signed off"
     if schema == RENDER:
         return f"render of clip {entry.get('clip', {}).get('id')} to {entry.get('output', {}).get('path')}"
     return str(schema)

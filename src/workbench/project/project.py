@@ -634,6 +634,59 @@ class Project:
             )
         return self.edit(edit.id)
 
+    def relink_clip(self, clip_id: int, path: str | Path) -> Clip:
+        """Point an offline clip at where its footage is now; the content must be the same."""
+        from workbench.media import probe
+
+        clip = self.clip(clip_id)
+        info = probe(path)
+        if info.fingerprint != clip.fingerprint:
+            raise UsageError(
+                f"{path} is not the footage clip {clip.id} was imported from (its content differs)",
+                hint="relink to the original file, or import this one as a new clip",
+            )
+        new_path = str(Path(info.path).resolve())
+        with self.transaction() as log:
+            self.conn.execute("UPDATE clips SET path = ? WHERE id = ?", (new_path, clip.id))
+            log.append(
+                records.RELINK,
+                {
+                    "clip": clip.id,
+                    "from": clip.path,
+                    "path": new_path,
+                    "fingerprint": clip.fingerprint,
+                },
+                operator=self.operator,
+            )
+        return self.clip(clip.id)
+
+    # -- sign-off ----------------------------------------------------------------------------
+    def signoff_pending(self, edit: Edit) -> bool:
+        """True when the edit was logged as needing sign-off and nobody has signed it off."""
+        entries = {e["id"]: e for e in self.log.entries()}
+        entry = entries.get(edit.log_entry, {})
+        if entry.get("signoff") != "pending":
+            return False
+        return not any(
+            e.get("schema") == records.SIGNOFF and e.get("entry") == edit.log_entry
+            for e in entries.values()
+        )
+
+    def sign_off(self, edit_id: int, *, note: str = "") -> Edit:
+        """Record that the operator approved an edit the policy holds for sign-off."""
+        edit = self.edit(edit_id)
+        if edit.removed:
+            raise UsageError(f"edit {edit_id} was reverted; there is nothing to sign off")
+        if not self.signoff_pending(edit):
+            raise UsageError(f"edit {edit_id} does not need sign-off")
+        with self.transaction() as log:
+            log.append(
+                records.SIGNOFF,
+                {"edit": edit.id, "entry": edit.log_entry, "note": note},
+                operator=self.operator,
+            )
+        return edit
+
     # -- renders ---------------------------------------------------------------------------
     def register_render(
         self,

@@ -355,20 +355,14 @@ class Controller(QObject):
             self.relink(clip_id, Path(path))
 
     def relink(self, clip_id: int, path: Path) -> None:
-        """Point an offline clip at its moved file; the content must be the same file."""
-        from workbench.media import content_fingerprint
-
+        """Point an offline clip at its moved file; the core checks the content and logs it."""
         try:
-            clip = self.session.project().clip(clip_id)
-            if content_fingerprint(path) != clip.fingerprint:
-                raise UsageError(
-                    f"{path.name} is not the same footage as {clip.name} (the content differs)",
-                    hint="pick the file that was moved, or import the new file as a new clip",
-                )
+            with self.session.write() as project:
+                project.relink_clip(clip_id, path)
         except Exception as exc:
             self.report(exc, "Relink")
             return
-        self.relinked[clip_id] = str(path)
+        self.relinked.pop(clip_id, None)  # the project itself now holds the new path
         save_relinks(self.session.project().id, self.relinked)
         self._thumbs_done.discard(clip_id)
         self.refresh()

@@ -30,7 +30,14 @@ from typing import Any
 import numpy as np
 
 from workbench import __version__
-from workbench.errors import Cancelled, ProjectLockedError, UsageError, WorkbenchError
+from workbench.errors import (
+    Cancelled,
+    NotFoundError,
+    PolicyError,
+    ProjectLockedError,
+    UsageError,
+    WorkbenchError,
+)
 from workbench.progress import NullProgress, Progress
 from workbench.render.stack import StackEvaluator, Step
 from workbench.tools.base import Frame
@@ -116,6 +123,12 @@ def build_plan(project: Any, request: RenderRequest, catalog: Any, options: Any)
             hint="re-import the footage; the log pins the file it saw",
         )
     edits = [e for e in project.edits(clip.id) if e.enabled]
+    for edit in edits:
+        if project.signoff_pending(edit):
+            raise PolicyError(
+                f"edit {edit.id} ({edit.tool}) needs sign-off before it can be rendered",
+                hint=f"a producer signs it off: workbench signoff {project.path.name} {edit.id}",
+            )
     steps: list[Step] = []
     models = []
     for edit in edits:
@@ -123,8 +136,11 @@ def build_plan(project: Any, request: RenderRequest, catalog: Any, options: Any)
         params = tool.resolve(edit.parameters)
         engine = None
         if edit.model_id is not None:
-            entry = catalog.find(edit.model_sha256 or edit.model_id)
-            if entry.sha256 != edit.model_sha256:
+            try:
+                entry = catalog.find(edit.model_sha256 or edit.model_id)
+            except NotFoundError:
+                entry = None
+            if entry is None or entry.sha256 != edit.model_sha256:
                 raise UsageError(
                     f"edit {edit.id} used model {edit.model_id} with SHA-256 "
                     f"{(edit.model_sha256 or '')[:12]}…, which is no longer in the catalogue",

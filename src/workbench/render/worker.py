@@ -7,6 +7,7 @@ A render is heavy and long; in a child process it cannot freeze the GUI, and a c
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import queue
 import threading
@@ -25,7 +26,9 @@ def _child(request: RenderRequest, events: Any, cancel: Any) -> None:
     progress = Progress()
 
     def watch() -> None:
-        cancel.wait()
+        # Any message, or the parent going away (EOF), cancels the render.
+        with contextlib.suppress(EOFError, OSError):
+            cancel.recv()
         progress.cancel()
 
     threading.Thread(target=watch, daemon=True).start()
@@ -49,14 +52,21 @@ class RenderHandle:
     """A render running in a child process."""
 
     def __init__(self, request: RenderRequest) -> None:
+        # The libraries the child will import are imported here first: starting a spawned
+        # child while another thread is half-way through importing them can fail.
+        import av  # noqa: F401
+        import cv2  # noqa: F401
+
         ctx = mp.get_context("spawn")
         self.request = request
         self._events: Any = ctx.Queue()
-        self._cancel: Any = ctx.Event()
+        # A pipe, not an Event: setting an Event whose other side was killed can block forever.
+        child_end, self._cancel = ctx.Pipe(duplex=False)
         self._process = ctx.Process(
-            target=_child, args=(request, self._events, self._cancel), daemon=True
+            target=_child, args=(request, self._events, child_end), daemon=True
         )
         self._process.start()
+        child_end.close()
         self.finished: dict[str, Any] | None = None
 
     @property
@@ -87,7 +97,9 @@ class RenderHandle:
             yield self.finished
 
     def cancel(self) -> None:
-        self._cancel.set()
+        """Ask the render to stop at its next safe point; never blocks."""
+        with contextlib.suppress(OSError, ValueError):
+            self._cancel.send(True)
 
     def join(self, timeout: float | None = None) -> None:
         self._process.join(timeout)
