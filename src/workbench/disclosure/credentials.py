@@ -876,36 +876,20 @@ def match_log(report: CredentialsReport, data: LogData) -> list[str]:
 
 
 # -- the render's hook -------------------------------------------------------------------------
-def _project_log(project_path: Path) -> LogData:
-    """The log of a project file, read-only (the render has closed the project by now)."""
-    import sqlite3
-
-    from workbench.disclosure.export import log_data_from_store
-    from workbench.disclosure.store import LogStore
-
-    try:
-        conn = sqlite3.connect(f"file:{project_path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise CredentialsError(f"cannot read the log of {project_path}: {exc}") from None
-    try:
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        store = LogStore(conn, project_id=str(meta.get("id", "")))
-        header = {k: meta.get(k) for k in ("id", "name", "created")}
-        return log_data_from_store(store, header)
-    except sqlite3.Error as exc:
-        raise CredentialsError(f"cannot read the log of {project_path}: {exc}") from None
-    finally:
-        conn.close()
-
-
 def sign_render(
-    pending: Path, *, plan: Any, request: Any, identity: SigningIdentity | None = None
+    pending: Path,
+    *,
+    plan: Any,
+    request: Any,
+    log_data: LogData,
+    identity: SigningIdentity | None = None,
 ) -> dict[str, Any]:
     """What ``workbench.render`` calls on a finished output before registering it.
 
     ``plan`` gives the clip (``plan.clip.path``), the edits rendered (``plan.edits``, each with
     ``log_entry``) and the catalogue entries of their models (``plan.models``, each with
-    ``card``); ``request`` the project path and the final output path. Returns what the render
+    ``card``); ``request`` the final output path; ``log_data`` the project's log as it stands
+    before the render's own entry (the manifest vouches for its checkpoint). Returns what the render
     entry records under ``credentials``. A format that cannot carry credentials (MKV, MXF) is
     recorded as unsigned rather than failing the render.
     """
@@ -918,7 +902,7 @@ def sign_render(
                 "reason": f"{suffix or 'this format'} cannot carry Content Credentials",
             }
         }
-    data = _project_log(Path(request.project_path))
+    data = log_data
     by_id = {e.get("id"): e for e in data.entries()}
     edits = [by_id[e.log_entry] for e in plan.edits if getattr(e, "log_entry", None) in by_id]
     cards = [m.card for m in plan.models if getattr(m, "card", None) is not None]

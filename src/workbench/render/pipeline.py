@@ -566,7 +566,7 @@ def run_render(
     pending, frame_digest = finish(plan, work, request, progress)
     extra: dict[str, Any] = {}
     if request.sign:
-        extra = _sign(pending, plan, request) or {}
+        extra = _sign(pending, plan, request)
     sha256 = _output_sha256(pending)
     needs_move = pending != output
 
@@ -605,17 +605,14 @@ def run_render(
     return result
 
 
-def _sign(pending: Path, plan: _Plan, request: RenderRequest) -> dict[str, Any] | None:
-    """Content Credentials on the output, where the credentials module is available."""
-    try:
-        from workbench.disclosure import credentials
-    except ImportError:
-        return None
-    hook = getattr(credentials, "sign_render", None)
-    if hook is None:
-        return None
-    result = hook(pending, plan=plan, request=request)
-    return result if isinstance(result, dict) else None
+def _sign(pending: Path, plan: _Plan, request: RenderRequest) -> dict[str, Any]:
+    """Content Credentials on the output (embedded, or a sidecar where the format has no room)."""
+    from workbench.disclosure.credentials import sign_render
+    from workbench.project import Project
+
+    with Project.open(request.project_path, readonly=True) as project:
+        log_data = project.log_data()
+    return sign_render(pending, plan=plan, request=request, log_data=log_data)
 
 
 __all__ = ["Cancelled", "RenderRequest", "RenderResult", "build_plan", "run_render"]
