@@ -290,11 +290,34 @@ def pad_to_multiple(frame: Frame, multiple: int) -> tuple[Frame, int, int]:
 
 
 def run_model(
-    engine: Any, stack: Frame, progress: Progress, *, multiple: int = 16, scale: int = 1
+    engine: Any,
+    stack: Frame,
+    progress: Progress,
+    *,
+    multiple: int = 16,
+    scale: int = 1,
+    min_overlap: int = 0,
 ) -> Frame:
-    """Run an image model over a frame stack of any size (padded to the model's multiple)."""
+    """Run an image model over a frame stack of any size (padded to the model's multiple).
+
+    ``min_overlap`` widens the tiles' shared border for models that look further than the
+    engine's default overlap (the dust detector needs 48 px of context to see a defect whole).
+    """
+    from dataclasses import replace
+
     from workbench.inference import run_image
 
+    options = getattr(engine, "options", None)
+    if options is not None and options.overlap < min_overlap:
+        margin = min_overlap - options.feather
+        engine = engine.with_options(
+            replace(
+                options,
+                overlap=min_overlap,
+                min_tile_size=max(options.min_tile_size, 2 * min_overlap + 2),
+                tile_size=max(options.tile_size, 2 * min_overlap + 2 + margin),
+            )
+        )
     padded, height, width = pad_to_multiple(stack, multiple)
     out = run_image(engine, padded, progress=progress)
     return np.asarray(out[: height * scale, : width * scale], np.float32)

@@ -47,7 +47,7 @@ class Dust(Tool):
             window.neighbour(-1), current, window.neighbour(1)
         )
         stack = dust_model_input(current, prev_aligned, next_aligned)
-        probability = run_model(engine, stack, progress, multiple=2)[:, :, 0]
+        probability = run_model(engine, stack, progress, multiple=2, min_overlap=48)[:, :, 0]
         mask = defect_mask(
             probability, float(params.get("threshold", 0.5)), int(params.get("grow", 1))
         )
@@ -56,12 +56,18 @@ class Dust(Tool):
     def process(
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
     ) -> Frame:
-        from workbench.tools.dust_repair import repair_from_neighbours
+        from workbench.tools.dust_repair import repair_with_realignment
 
         if len(window.frames) < 2:
             return window.current.copy()  # a still has no neighbours to repair from
         mask, prev_aligned, next_aligned = self._detect(window, params, engine, progress)
-        return repair_from_neighbours(window.current, prev_aligned, next_aligned, mask)
+        return repair_with_realignment(
+            window.neighbour(-1),
+            window.current,
+            window.neighbour(1),
+            (prev_aligned, next_aligned),
+            mask,
+        )
 
     def mask_overlay(
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
