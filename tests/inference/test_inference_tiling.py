@@ -339,3 +339,9 @@ def test_memory_is_the_output_plus_a_few_tiles() -> None:
         tracemalloc.stop()
     tile_bytes = 64 * 64 * 3 * 4
     assert peak - out.nbytes < 12 * tile_bytes, (peak, out.nbytes)
+
+
+def test_gather_is_contiguous_when_padding_a_transposed_strip() -> None:
+    """Found by hypothesis in CI: np.pad keeps the transposed view's (Fortran) layout."""
+    x = np.arange(4, dtype=np.float32).reshape(1, 2, 2)
+    assert gather(x, 0, 1, 0, 3).flags.c_contiguous

@@ -45,7 +45,7 @@ def gather(frame: FloatArray, y0: int, y1: int, x0: int, x1: int) -> FloatArray:
         tile = np.ascontiguousarray(inside)
     elif max(pad_y) < cy1 - cy0 and max(pad_x) < cx1 - cx0:
         # The padded sides lie on frame edges, and one reflection reaches far enough.
-        tile = np.pad(inside, ((0, 0), pad_y, pad_x), mode="reflect")
+        tile = np.ascontiguousarray(np.pad(inside, ((0, 0), pad_y, pad_x), mode="reflect"))
     else:  # a frame smaller than the padding: reflect back and forth
         rows = reflect_indices(y0, y1, height)
         cols = reflect_indices(x0, x1, width)
