@@ -328,12 +328,7 @@ def render_segments(
                 if index == last:
                     writer.close()
                     writer = None
-                    # Digest what was stored (read back), which is what the final pass will read.
-                    with open_reader(video) as stored:
-                        digests = [
-                            hashlib.sha256(_frame_bytes(f)).hexdigest()
-                            for f in stored.iter_frames()
-                        ]
+                    digests = _stored_digests(video, mode)
                     if len(digests) != last - segment * segment_frames + 1:
                         raise WorkbenchError(f"render segment {segment} was not stored completely")
                     _write_json_atomic(
@@ -403,6 +398,29 @@ def render_segments(
         stop.set()
         decoder.join(timeout=30)
     return start_frame
+
+
+def _stored_digests(video: Path, mode: str) -> list[str]:
+    """One digest per frame of a finished segment, read back from what was stored.
+
+    Direct segments are the deliverable's own packets: each frame's digest is the SHA-256 of
+    its encoded bytes (exactly what the output holds; no decode needed). Intermediates are
+    digested by their decoded samples, which is what the final pass encodes.
+    """
+    from workbench.media import open_reader
+
+    if mode == "direct":
+        import av
+
+        with av.open(str(video)) as container:
+            stream = container.streams.video[0]
+            return [
+                hashlib.sha256(bytes(packet)).hexdigest()
+                for packet in container.demux(stream)
+                if packet.size
+            ]
+    with open_reader(video) as stored:
+        return [hashlib.sha256(_frame_bytes(f)).hexdigest() for f in stored.iter_frames()]
 
 
 def _segment_frames(work: Path, segments: int, mode: str) -> Iterator[tuple[Frame, str]]:
