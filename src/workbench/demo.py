@@ -110,6 +110,12 @@ def run_demo(output: Path, out: TextIO | None = None) -> Path:
         f"rendered     {rendered} ({result.frame_count} frames in {result.seconds:.1f} s, "
         f"sha256 {result.sha256[:16]}…)"
     )
+    credentials = result.extra.get("credentials") or {}
+    if credentials.get("signed"):
+        say(
+            f"credentials  Content Credentials embedded, signed by {credentials.get('signer')} "
+            f"(check: workbench credentials {rendered.name} --project {project_path.name})"
+        )
     say(f"stills       {before.name} / {after.name} (frame 17, before and after)")
     say(
         f"project      {project_path}  ({info_summary['edits']} edits, "
