@@ -42,7 +42,8 @@ from workbench.progress import NullProgress, Progress
 from workbench.render.stack import StackEvaluator, Step
 from workbench.tools.base import Frame
 
-QUEUE_DEPTH = 4
+QUEUE_DEPTH = 4  # decoded source frames waiting for the edit stack
+ENCODE_DEPTH = 2  # finished frames waiting for the encoder (they can be 4× a source frame)
 SEGMENT_FRAMES = 12
 Event = dict[str, Any]
 
@@ -277,7 +278,7 @@ def render_segments(
 
     stop = threading.Event()
     decoded: queue.Queue[Any] = queue.Queue(QUEUE_DEPTH + radius)
-    encoded: queue.Queue[Any] = queue.Queue(QUEUE_DEPTH)
+    encoded: queue.Queue[Any] = queue.Queue(ENCODE_DEPTH)
 
     def decode() -> None:
         with open_reader(plan.clip.path) as reader:
