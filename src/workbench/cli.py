@@ -71,12 +71,14 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 # -- footage -------------------------------------------------------------------------------
 def cmd_import(args: argparse.Namespace) -> int:
-    from workbench.media import probe
+    from workbench.media import safe_probe
     from workbench.project import Project
 
     with Project.open(Path(args.project)) as project:
         for media in args.media:
-            info = probe(media)
+            # in a child process with a time limit, first and last frame decoded: a broken or
+            # hostile file is refused here, not half-way through a render
+            info = safe_probe(media, timeout=60.0)
             path = str(Path(info.path).resolve())
             clip = project.add_clip(path, fingerprint=info.fingerprint, media=info.to_dict())
             print(f"{clip.id}\t{clip.path}")

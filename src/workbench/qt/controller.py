@@ -319,12 +319,13 @@ class Controller(QObject):
         paths = [Path(p) for p in paths]
 
         def work(progress: Any) -> list[Any]:
-            from workbench.media import probe
+            from workbench.media import safe_probe
 
             infos = []
             for n, path in enumerate(paths):
                 progress.update(n / len(paths), f"reading {path.name}")
-                infos.append(probe(path))
+                # in a child process with a time limit: a hostile file cannot hang or crash the app
+                infos.append(safe_probe(path, timeout=60.0))
             return infos
 
         self.status.emit(f"Importing {len(paths)} file(s)…")
