@@ -218,6 +218,7 @@ def test_cancel_leaves_no_output_and_no_entry(tmp_path: Path, prores: Path) -> N
     with pytest.raises(Cancelled):
         run_render(RenderRequest(project, 1, out, segment_frames=6), progress, on_event=on_event)
     assert not out.exists()
+    assert not list(tmp_path.rglob("*.partial*"))  # the unfinished segment was thrown away
     with Project.open(project, readonly=True) as p:
         assert p.renders() == [] and p.verify().ok
     # the finished segments are kept: the next run resumes after them
@@ -303,3 +304,41 @@ def test_relink_checks_content_and_logs(tmp_path: Path, prores: Path) -> None:
         assert p.clips()[0].path == str(moved)
         assert any(e["schema"] == "workbench.clip-relink/1" for e in p.log.entries())
         assert p.verify().ok
+
+
+def test_a_failing_encoder_stops_the_render_instead_of_hanging(
+    tmp_path: Path, prores: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The encoder dies mid-render (say the disk fills): the render raises, it does not wait."""
+    import threading
+
+    from workbench.media import MediaStorageError
+    from workbench.media.writer import VideoWriter
+
+    project = project_with(tmp_path, prores, ["--tool", "deblock"])
+    real_write = VideoWriter.write
+    calls = {"n": 0}
+
+    def failing_write(self: VideoWriter, frame: np.ndarray) -> None:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise MediaStorageError("no space left on device")
+        real_write(self, frame)
+
+    monkeypatch.setattr(VideoWriter, "write", failing_write)
+    outcome: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            run_render(RenderRequest(project, 1, tmp_path / "o.mov", segment_frames=4))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=render, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the render hung after its encoder failed"
+    assert outcome and isinstance(outcome[0], MediaStorageError)
+    assert not (tmp_path / "o.mov").exists()
+    with Project.open(project, readonly=True) as p:
+        assert p.renders() == [] and p.verify().ok

@@ -35,7 +35,7 @@ from workbench import APP_NAME, __version__
 from workbench.disclosure import records
 from workbench.disclosure.canonical import canonical_bytes, parse_json_object
 from workbench.disclosure.keys import verify_signature
-from workbench.disclosure.store import _as_bytes
+from workbench.disclosure.store import as_bytes
 from workbench.errors import DisclosureError
 
 if TYPE_CHECKING:
@@ -286,7 +286,7 @@ def checkpoint_for(data: LogData) -> dict[str, Any]:
     if not data.checkpoints:
         raise CredentialsError("the log has no signed checkpoint yet; nothing can vouch for it")
     row = data.checkpoints[-1]
-    body_bytes = _as_bytes(row.body)
+    body_bytes = as_bytes(row.body)
     body = parse_json_object(body_bytes)
     if body is None:
         raise CredentialsError(f"checkpoint {row.seq} is not valid JSON; verify the log")

@@ -15,7 +15,7 @@ from typing import Any
 
 from workbench.disclosure import records
 from workbench.disclosure.canonical import canonical_bytes, parse_json_object
-from workbench.disclosure.store import CheckpointRow, KeyRow, LogRow, LogStore, _as_bytes
+from workbench.disclosure.store import CheckpointRow, KeyRow, LogRow, LogStore, as_bytes
 from workbench.errors import DisclosureError
 
 EXPORT_SCHEMA = "workbench.log-export/1"
@@ -38,7 +38,7 @@ class LogData:
     def entries(self) -> list[dict[str, Any]]:
         out = []
         for row in self.rows:
-            entry = parse_json_object(_as_bytes(row.body))
+            entry = parse_json_object(as_bytes(row.body))
             if entry is not None:
                 out.append({**records.upgraded(entry), "hash": row.entry_hash})
         return out
@@ -51,13 +51,13 @@ def log_data_from_store(store: LogStore, project: dict[str, Any]) -> LogData:
 def export_dict(data: LogData, *, exported: str) -> dict[str, Any]:
     entries = []
     for row in data.rows:
-        entry = parse_json_object(_as_bytes(row.body))
+        entry = parse_json_object(as_bytes(row.body))
         if entry is None:
             raise DisclosureError(f"entry {row.seq} cannot be exported: it is not valid JSON")
         entries.append({"seq": row.seq, "hash": row.entry_hash, "entry": entry})
     checkpoints = []
     for cp in data.checkpoints:
-        body = parse_json_object(_as_bytes(cp.body))
+        body = parse_json_object(as_bytes(cp.body))
         if body is None:
             raise DisclosureError(f"checkpoint {cp.seq} cannot be exported: it is not valid JSON")
         checkpoints.append({"seq": cp.seq, "signature": cp.signature, "checkpoint": body})

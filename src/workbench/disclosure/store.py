@@ -84,7 +84,7 @@ class LogRow:
 
     def entry(self) -> dict[str, Any] | None:
         return (
-            parse_json_object(_as_bytes(self.body)) if isinstance(self.body, bytes | str) else None
+            parse_json_object(as_bytes(self.body)) if isinstance(self.body, bytes | str) else None
         )
 
 
@@ -106,7 +106,7 @@ class KeyRow:
     public_key: Any
 
 
-def _as_bytes(value: Any) -> bytes:
+def as_bytes(value: Any) -> bytes:
     if isinstance(value, bytes):
         return value
     if isinstance(value, str):
@@ -249,4 +249,4 @@ def _blob(value: Any) -> Any:
     return bytes(value) if isinstance(value, memoryview) else value
 
 
-__all__ = ["CheckpointRow", "KeyRow", "LogRow", "LogStore", "_as_bytes", "utc_now"]
+__all__ = ["CheckpointRow", "KeyRow", "LogRow", "LogStore", "as_bytes", "utc_now"]

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from workbench.disclosure import records
 from workbench.disclosure.canonical import canonical_bytes, parse_json_object, sha256_hex
 from workbench.disclosure.keys import public_key_id, verify_signature
-from workbench.disclosure.store import CheckpointRow, KeyRow, LogRow, _as_bytes
+from workbench.disclosure.store import CheckpointRow, KeyRow, LogRow, as_bytes
 from workbench.errors import DisclosureError
 
 ProblemKind = Literal[
@@ -104,7 +104,7 @@ def verify_rows(
                 )
             )
         expected = seq + 1
-        body = _as_bytes(row.body)
+        body = as_bytes(row.body)
         recomputed = sha256_hex(body)
         hashes[seq] = recomputed
         entry = parse_json_object(body)
@@ -225,7 +225,7 @@ def _check_checkpoints(
                 Problem("bad-checkpoint", f"checkpoint {expected} is missing", None, expected)
             )
         expected = number + 1
-        body = _as_bytes(cp.body)
+        body = as_bytes(cp.body)
         public = keys.get(str(cp.key_id))
         if public is None:
             problems.append(
@@ -327,7 +327,7 @@ def verify_against(
                 )
             )
             break
-        if _as_bytes(now.body) != _as_bytes(old.body) or now.entry_hash != old.entry_hash:
+        if as_bytes(now.body) != as_bytes(old.body) or now.entry_hash != old.entry_hash:
             problems.append(
                 Problem("rolled-back", "differs from the entry the export vouched for", old.seq)
             )

@@ -661,16 +661,20 @@ class Project:
         return self.clip(clip.id)
 
     # -- sign-off ----------------------------------------------------------------------------
+    def edits_pending_signoff(self) -> set[int]:
+        """Ids of edits logged as needing sign-off that nobody has signed off yet (one log read)."""
+        pending: dict[str, int] = {}
+        signed: set[str] = set()
+        for entry in self.log.entries():
+            if entry.get("schema") == records.EDIT and entry.get("signoff") == "pending":
+                pending[str(entry.get("id"))] = int(entry.get("edit", {}).get("id", 0))
+            elif entry.get("schema") == records.SIGNOFF:
+                signed.add(str(entry.get("entry")))
+        return {edit_id for entry_id, edit_id in pending.items() if entry_id not in signed}
+
     def signoff_pending(self, edit: Edit) -> bool:
         """True when the edit was logged as needing sign-off and nobody has signed it off."""
-        entries = {e["id"]: e for e in self.log.entries()}
-        entry = entries.get(edit.log_entry, {})
-        if entry.get("signoff") != "pending":
-            return False
-        return not any(
-            e.get("schema") == records.SIGNOFF and e.get("entry") == edit.log_entry
-            for e in entries.values()
-        )
+        return edit.id in self.edits_pending_signoff()
 
     def sign_off(self, edit_id: int, *, note: str = "") -> Edit:
         """Record that the operator approved an edit the policy holds for sign-off."""

@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from workbench.disclosure.store import DDL as LOG_DDL
+
 APPLICATION_ID = 0x57424E43  # "WBNC": marks a SQLite file as a Workbench project
 
 CORE_DDL = """
@@ -73,14 +75,8 @@ CREATE TABLE policy (
 def _v1(conn: sqlite3.Connection) -> None:
     for statement in _statements(CORE_DDL):
         conn.execute(statement)
-    for statement in _statements(_log_ddl()):
+    for statement in _statements(LOG_DDL):
         conn.execute(statement)
-
-
-def _log_ddl() -> str:
-    from workbench.disclosure.store import DDL
-
-    return DDL
 
 
 def _statements(script: str) -> list[str]:

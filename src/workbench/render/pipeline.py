@@ -124,8 +124,9 @@ def build_plan(project: Any, request: RenderRequest, catalog: Any, options: Any)
             hint="re-import the footage; the log pins the file it saw",
         )
     edits = [e for e in project.edits(clip.id) if e.enabled]
+    pending = project.edits_pending_signoff()
     for edit in edits:
-        if project.signoff_pending(edit):
+        if edit.id in pending:
             raise PolicyError(
                 f"edit {edit.id} ({edit.tool}) needs sign-off before it can be rendered",
                 hint=f"a producer signs it off: workbench signoff {project.path.name} {edit.id}",
@@ -290,10 +291,14 @@ def render_segments(
     def encode() -> None:
         writer: Any = None
         segment = -1
-        digests: list[str] = []
         try:
             while True:
-                item = encoded.get()
+                try:
+                    item = encoded.get(timeout=0.1)
+                except queue.Empty:
+                    if stop.is_set():
+                        return  # the render stopped without finishing; abort below
+                    continue
                 if item is _DONE:
                     return
                 index, frame = item
@@ -323,7 +328,6 @@ def render_segments(
                             bit_depth=16,
                             copy_streams=False,
                         )
-                    digests = []
                 writer.write(frame)
                 last = min(count, (segment + 1) * segment_frames) - 1
                 if index == last:
@@ -343,10 +347,8 @@ def render_segments(
     decoder = _Worker(decode, "render-decode")
     encoder = _Worker(encode, "render-encode")
     source: dict[int, Frame] = {}
-    next_decoded = decode_from
 
     def fetch(index: int) -> Frame:
-        nonlocal next_decoded
         while index not in source:
             while True:
                 if decoder.error is not None:
@@ -360,8 +362,20 @@ def render_segments(
                 raise WorkbenchError(f"the source ended before frame {index} ({plan.clip.path})")
             got, frame = item
             source[got] = frame
-            next_decoded = got + 1
         return source[index]
+
+    def hand_to_encoder(item: Any) -> None:
+        """Queue an item for the encoder; a dead encoder raises here instead of blocking."""
+        while True:
+            if encoder.error is not None:
+                raise encoder.error
+            if not encoder.is_alive() and encoder.ident is not None:
+                raise WorkbenchError("the render's encoder stopped unexpectedly")
+            try:
+                encoded.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                progress.check()
 
     evaluator = StackEvaluator(plan.steps, fetch, count)
     decoder.start()
@@ -373,10 +387,7 @@ def render_segments(
             frame = evaluator.frame(index, inner)
             for old in [k for k in source if k < index - radius]:
                 del source[old]
-            while not _put(encoded, (index, frame), stop):
-                pass
-            if encoder.error is not None:
-                raise encoder.error
+            hand_to_encoder((index, frame))
             done = index + 1
             elapsed = time.monotonic() - started
             fps = (done - start_frame) / elapsed if elapsed > 0 else 0.0
@@ -385,14 +396,12 @@ def render_segments(
                 0.95 * done / count, f"frame {done}/{count}, {fps:.2f} fps, ETA {eta:.0f} s"
             )
             on_event({"type": "progress", "done": done, "total": count, "fps": fps, "eta": eta})
-        _put(encoded, _DONE, stop)
+        hand_to_encoder(_DONE)
         encoder.join()
         if encoder.error is not None:
             raise encoder.error
     except BaseException:
-        stop.set()
-        with contextlib.suppress(queue.Full):
-            encoded.put_nowait(_DONE)
+        stop.set()  # the encoder sees it, aborts its unfinished segment and returns
         encoder.join(timeout=30)
         raise
     finally:
