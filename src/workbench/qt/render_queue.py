@@ -9,6 +9,7 @@ interrupted and can be resumed — rerunning the same request picks up where it 
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,11 @@ class RenderQueue(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(100)
         self._timer.timeout.connect(self.poll)
+        # QSettings writes its file with fsync when the object goes away; on a disk busy with a
+        # render that can take hundreds of milliseconds, so the queue is written on its own
+        # thread, in order, and the GUI thread never waits on the disk while a render runs.
+        self._writer: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
 
     # -- persistence -------------------------------------------------------------------------
     def _key(self) -> str:
@@ -110,6 +116,7 @@ class RenderQueue(QObject):
         self.project_path = project_path
         self.project_id = project_id
         self.jobs = []
+        self.flush()
         if project_path is not None:
             raw = QSettings().value(self._key(), "[]")
             try:
@@ -125,7 +132,16 @@ class RenderQueue(QObject):
 
     def save(self) -> None:
         if self.project_path is not None:
-            QSettings().setValue(self._key(), json.dumps([asdict(j) for j in self.jobs]))
+            value = json.dumps([asdict(j) for j in self.jobs])
+            if self._writer is None:
+                self._writer = ThreadPoolExecutor(1, thread_name_prefix="workbench-queue-save")
+            self._pending = self._writer.submit(_write_setting, self._key(), value)
+
+    def flush(self) -> None:
+        """Wait until every queued write of the queue has reached the settings file."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result(timeout=30)
 
     # -- commands ----------------------------------------------------------------------------
     def add(self, job: RenderJob) -> RenderJob:
@@ -294,6 +310,16 @@ class RenderQueue(QObject):
             self.save()
         self.handle = None
         self._timer.stop()
+        self.flush()
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+
+
+def _write_setting(key: str, value: str) -> None:
+    settings = QSettings()
+    settings.setValue(key, value)
+    settings.sync()
 
 
 class RenderQueuePanel(QWidget):
