@@ -67,3 +67,34 @@ def test_demo_builds_a_verified_project(tmp_path: Path, capsys: pytest.CaptureFi
     assert "log verifies" in out
     assert (tmp_path / "demo" / "sample.wbproj").exists()
     assert run(capsys, "log", "verify", str(tmp_path / "demo" / "sample-log.json"))[0] == 0
+
+
+def test_policy_show_and_set_are_logged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from workbench.project import Project
+
+    path = tmp_path / "film.wbproj"
+    assert run(capsys, "new", str(path))[0] == 0
+    code, out, _ = run(capsys, "policy", "show", str(path))
+    assert code == 0 and "allowed tools:       any" in out
+    code, out, _ = run(
+        capsys, "policy", "set", str(path), "--tools", "denoise,deblock", "--signoff", "denoise"
+    )
+    assert code == 0 and "sign-off required:   denoise" in out
+    code, out, _ = run(capsys, "policy", "set", str(path), "--undisclosed", "allow")
+    assert code == 0
+    code, out, _ = run(capsys, "policy", "show", str(path), "--json")
+    policy = json.loads(out)
+    # one change at a time: what was set before stays
+    assert policy["allowed_tools"] == ["denoise", "deblock"]
+    assert policy["signoff_required"] == ["denoise"] and policy["allow_undisclosed"] is True
+    code, _out, err = run(capsys, "policy", "set", str(path), "--signoff", "frobnicate")
+    assert code == 2 and "unknown tool 'frobnicate'" in err
+    assert run(capsys, "policy", "set", str(path))[0] == 2  # nothing to change
+    code, out, _ = run(capsys, "policy", "set", str(path), "--tools", "any", "--signoff", "none")
+    assert code == 0 and "allowed tools:       any" in out and "sign-off required:   none" in out
+    with Project.open(path, readonly=True) as project:
+        changes = [e for e in project.log.entries() if e["schema"] == "workbench.policy/1"]
+        assert len(changes) == 3  # the refused commands wrote nothing
+        assert project.verify().ok

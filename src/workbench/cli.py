@@ -58,11 +58,13 @@ def cmd_info(args: argparse.Namespace) -> int:
             size = f"{media.get('width', '?')}x{media.get('height', '?')}"
             print(f"  {clip.id}\t{clip.name}\t{size}\t{media.get('frame_count', '?')} frames")
         print(f"edits     {info['edits']}")
+        pending = project.edits_pending_signoff()
         for edit in project.edits():
             state = "on " if edit.enabled else "off"
+            waiting = "  (awaiting sign-off: workbench signoff)" if edit.id in pending else ""
             print(
                 f"  {edit.id}\t[{state}] clip {edit.clip_id} {edit.tool} "
-                f"frames {edit.frames[0]}-{edit.frames[1]} model {edit.model_id or '-'}"
+                f"frames {edit.frames[0]}-{edit.frames[1]} model {edit.model_id or '-'}{waiting}"
             )
         print(f"log       {info['log_entries']} entries, {info['checkpoints']} checkpoints")
         print(f"verify    {info['verification']}")
@@ -223,6 +225,66 @@ def cmd_signoff(args: argparse.Namespace) -> int:
     with Project.open(Path(args.project)) as project:
         edit = project.sign_off(int(args.edit), note=args.note or "")
         print(f"edit {edit.id} ({edit.tool}) signed off by {project.operator}")
+    return 0
+
+
+# -- policy --------------------------------------------------------------------------------
+def _names(value: str, *, everything: str) -> list[str] | None:
+    """``a,b`` -> ["a", "b"]; the word ``everything`` ("any" / "none") -> None / []."""
+    if value.strip().lower() == everything:
+        return None if everything == "any" else []
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _print_policy(policy: Any) -> None:
+    tools = "any" if policy.allowed_tools is None else ", ".join(policy.allowed_tools) or "none"
+    models = "any" if policy.allowed_models is None else ", ".join(policy.allowed_models) or "none"
+    print(f"allowed tools:       {tools}")
+    print(f"allowed models:      {models}")
+    print(f"undisclosed models:  {'allowed' if policy.allow_undisclosed else 'refused'}")
+    print(f"sign-off required:   {', '.join(policy.signoff_required) or 'none'}")
+
+
+def cmd_policy_show(args: argparse.Namespace) -> int:
+    from workbench.project import Project
+
+    with Project.open(Path(args.project), readonly=True) as project:
+        policy = project.policy()
+    if args.json:
+        print(policy.model_dump_json(indent=2))
+    else:
+        _print_policy(policy)
+    return 0
+
+
+def cmd_policy_set(args: argparse.Namespace) -> int:
+    from workbench.project import Project
+    from workbench.tools.registry import all_tools
+
+    known = {t.id for t in all_tools()}
+    with Project.open(Path(args.project)) as project:
+        change: dict[str, Any] = {}
+        if args.tools is not None:
+            change["allowed_tools"] = _names(args.tools, everything="any")
+        if args.models is not None:
+            change["allowed_models"] = _names(args.models, everything="any")
+        if args.undisclosed is not None:
+            change["allow_undisclosed"] = args.undisclosed == "allow"
+        if args.signoff is not None:
+            change["signoff_required"] = _names(args.signoff, everything="none") or []
+        for tool in (change.get("allowed_tools") or []) + change.get("signoff_required", []):
+            if tool not in known:
+                raise UsageError(
+                    f"unknown tool {tool!r}", hint=f"the tools are: {', '.join(sorted(known))}"
+                )
+        if not change:
+            raise UsageError(
+                "nothing to change", hint="give --tools, --models, --undisclosed or --signoff"
+            )
+        policy = project.policy().model_copy(update=change)
+        project.set_policy(policy)
+        print(f"policy of {project.name} changed (logged):")
+    _print_policy(policy)
     return 0
 
 
@@ -597,6 +659,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("edit")
     p.add_argument("--note", help="why it was approved")
     p.set_defaults(func=cmd_signoff)
+
+    pol = sub.add_parser("policy", help="which tools and models a project allows").add_subparsers(
+        dest="policy_command", metavar="ACTION", required=True
+    )
+    p = pol.add_parser("show", help="the project's policy")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_policy_show)
+    p = pol.add_parser("set", help="change the policy (the change is logged)")
+    p.add_argument("project")
+    p.add_argument("--tools", metavar="a,b|any", help="the tools allowed")
+    p.add_argument("--models", metavar="a,b|any", help="model ids or SHA-256 digests allowed")
+    p.add_argument("--undisclosed", choices=("allow", "refuse"), help="models without a card")
+    p.add_argument("--signoff", metavar="a,b|none", help="tools whose edits need sign-off")
+    p.set_defaults(func=cmd_policy_set)
 
     log = sub.add_parser("log", help="the disclosure log").add_subparsers(
         dest="log_command", metavar="ACTION", required=True

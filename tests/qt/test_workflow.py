@@ -200,6 +200,46 @@ def test_edit_stack_toggle_select_remove_are_logged(project_window, qtbot) -> No
         assert project.verify().ok
 
 
+def test_an_edit_held_for_signoff_is_signed_off_from_the_edit_stack(
+    project_window, qtbot, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from workbench.project.policy import Policy
+
+    c = project_window.controller
+    path = c.session.path
+    assert c.set_policy(Policy(signoff_required=["deblock"]))
+    project_window.panels.tools.select_tool("deblock")
+    qtbot.mouseClick(find(project_window, "toolApplyClip"), Qt.MouseButton.LeftButton)
+    stack = find(project_window, "editStackList")
+    button = find(project_window, "editSignoff")
+    item = stack.topLevelItem(0)
+    assert "awaiting sign-off" in item.text(2)
+    assert not button.isEnabled()  # nothing selected yet
+    item.setSelected(True)
+    assert button.isEnabled()
+    asked: list[str] = []
+
+    def answer(parent, title, label, *args, **kwargs):
+        asked.append(label)
+        return ("checked against the plate", True)
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(answer))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert asked and "deblock" in asked[0]
+    with Project.open(path, readonly=True) as project:
+        (edit,) = project.edits()
+        assert project.edits_pending_signoff() == set()
+        signoff = project.log.entries()[-1]
+        assert project.verify().ok
+    assert signoff["schema"] == "workbench.signoff/1"
+    assert signoff["edit"] == edit.id and signoff["note"] == "checked against the plate"
+    assert "awaiting" not in stack.topLevelItem(0).text(2)
+    stack.topLevelItem(0).setSelected(True)
+    assert not button.isEnabled()  # signed off: nothing more to approve
+
+
 def test_upscale_must_cover_the_whole_clip(project_window, qtbot) -> None:
     tools = project_window.panels.tools
     tools.select_tool("upscale")

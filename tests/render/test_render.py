@@ -267,7 +267,9 @@ def test_still_renders_to_still(tmp_path: Path) -> None:
     assert cv2.imread(str(out)).shape == (80, 120, 3)
 
 
-def test_signoff_is_enforced_and_logged(tmp_path: Path, prores: Path) -> None:
+def test_signoff_is_enforced_and_logged(
+    tmp_path: Path, prores: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from workbench.errors import PolicyError
     from workbench.project import Policy
 
@@ -277,8 +279,14 @@ def test_signoff_is_enforced_and_logged(tmp_path: Path, prores: Path) -> None:
     assert main(["apply", str(project), "1", "--tool", "denoise"]) == 0
     with pytest.raises(PolicyError, match="needs sign-off"):
         run_render(RenderRequest(project, 1, tmp_path / "o.mov"))
+    capsys.readouterr()
+    assert main(["info", str(project)]) == 0
+    assert "awaiting sign-off" in capsys.readouterr().out
     assert main(["signoff", str(project), "1", "--note", "approved in review"]) == 0
     assert main(["signoff", str(project), "1"]) == 2  # only once
+    capsys.readouterr()
+    assert main(["info", str(project)]) == 0
+    assert "awaiting sign-off" not in capsys.readouterr().out
     run_render(RenderRequest(project, 1, tmp_path / "o.mov"))
     with Project.open(project, readonly=True) as p:
         schemas = [e["schema"] for e in p.log.entries()]

@@ -25,7 +25,7 @@ class Policy(BaseModel):
         if self.allowed_tools is not None and tool not in self.allowed_tools:
             raise PolicyError(
                 f"the project policy does not allow the tool {tool!r}",
-                hint="a producer can change the policy (workbench policy set …)",
+                hint="a producer can change the policy (workbench policy set, or Project > Policy)",
             )
 
     def check_model(self, model_id: str, sha256: str, disclosed: bool) -> None:

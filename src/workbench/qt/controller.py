@@ -159,6 +159,7 @@ class Controller(QObject):
         p.edits.toggled.connect(self.toggle_edit)
         p.edits.selected.connect(self.select_edit)
         p.edits.removeRequested.connect(self.remove_edit)
+        p.edits.signoffRequested.connect(self.ask_sign_off)
         p.renders.queueRequested.connect(self.queue_render)
         p.log.exportRequested.connect(self.ask_export)
         p.log.verifyRequested.connect(self.verify)
@@ -262,7 +263,7 @@ class Controller(QObject):
             if self.selected_edit not in {e.id for e in self.clip_edits}:
                 self.selected_edit = None
                 p.tools.replace_button.setEnabled(False)
-            p.edits.set_edits(self.clip_edits, self.selected_edit)
+            p.edits.set_edits(self.clip_edits, self.selected_edit, self._pending_signoff(project))
             self._update_bars()
             self.request_frame()
         for clip in clips:
@@ -348,6 +349,39 @@ class Controller(QObject):
             self.select_clip(first)
             self.status.emit(f"Imported {len(infos)} clip(s)")
 
+    def _pending_signoff(self, project: Any) -> set[int]:
+        try:
+            return set(project.edits_pending_signoff())
+        except Exception as exc:
+            self.report(exc, "Reading the sign-off state")
+            return set()
+
+    def ask_sign_off(self, edit_id: int) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        edit = self._edit(edit_id)
+        if edit is None:
+            return
+        note, ok = QInputDialog.getText(
+            self.window,
+            "Sign off the edit",
+            f"Approve the {edit.tool} edit on frames {edit.frames[0]}–{edit.frames[1]}.\n"
+            "Your name and this note go into the disclosure log. Note (optional):",
+        )
+        if ok:
+            self.sign_off(edit_id, note)
+
+    def sign_off(self, edit_id: int, note: str = "") -> None:
+        """Record the operator's approval of an edit the policy holds for sign-off."""
+        try:
+            with self.session.write() as project:
+                edit = project.sign_off(edit_id, note=note)
+        except Exception as exc:
+            self.report(exc, "Sign off")
+            return
+        self.status.emit(f"Signed off the {edit.tool} edit")
+        self.refresh()
+
     def ask_relink(self, clip_id: int) -> None:
         from PySide6.QtWidgets import QFileDialog
 
@@ -391,8 +425,9 @@ class Controller(QObject):
         self.shown_original = -1
         self.shown_result = None
         self.frame = 0
-        self.clip_edits = self.session.project().edits(clip.id)
-        self.panels.edits.set_edits(self.clip_edits)
+        project = self.session.project()
+        self.clip_edits = project.edits(clip.id)
+        self.panels.edits.set_edits(self.clip_edits, None, self._pending_signoff(project))
         self._update_bars()
         self.set_frame(0)
 

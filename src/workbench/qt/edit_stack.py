@@ -1,4 +1,8 @@
-"""The edit stack: the clip's edits in order; enable, disable, select or remove each."""
+"""The edit stack: the clip's edits in order; enable, disable, select, remove or sign off each.
+
+An edit the project policy holds for sign-off is marked "awaiting sign-off" until someone
+signs it off (``Sign off…``); renders of the clip are refused until then.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ class EditStackPanel(QWidget):
     toggled = Signal(int, bool)
     selected = Signal(object)  # edit id or None
     removeRequested = Signal(int)
+    signoffRequested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,26 +51,39 @@ class EditStackPanel(QWidget):
         self.remove_button.setAccessibleName("Remove the selected edit")
         self.remove_button.setEnabled(False)
         self.remove_button.clicked.connect(self._remove)
+        self.signoff_button = QPushButton("Sign off…", self)
+        self.signoff_button.setObjectName("editSignoff")
+        self.signoff_button.setAccessibleName("Sign off the selected edit")
+        self.signoff_button.setToolTip("Approve an edit the project policy holds for sign-off")
+        self.signoff_button.setEnabled(False)
+        self.signoff_button.clicked.connect(self._signoff)
+        self.pending: set[int] = set()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.tree, 1)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.signoff_button)
         row.addWidget(self.remove_button)
         layout.addLayout(row)
         self._filling = False
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
 
-    def set_edits(self, edits: list[Edit], selected: int | None = None) -> None:
+    def set_edits(
+        self, edits: list[Edit], selected: int | None = None, pending: set[int] | None = None
+    ) -> None:
+        """Show ``edits``; ``pending`` holds the ids still awaiting sign-off."""
         self._filling = True
+        self.pending = set(pending or ())
         self.tree.clear()
         for n, edit in enumerate(edits, start=1):
+            waiting = edit.id in self.pending
             item = QTreeWidgetItem(
                 [
                     "",
                     str(n),
-                    edit.tool,
+                    f"{edit.tool} (awaiting sign-off)" if waiting else edit.tool,
                     edit.model_id or "-",
                     f"{edit.frames[0]}–{edit.frames[1]}",
                     region_text(edit.region),
@@ -77,11 +95,18 @@ class EditStackPanel(QWidget):
                 0, Qt.CheckState.Checked if edit.enabled else Qt.CheckState.Unchecked
             )
             item.setToolTip(0, "Enable or disable this edit")
+            if waiting:
+                item.setToolTip(2, "The project policy holds this edit for sign-off")
             self.tree.addTopLevelItem(item)
             if edit.id == selected:
                 item.setSelected(True)
         self._filling = False
-        self.remove_button.setEnabled(self.selected_id() is not None)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        selected = self.selected_id()
+        self.remove_button.setEnabled(selected is not None)
+        self.signoff_button.setEnabled(selected is not None and selected in self.pending)
 
     def selected_id(self) -> int | None:
         items = self.tree.selectedItems()
@@ -101,10 +126,15 @@ class EditStackPanel(QWidget):
     def _selection_changed(self) -> None:
         if self._filling:
             return
-        self.remove_button.setEnabled(self.selected_id() is not None)
+        self._update_buttons()
         self.selected.emit(self.selected_id())
 
     def _remove(self) -> None:
         edit_id = self.selected_id()
         if edit_id is not None:
             self.removeRequested.emit(edit_id)
+
+    def _signoff(self) -> None:
+        edit_id = self.selected_id()
+        if edit_id is not None and edit_id in self.pending:
+            self.signoffRequested.emit(edit_id)
