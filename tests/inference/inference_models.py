@@ -69,6 +69,15 @@ def upsampler(seed: int = 0) -> bytes:
     return _finish(nodes, inits, [x], 3)
 
 
+def cell_net(seed: int = 0) -> bytes:
+    """The restorers' shape: space-to-depth by 2, two convolutions, depth-to-space back."""
+    nodes, inits, prev = _convs("s", 12, 2, 8, 12, seed)
+    nodes.insert(0, helper.make_node("SpaceToDepth", ["x"], ["s"], blocksize=2))
+    nodes.append(helper.make_node("DepthToSpace", [prev], ["y"], blocksize=2, mode="DCR"))
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, "H", "W"])
+    return _finish(nodes, inits, [x], 3)
+
+
 def two_input_net(seed: int = 0) -> bytes:
     """A denoiser shape: an RGB image and a 1-channel noise-level map, concatenated inside."""
     nodes, inits, prev = _convs("xs", 4, 2, 8, 3, seed)

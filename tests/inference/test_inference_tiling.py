@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, RuntimeException
 
 from inference.inference_models import (
+    cell_net,
     conv_net,
     engine_for,
     frame,
@@ -130,6 +131,28 @@ def test_upscale_x2_geometry_and_tiling() -> None:
     assert out.shape == (140, 262, 3)
     np.testing.assert_allclose(out, whole(engine, x), atol=1e-5, rtol=0)
     np.testing.assert_allclose(out[4:-4, 4:-4], nchw_run(data, x)[4:-4, 4:-4], atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize("tile_size", [64, 67, 90, 131])
+def test_cell_models_tile_on_their_grid_at_any_tile_size(tile_size: int) -> None:
+    data = cell_net()  # space-to-depth by 2: receptive radius 4 px <= margin 6
+    engine = engine_for(data, tile_size=tile_size)
+    x = frame(96, 144, seed=3)
+    tiled = run_image(engine, x, align=2)
+    np.testing.assert_allclose(tiled, whole(engine, x), atol=1e-5, rtol=0)
+    np.testing.assert_allclose(tiled[6:-6, 6:-6], nchw_run(data, x)[6:-6, 6:-6], atol=1e-5, rtol=0)
+
+
+def test_cell_models_without_alignment_fail_or_drift_and_odd_frames_are_refused() -> None:
+    engine = engine_for(cell_net(), tile_size=67)
+    x = frame(96, 144, seed=3)
+    try:  # what happened before tiles were aligned: an odd tile, or cells out of phase
+        drift = float(np.abs(run_image(engine, x) - whole(engine, x)).max())
+    except InferenceError:
+        drift = float("inf")
+    assert drift > 1e-3
+    with pytest.raises(InferenceError, match="cells of 2"):
+        run_image(engine, frame(95, 144), align=2)
 
 
 def test_channel_stacks_for_extra_inputs() -> None:

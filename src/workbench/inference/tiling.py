@@ -98,8 +98,11 @@ def ramp(length: int, lead: bool, trail: bool, overlap: int, margin: int) -> Flo
 class _FrameRun:
     """One frame through one engine: the state that survives a tile-size change."""
 
-    def __init__(self, engine: Engine, frame: FloatArray, progress: Progress | None) -> None:
+    def __init__(
+        self, engine: Engine, frame: FloatArray, progress: Progress | None, align: int = 1
+    ) -> None:
         self.engine = engine
+        self.align = max(1, int(align))
         self.model = engine.model
         self.frame = frame
         self.height, self.width, channels = frame.shape
@@ -171,11 +174,17 @@ class _FrameRun:
         limit = self.engine.tile_limit
         fixed_h, fixed_w = self.fixed or (limit, limit)
         fixed = self.fixed is not None
+        a = 1 if fixed else self.align
+        if a > 1:
+            # Space-to-depth models see a frame in a×a cells: every tile starts on the cell grid
+            # and spans whole cells, so each pixel lands in the same cell as in a whole-frame run.
+            pad = math.ceil(pad / a) * a
+            fixed_h = fixed_w = max(limit // a, pad // a + 1) * a
         ey0, ey1, ex0, ex1 = y0 - pad, y1 + pad, x0 - pad, x1 + pad
-        th = tile_length(ey1 - ey0, fixed_h, pad, fixed)
-        tw = tile_length(ex1 - ex0, fixed_w, pad, fixed)
-        rows = plan_axis(ey0, ey1, fixed_h, pad, fixed)
-        cols = plan_axis(ex0, ex1, fixed_w, pad, fixed)
+        th = a * tile_length((ey1 - ey0) // a, fixed_h // a, pad // a, fixed)
+        tw = a * tile_length((ex1 - ex0) // a, fixed_w // a, pad // a, fixed)
+        rows = [ey0 + a * r for r in plan_axis(0, (ey1 - ey0) // a, fixed_h // a, pad // a, fixed)]
+        cols = [ex0 + a * c for c in plan_axis(0, (ex1 - ex0) // a, fixed_w // a, pad // a, fixed)]
         s = self.scale
         out = np.zeros(((y1 - y0) * s, (x1 - x0) * s, self.out_channels), dtype=np.float32)
         wy = [self._weights(i, len(rows), th) for i in range(len(rows))]
@@ -228,7 +237,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def run_image(
-    engine: Engine, inputs: FloatArray, *, progress: Progress | None = None
+    engine: Engine, inputs: FloatArray, *, progress: Progress | None = None, align: int = 1
 ) -> FloatArray:
     """Run an image model over an H×W×C float32 stack; returns sH×sW×C_out float32.
 
@@ -240,6 +249,10 @@ def run_image(
 
     ``progress`` is updated after each tile and checked before each model run, so a cancel raises
     :class:`~workbench.errors.Cancelled` between tiles.
+
+    ``align`` (for models that work in cells, like space-to-depth by 2): every tile starts on a
+    multiple of it and spans a multiple of it, so tiling gives what one whole-frame run gives
+    and any tile size works. The frame's sides must then be multiples of ``align`` (pad first).
     """
     frame = np.asarray(inputs)
     if frame.ndim == 2:
@@ -248,6 +261,11 @@ def run_image(
         raise InferenceError(f"a frame must be H×W×C; got shape {frame.shape}")
     if frame.dtype != np.float32:
         frame = frame.astype(np.float32)
-    run = _FrameRun(engine, frame, progress)
+    if align > 1 and (frame.shape[0] % align or frame.shape[1] % align):
+        raise InferenceError(
+            f"a {frame.shape[1]}×{frame.shape[0]} frame cannot be tiled in cells of {align}",
+            hint="pad the frame to a multiple first (workbench.tools.base.pad_to_multiple)",
+        )
+    run = _FrameRun(engine, frame, progress, align)
     out = run.tiled(0, run.height, 0, run.width, report=True)
     return out

@@ -319,7 +319,7 @@ def run_model(
             )
         )
     padded, height, width = pad_to_multiple(stack, multiple)
-    out = run_image(engine, padded, progress=progress)
+    out = run_image(engine, padded, progress=progress, align=multiple)
     return np.asarray(out[: height * scale, : width * scale], np.float32)
 
 
