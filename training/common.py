@@ -385,22 +385,22 @@ def command_for(module: str, flags: str, meta: dict[str, Any], prep: str = "") -
     def one(m: dict[str, Any], init: str) -> str:
         extra = f" --lr {m['lr']:g}" if m.get("lr", 1e-3) != 1e-3 else ""
         extra += f" --patch {m['patch']}" if m.get("patch") else ""
+        extra += f" {m['recipe']}" if m.get("recipe") else ""
         dev = " --device cuda" if m.get("device") == "cuda" else ""
         return (
             f"python -m training.{module} {flags}--steps {m['steps']} --batch {m['batch']} "
             f"--seed {m['seed']} --workers {m['workers']}{extra}{init}{dev}"
         ).replace("  ", " ")
 
-    build = f"python -m training.data.build{prep} && "
-    if meta.get("init_from"):
-        cmd = (
-            build
-            + one(meta["init_from"], "")
-            + " && "
-            + one(meta, f" --init-from training/runs/{module_id(module, flags)}.pth")
-        )
-    else:
-        cmd = build + one(meta, "")
+    # a chain of fine-tunes: meta -> meta["init_from"] -> ..., oldest first
+    chain = [meta]
+    while chain[-1].get("init_from"):
+        chain.append(chain[-1]["init_from"])
+    chain.reverse()
+    init = f" --init-from training/runs/{module_id(module, flags)}.pth"
+    cmd = f"python -m training.data.build{prep} && " + " && ".join(
+        one(m, init if i else "") for i, m in enumerate(chain)
+    )
     return cmd + "; trained: " + trained_where(meta)
 
 

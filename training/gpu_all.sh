@@ -19,8 +19,9 @@ for m in $ONLY; do
   case $m in
     upscale-x2) $PY -m training.train_upscale --scale 2 $common --workers $W > "$OUT/ck/$m.out" 2>&1 & ;;
     upscale-x4) $PY -m training.train_upscale --scale 4 $common --workers $W > "$OUT/ck/$m.out" 2>&1 & ;;
-    denoise) $PY -m training.train_denoise $common --workers $((W + 1)) > "$OUT/ck/$m.out" 2>&1 & ;;
-    deblock) $PY -m training.train_deblock $common --workers $W > "$OUT/ck/$m.out" 2>&1 & ;;
+    # denoise and deblock: the recipe of the shipped first stage (later stages: training/README.md)
+    denoise) $PY -m training.train_denoise $common --level estimator --loss l1 --workers $((W + 1)) > "$OUT/ck/$m.out" 2>&1 & ;;
+    deblock) $PY -m training.train_deblock $common --loss l1 --workers $W > "$OUT/ck/$m.out" 2>&1 & ;;
     dust) $PY -m training.train_dust $common --workers $((W + 3)) > "$OUT/ck/$m.out" 2>&1 & ;;
   esac
 done

@@ -104,27 +104,46 @@ def synth_noise(rng: np.random.Generator, clean: np.ndarray, sigma: float) -> np
 
 
 def noise_level(noise: np.ndarray) -> float:
-    """The level the tool feeds the model: the automatic estimator's reading on the noise
-    alone (so training and the tool's default agree, also for correlated grain)."""
+    """The level the model is told: the noise's standard deviation (RMS over the patch).
+
+    The first recipe (``level="estimator"``, kept to reproduce the earlier training stages)
+    told the model what the automatic estimator would read on the noise alone; the estimator
+    reads correlated grain low, so a given level also meant "grain of about twice this", and
+    the model over-smoothed white noise of that level (it lost to a tuned bilateral filter by
+    2.4 dB at sigma 15). With the true standard deviation a level means one thing; the tool's
+    automatic estimate reads grain low, which errs on the gentle side, and the artist's
+    strength raises it.
+    """
+    return float(np.sqrt(np.mean(np.square(noise, dtype=np.float64))))
+
+
+def estimator_level(noise: np.ndarray) -> float:
+    """The first recipe's level: the automatic estimator's reading on the noise alone."""
     return estimate_noise_sigma(np.clip(0.5 + noise, 0, 1).astype(F32))
 
 
+LEVELS = ("std", "estimator")
+
+
 def denoise_pair(
-    rng: np.random.Generator, src: PatchSource, size: int
+    rng: np.random.Generator, src: PatchSource, size: int, level_kind: str = "std"
 ) -> tuple[np.ndarray, np.ndarray]:
     """(noisy RGB + level map, clean) float32 CHW."""
     clean = to_f32(src.crop(rng, size))
     r = rng.random()
     if r < 0.1:
         noisy = clean.copy()
-        level = float(rng.uniform(0, 2.5 / 255))
+        level = float(rng.uniform(0, 2.5 / 255))  # what the estimator reads on clean footage
     else:
         sigma = float(rng.uniform(1, 55)) / 255.0
         noise = synth_noise(rng, clean, sigma)
         noisy = clean + noise
-        level = noise_level(noise)
-        if rng.random() < 0.5:
-            level *= float(rng.uniform(0.85, 1.15))
+        if level_kind == "estimator":
+            level = estimator_level(noise)
+            if rng.random() < 0.5:
+                level *= float(rng.uniform(0.85, 1.15))
+        else:
+            level = noise_level(noise)
     noisy = quantise(noisy)
     inp = np.concatenate([noisy, np.full((size, size, 1), level, F32)], axis=2)
     return chw(inp), chw(clean)

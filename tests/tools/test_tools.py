@@ -171,4 +171,4 @@ def test_any_tile_size_from_the_preferences_works(tool_id: str) -> None:
         for t in (4096, 300, 130)
     ]
     for out in outs[1:]:
-        assert np.abs(out - outs[0]).max() < 2 / 255
+        assert np.abs(out - outs[0]).max() < 0.5 / 255  # 32 px of overlap: no seams

@@ -23,5 +23,5 @@ class Deblock(Tool):
     def process(
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
     ) -> Frame:
-        out = run_model(engine, window.current, progress, multiple=16)
+        out = run_model(engine, window.current, progress, multiple=16, min_overlap=32)
         return np.clip(out, 0.0, 1.0).astype(np.float32)

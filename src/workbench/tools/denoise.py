@@ -35,7 +35,7 @@ class Denoise(Tool):
             "amount",
             "float",
             1.0,
-            "multiplies the noise level given to the model",
+            "multiplies the noise level given to the model (film grain reads low: 2-3)",
             minimum=0.0,
             maximum=3.0,
             label="Amount",
@@ -59,5 +59,5 @@ class Denoise(Tool):
             return frame.copy()
         plane = np.full((*frame.shape[:2], 1), sigma, np.float32)
         stack = np.concatenate([frame, plane], axis=2)
-        out = run_model(engine, stack, progress, multiple=2, min_overlap=16)
+        out = run_model(engine, stack, progress, multiple=2, min_overlap=32)
         return np.clip(out, 0.0, 1.0).astype(np.float32)

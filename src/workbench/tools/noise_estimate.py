@@ -4,9 +4,13 @@ Why this method: Immerkær's Laplacian-difference residual cancels smooth image 
 flat regions its mean absolute value measures the noise alone. Textured regions inflate it, so the
 estimate is taken from a low percentile of per-block estimates (the flattest blocks) and corrected
 by a constant calibrated on pure Gaussian noise. Clipped blocks (near black or white) hold less
-noise than the rest of the frame and are left out. Signal-dependent noise and film grain come out
-as their average standard deviation over the flat blocks, which is what the model was trained to
-take as its conditioning level.
+noise than the rest of the frame and are left out. Signal-dependent noise comes out as its
+average standard deviation over the flat blocks, which is what the model was trained to take as
+its conditioning level. Film grain is spatially correlated and the residual sees mostly its
+finest part, so it reads at a third to a half of its standard deviation: by default grain is
+removed gently, and the artist's amount (2-3) or an explicit level removes it. (A residual from
+a wider low-pass reads grain well but also reads clean foliage and water as noise -- 16/255 on a
+clean waterfall -- which would smooth clean footage; the safe default was kept.)
 """
 
 from __future__ import annotations
