@@ -40,11 +40,15 @@ UPGRADES: dict[str, Upgrade] = {}
 
 
 def upgraded(entry: dict[str, Any]) -> dict[str, Any]:
-    """The entry as the current code reads it (a copy; the stored bytes stay as they were)."""
-    current = copy.deepcopy(entry)
+    """The entry as the current code reads it; ``entry`` itself is never changed.
+
+    An upgrade works on a copy; an entry already current comes back as it is (copying every
+    entry was three quarters of the time of reading a 2,000-entry log).
+    """
+    current = entry
     seen = 0
     while current.get("schema") in UPGRADES and seen < 100:
-        current = UPGRADES[current["schema"]](current)
+        current = UPGRADES[current["schema"]](copy.deepcopy(current))
         seen += 1
     return current
 
