@@ -78,6 +78,38 @@ class Upscaler(nn.Module):
         return self.shuffle(self.body(x) + base)
 
 
+def conv_count(state_dict: dict[str, torch.Tensor]) -> int:
+    """How many convolutions a ``body`` Sequential's state dict holds."""
+    return sum(1 for k in state_dict if k.startswith("body.") and k.endswith(".weight"))
+
+
+def load_deepened(model: nn.Module, state_dict: dict[str, torch.Tensor]) -> int:
+    """Load a shallower network of the same family into ``model`` without changing what it
+    computes (Net2DeeperNet): every convolution of the old stack keeps its weights, and the
+    extra hidden layers, inserted before the last convolution, start as identities (a Dirac
+    kernel, zero bias: their input comes out of a ReLU, so ReLU(x) = x). Returns how many
+    layers were added."""
+    new_convs = [m for m in model.body if isinstance(m, nn.Conv2d)]
+    old_keys = sorted(
+        {k.rsplit(".", 1)[0] for k in state_dict if k.startswith("body.")},
+        key=lambda k: int(k.split(".")[1]),
+    )
+    added = len(new_convs) - len(old_keys)
+    if added < 0:
+        raise ValueError("the checkpoint is deeper than the model")
+    rest = {k: v for k, v in state_dict.items() if not k.startswith("body.")}
+    model.load_state_dict(rest, strict=False)
+    targets = new_convs[: len(old_keys) - 1] + new_convs[-1:]
+    with torch.no_grad():
+        for conv, key in zip(targets, old_keys, strict=True):
+            conv.weight.copy_(state_dict[f"{key}.weight"])
+            conv.bias.copy_(state_dict[f"{key}.bias"])
+        for conv in new_convs[len(old_keys) - 1 : -1]:
+            nn.init.dirac_(conv.weight)
+            conv.bias.zero_()
+    return added
+
+
 class Restorer(nn.Module):
     """Space-to-depth by 2, a conv stack at half resolution, depth-to-space residual.
 

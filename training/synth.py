@@ -63,16 +63,22 @@ def downscale(hr: np.ndarray, scale: int, method: str) -> np.ndarray:
 
 
 def upscale_pair(
-    rng: np.random.Generator, src: PatchSource, scale: int, lr_size: int
+    rng: np.random.Generator,
+    src: PatchSource,
+    scale: int,
+    lr_size: int,
+    area: float = 0.5,
+    blur: float = 0.25,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(low-res, high-res) float32 CHW: area, bicubic or bilinear downscaling, sometimes a mild
-    blur first, usually 8-bit quantised (as a decoded frame would be)."""
+    """(low-res, high-res) float32 CHW: area (share ``area``), bicubic or bilinear (70:30 of
+    the rest) downscaling, a mild blur first with probability ``blur``, usually 8-bit
+    quantised (as a decoded frame would be)."""
     hr = to_f32(src.crop(rng, lr_size * scale))
     x = hr
-    if rng.random() < 0.25:
+    if rng.random() < blur:
         x = cv2.GaussianBlur(x, (0, 0), float(rng.uniform(0.3, 0.5 * scale)))
     r = rng.random()
-    method = "area" if r < 0.5 else ("bicubic" if r < 0.85 else "bilinear")
+    method = "area" if r < area else ("bicubic" if r < area + 0.7 * (1 - area) else "bilinear")
     lr = downscale(x, scale, method)
     if rng.random() < 0.8:
         lr = quantise(lr)

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from training import common, synth
-from training.nets import Upscaler, count_flops_per_output_pixel
+from training.nets import Upscaler, conv_count, count_flops_per_output_pixel, load_deepened
 
 ARCH = {2: (40, 4), 4: (48, 5)}  # scale -> (channels, body convolutions)
 
@@ -49,21 +49,68 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=int, choices=(2, 4), required=True)
     common.common_args(ap, steps=6000)
     ap.add_argument("--patch", type=int, default=None, help="low-res patch side (px)")
+    ap.add_argument(
+        "--area",
+        type=float,
+        default=0.5,
+        help="share of area downscaling (rest: bicubic 70 %%, bilinear 30 %%)",
+    )
+    ap.add_argument("--blur", type=float, default=0.25, help="share with a mild blur first")
+    ap.add_argument("--loss", choices=("l1", "mse"), default="l1")
+    ap.add_argument(
+        "--body",
+        type=int,
+        default=None,
+        help="hidden convolutions (default: the first stage's); with --init-from a shallower "
+        "checkpoint, the extra layers start as identities (the network computes the same)",
+    )
     args = ap.parse_args(argv)
     scale = args.scale
     model_id = f"upscale-x{scale}"
     log = common.RunLog(model_id, args)
     ch, body = ARCH[scale]
+    start = args.from_checkpoint or args.init_from
+    if start:  # the checkpoint's depth, unless --body asks for a deeper network
+        ck = torch.load(start, map_location="cpu", weights_only=False)
+        body = conv_count(ck["state_dict"]) - 2
+    if args.body and not args.from_checkpoint:
+        body = args.body
     model = Upscaler(scale, ch, body)
     lr_size = args.patch or (48 if scale == 2 else 32)
+    deepened: dict | None = None
+    if args.init_from and not args.from_checkpoint:
+        ck = torch.load(args.init_from, map_location="cpu", weights_only=False)
+        old_body = conv_count(ck["state_dict"]) - 2
+        if old_body != body:
+            added = load_deepened(model, ck["state_dict"])
+            log.write(f"deepened {args.init_from} ({old_body} -> {body} hidden layers, +{added})")
+            deepened = dict(ck["meta"])
+            if old_body != ARCH[scale][1] and "--body" not in deepened.get("recipe", ""):
+                deepened["recipe"] = (deepened.get("recipe", "") + f" --body {old_body}").strip()
+            args.init_from = None
     if args.from_checkpoint:
         meta = common.load_checkpoint(model, args.from_checkpoint)
         log.write(f"weights from {args.from_checkpoint}: {meta}")
     else:
         stream = common.SampleStream(
-            partial(synth.upscale_pair, scale=scale, lr_size=lr_size), args.seed
+            partial(
+                synth.upscale_pair, scale=scale, lr_size=lr_size, area=args.area, blur=args.blur
+            ),
+            args.seed,
         )
-        meta = common.train(model, stream, args, log, torch.nn.functional.l1_loss)
+        loss = torch.nn.functional.mse_loss if args.loss == "mse" else torch.nn.functional.l1_loss
+        meta = common.train(model, stream, args, log, loss)
+        recipe = []
+        if (args.area, args.blur) != (0.5, 0.25):
+            recipe.append(f"--area {args.area:g} --blur {args.blur:g}")
+        if body != ARCH[scale][1]:
+            recipe.append(f"--body {body}")
+        if args.loss != "l1":
+            recipe.append(f"--loss {args.loss}")
+        if recipe:
+            meta["recipe"] = " ".join(recipe)
+        if deepened is not None:
+            meta["init_from"] = deepened
         common.save_checkpoint(model, meta, args.out / f"{model_id}.pth")
     if args.train_only:
         return 0
