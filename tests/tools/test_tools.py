@@ -153,13 +153,17 @@ def test_cancel_reaches_the_tool(frames: dict[int, np.ndarray]) -> None:
         )
 
 
-@pytest.mark.parametrize("tool_id", ["denoise", "deblock"])
-def test_any_tile_size_from_the_preferences_works(tool_id: str) -> None:
-    """The restorers work in 2x2 cells: a tile size such as 300 once cut odd tiles and failed."""
+@pytest.mark.parametrize(
+    ("tool_id", "params"), [("denoise", {}), ("deblock", {}), ("upscale", {"scale": 4})]
+)
+def test_any_tile_size_from_the_preferences_works(tool_id: str, params: dict[str, int]) -> None:
+    """The restorers work in 2x2 cells: a tile size such as 300 once cut odd tiles and failed.
+    The x4 upscaler sees 11 px around each input pixel: its tiles must not show either."""
     from workbench.inference import SessionOptions
 
     tool = get_tool(tool_id)
-    model = Catalog().load_checked(tool.default_model(tool.resolve({})))
+    params = tool.resolve(params)
+    model = Catalog().load_checked(tool.default_model(params))
     rng = np.random.default_rng(4)
     import cv2
 
@@ -167,7 +171,7 @@ def test_any_tile_size_from_the_preferences_works(tool_id: str) -> None:
     frame = np.clip(frame + rng.normal(0, 0.03, frame.shape), 0, 1).astype(np.float32)
     window = FrameWindow(0, {0: frame})
     outs = [
-        apply_tool(tool, window, {}, get_engine(model, SessionOptions(tile_size=t)), Progress())
+        apply_tool(tool, window, params, get_engine(model, SessionOptions(tile_size=t)), Progress())
         for t in (4096, 300, 130)
     ]
     for out in outs[1:]:

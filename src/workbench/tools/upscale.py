@@ -30,5 +30,7 @@ class Upscale(Tool):
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
     ) -> Frame:
         scale = self.scale(params)
-        out = run_model(engine, window.current, progress, multiple=2, scale=scale)
+        # The x4 model has 11 convolutions (receptive radius 11 input px): 28 px of overlap
+        # keeps its tiles' weighted pixels out of reach of their edges (tiled == whole frame).
+        out = run_model(engine, window.current, progress, multiple=2, scale=scale, min_overlap=28)
         return np.clip(out, 0.0, 1.0).astype(np.float32)
