@@ -45,11 +45,27 @@ def test_repair_touches_only_the_mask() -> None:
 
 
 def test_two_frame_defect_takes_the_clean_neighbour() -> None:
-    cur = np.full((8, 8, 3), 0.05, np.float32)  # dark speck here ...
+    clean = np.full((24, 24, 3), 0.6, np.float32)
+    cur = clean.copy()
+    cur[10:14, 10:14] = 0.05  # a dark speck here ...
     wn = cur.copy()  # ... and in the next frame too
-    wp = np.full((8, 8, 3), 0.6, np.float32)
-    mask = np.ones((8, 8), bool)
-    out = dust_repair.repair_from_neighbours(cur, wp, wn, mask)
+    mask = np.zeros((24, 24), bool)
+    mask[9:15, 9:15] = True
+    for wp, wn_ in ((clean, wn), (wn, clean)):  # whichever neighbour shares it
+        out = dust_repair.repair_from_neighbours(cur, wp, wn_, mask)
+        assert np.allclose(out, clean)
+
+
+def test_a_neighbours_defect_is_not_copied_into_a_clean_frame() -> None:
+    """The detector marked clean pixels (next to the next frame's speck): whatever is taken
+    there must be clean. The old rule ("the neighbour further from the current frame") took
+    the speck."""
+    cur = np.full((24, 24, 3), 0.6, np.float32)
+    wn = cur.copy()
+    wn[10:14, 10:14] = 0.05
+    mask = np.zeros((24, 24), bool)
+    mask[9:15, 9:15] = True
+    out = dust_repair.repair_from_neighbours(cur, cur.copy(), wn, mask)
     assert np.allclose(out, 0.6)
 
 
