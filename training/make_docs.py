@@ -118,7 +118,9 @@ def dust(held: dict[str, np.ndarray]) -> None:
         seq = synth.dust_sequence(rng, img, (192, 256), 8)
         d = seq["dirty"]
         wp, wn = dust_repair.align_neighbours(d[0], d[1], d[2])
-        prob = common.run_hwc(sess, dust_repair.dust_model_input(d[1], wp, wn))[:, :, 0]
+        prob = dust_repair.detect_both_ways(
+            lambda x, _k: common.run_hwc(sess, x)[:, :, 0], d[1], wp, wn
+        )
         mask = dust_repair.defect_mask(prob)
         fixed = dust_repair.repair_with_realignment(d[0], d[1], d[2], (wp, wn), mask)
         shown = d[1].copy()

@@ -316,7 +316,9 @@ def dust_sequence(
     for _ in range(n_defects):
         a = _blob(rng, (h, w))
         tone = float(rng.uniform(0.0, 0.15)) if rng.random() < 0.6 else float(rng.uniform(0.85, 1))
-        frames = [1, 2] if rng.random() < two_frame_p else [1]
+        frames = [1]
+        if rng.random() < two_frame_p:  # a two-frame defect: also on the next or previous frame
+            frames = [1, 2] if rng.random() < 0.5 else [0, 1]
         for t in frames:
             dirty[t] = dirty[t] * (1 - a[:, :, None]) + tone * a[:, :, None]
         mask |= a > 0.02

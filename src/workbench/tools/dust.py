@@ -40,14 +40,19 @@ class Dust(Tool):
     def _detect(
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
     ) -> tuple[NDArray[np.bool_], Frame, Frame]:
-        from workbench.tools.dust_repair import align_neighbours, defect_mask, dust_model_input
+        from workbench.tools.dust_repair import align_neighbours, defect_mask, detect_both_ways
 
         current = window.current
         prev_aligned, next_aligned = align_neighbours(
             window.neighbour(-1), current, window.neighbour(1)
         )
-        stack = dust_model_input(current, prev_aligned, next_aligned)
-        probability = run_model(engine, stack, progress, multiple=2, min_overlap=48)[:, :, 0]
+
+        def run(stack: Frame, k: int) -> NDArray[np.float32]:
+            part = progress.sub(0.5 * k, 0.5 * (k + 1))
+            out = run_model(engine, stack, part, multiple=2, min_overlap=48)
+            return np.asarray(out[:, :, 0], np.float32)
+
+        probability = detect_both_ways(run, current, prev_aligned, next_aligned)
         mask = defect_mask(
             probability, float(params.get("threshold", 0.5)), int(params.get("grow", 1))
         )
