@@ -59,6 +59,13 @@ def common_args(ap: argparse.ArgumentParser, steps: int) -> None:
     ap.add_argument("--save-every", type=float, default=0, help="checkpoint every N seconds")
 
 
+#: The training losses a ``--loss`` flag chooses from (PSNR metrics favour ``mse``).
+LOSSES: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
+    "mse": nn.functional.mse_loss,
+    "l1": nn.functional.l1_loss,
+}
+
+
 class SampleStream(torch.utils.data.IterableDataset):
     """Endless samples from ``make(rng, source)``; worker ``i`` seeds its Generator with
     (seed, i), so a run is reproducible for a given seed and worker count."""

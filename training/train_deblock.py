@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     common.common_args(ap, steps=9000)
     ap.add_argument("--patch", type=int, default=64, help="training patch side (px)")
-    ap.add_argument("--loss", choices=("mse", "l1"), default="mse")
+    ap.add_argument("--loss", choices=tuple(common.LOSSES), default="mse")
     args = ap.parse_args(argv)
     model_id = "deblock"
     log = common.RunLog(model_id, args)
@@ -70,8 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         stream = DeblockStream(
             lambda rng, src, h: synth.deblock_pair(rng, src, patch, h), args.seed
         )
-        loss = torch.nn.functional.mse_loss if args.loss == "mse" else torch.nn.functional.l1_loss
-        meta = common.train(model, stream, args, log, loss)
+        meta = common.train(model, stream, args, log, common.LOSSES[args.loss])
         meta["recipe"] = f"--loss {args.loss}"
         common.save_checkpoint(model, meta, args.out / f"{model_id}.pth")
     if args.train_only:

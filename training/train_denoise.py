@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         help="what the level channel means in training: the noise's standard deviation, or "
         "(the first recipe, for the earlier stages of the shipped weights) the estimator's reading",
     )
-    ap.add_argument("--loss", choices=("mse", "l1"), default="mse")
+    ap.add_argument("--loss", choices=tuple(common.LOSSES), default="mse")
     args = ap.parse_args(argv)
     model_id = "denoise"
     log = common.RunLog(model_id, args)
@@ -124,8 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         stream = common.SampleStream(
             lambda rng, src: synth.denoise_pair(rng, src, patch, level), args.seed
         )
-        loss = torch.nn.functional.mse_loss if args.loss == "mse" else torch.nn.functional.l1_loss
-        meta = common.train(model, stream, args, log, loss)
+        meta = common.train(model, stream, args, log, common.LOSSES[args.loss])
         meta["recipe"] = f"--level {args.level} --loss {args.loss}"
         common.save_checkpoint(model, meta, args.out / f"{model_id}.pth")
     if args.train_only:

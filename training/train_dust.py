@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         "closer to a spatial inpainting of the masked pixels). Baseline: motion-compensated "
         "temporal median of the same three aligned frames"
     )
+    proto2 = proto.replace(
+        "middle frame only",
+        "middle frame, 30 % of them also in the next or (half of those) the previous frame",
+    )
     metrics = [
         common.metric(
             "defect_pixels_repaired",
@@ -143,11 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             "defect_pixels_repaired_with_two_frame_defects",
             100 * ev2["model_repaired"],
             "%",
-            proto.replace(
-                "middle frame only",
-                "middle frame, 30 % of them also in the next or (half of those) the previous frame",
-            )
-            + "; repaired = within 10/255 in every channel",
+            proto2 + "; repaired = within 10/255 in every channel",
             "temporal median",
             100 * ev2["median_repaired"],
         ),
@@ -155,10 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             "psnr_outside_defects_with_two_frame_defects",
             ev2["model_outside_psnr"],
             "dB",
-            proto.replace(
-                "middle frame only",
-                "middle frame, 30 % of them also in the next or (half of those) the previous frame",
-            ),
+            proto2,
             "temporal median",
             ev2["median_outside_psnr"],
         ),

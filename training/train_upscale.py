@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         help="share of area downscaling (rest: bicubic 70 %%, bilinear 30 %%)",
     )
     ap.add_argument("--blur", type=float, default=0.25, help="share with a mild blur first")
-    ap.add_argument("--loss", choices=("l1", "mse"), default="l1")
+    ap.add_argument("--loss", choices=tuple(common.LOSSES), default="l1")
     ap.add_argument(
         "--body",
         type=int,
@@ -98,8 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
             args.seed,
         )
-        loss = torch.nn.functional.mse_loss if args.loss == "mse" else torch.nn.functional.l1_loss
-        meta = common.train(model, stream, args, log, loss)
+        meta = common.train(model, stream, args, log, common.LOSSES[args.loss])
         recipe = []
         if (args.area, args.blur) != (0.5, 0.25):
             recipe.append(f"--area {args.area:g} --blur {args.blur:g}")

@@ -271,7 +271,7 @@ def cmd_policy_set(args: argparse.Namespace) -> int:
         if args.undisclosed is not None:
             change["allow_undisclosed"] = args.undisclosed == "allow"
         if args.signoff is not None:
-            change["signoff_required"] = _names(args.signoff, everything="none") or []
+            change["signoff_required"] = _names(args.signoff, everything="none")
         for tool in (change.get("allowed_tools") or []) + change.get("signoff_required", []):
             if tool not in known:
                 raise UsageError(
