@@ -121,7 +121,7 @@ def dust(held: dict[str, np.ndarray]) -> None:
         prob = dust_repair.detect_both_ways(
             lambda x, _k: common.run_hwc(sess, x)[:, :, 0], d[1], wp, wn
         )
-        mask = dust_repair.defect_mask(prob)
+        mask = dust_repair.repair_mask(prob, d[1], wp, wn)
         fixed = dust_repair.repair_with_realignment(d[0], d[1], d[2], (wp, wn), mask)
         shown = d[1].copy()
         shown[mask] = 0.5 * shown[mask] + 0.5 * np.array([1.0, 0.0, 1.0], np.float32)

@@ -42,7 +42,7 @@ def evaluate(sess, quick: bool, two_frame_p: float = 0.0) -> dict[str, float]:
                 lambda x, _k: common.run_hwc(sess, x)[:, :, 0], d[1], wp, wn
             )
             fixed = dust_repair.repair_with_realignment(
-                d[0], d[1], d[2], (wp, wn), dust_repair.defect_mask(prob)
+                d[0], d[1], d[2], (wp, wn), dust_repair.repair_mask(prob, d[1], wp, wn)
             )
             med = dust_repair.temporal_median(d[1], wp, wn)
             for name, out in (("model", fixed), ("median", med)):
@@ -107,10 +107,13 @@ def main(argv: list[str] | None = None) -> int:
         "only. Pipeline: DIS optical flow alignment "
         "(workbench.tools.dust_repair.align_neighbours), detector run with the neighbours "
         "in both orders (dust_repair.detect_both_ways), threshold 0.5, mask "
-        "grown by 1 px, repair from the neighbours re-aligned onto the first repair "
+        "grown by 1 px, detections found again in both neighbours at opposite offsets "
+        "(a moving object) spared (dust_repair.repair_mask), repair from the neighbours "
+        "re-aligned onto the first repair with Lanczos resampling "
         "(dust_repair.repair_with_realignment: their mean where they agree, else the one "
-        "closer to a spatial inpainting of the masked pixels). Baseline: motion-compensated "
-        "temporal median of the same three aligned frames"
+        "closer to a spatial inpainting of the masked pixels, one choice per connected "
+        "region). Baseline: motion-compensated temporal median of the same three aligned "
+        "frames"
     )
     proto2 = proto.replace(
         "middle frame only",
@@ -202,8 +205,8 @@ def main(argv: list[str] | None = None) -> int:
                 "name": "output",
                 "channels": 1,
                 "value_range": (0.0, 1.0),
-                "description": "defect probability per pixel; dust_repair.defect_mask(p, 0.5, grow=1) "
-                "then dust_repair.repair_from_neighbours",
+                "description": "defect probability per pixel; dust_repair.repair_mask(p, ..., 0.5, grow=1) "
+                "then dust_repair.repair_with_realignment",
             }
         ],
         "weights_licence": "Apache-2.0",

@@ -40,7 +40,7 @@ class Dust(Tool):
     def _detect(
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
     ) -> tuple[NDArray[np.bool_], Frame, Frame]:
-        from workbench.tools.dust_repair import align_neighbours, defect_mask, detect_both_ways
+        from workbench.tools.dust_repair import align_neighbours, detect_both_ways, repair_mask
 
         current = window.current
         prev_aligned, next_aligned = align_neighbours(
@@ -53,8 +53,13 @@ class Dust(Tool):
             return np.asarray(out[:, :, 0], np.float32)
 
         probability = detect_both_ways(run, current, prev_aligned, next_aligned)
-        mask = defect_mask(
-            probability, float(params.get("threshold", 0.5)), int(params.get("grow", 1))
+        mask = repair_mask(
+            probability,
+            current,
+            prev_aligned,
+            next_aligned,
+            float(params.get("threshold", 0.5)),
+            int(params.get("grow", 1)),
         )
         return mask, prev_aligned, next_aligned
 

@@ -47,8 +47,9 @@ def flow_to(reference: Frame, neighbour: Frame) -> NDArray[np.float32]:
     return flow
 
 
-def warp(neighbour: Frame, flow: NDArray[np.float32]) -> Frame:
-    """Resample ``neighbour`` along ``flow`` onto the reference grid (bilinear, edge clamped)."""
+def warp(neighbour: Frame, flow: NDArray[np.float32], interpolation: int | None = None) -> Frame:
+    """Resample ``neighbour`` along ``flow`` onto the reference grid (edge clamped); bicubic
+    unless ``interpolation`` (an OpenCV ``INTER_*`` flag) says otherwise."""
     import cv2
 
     h, w = flow.shape[:2]
@@ -58,7 +59,7 @@ def warp(neighbour: Frame, flow: NDArray[np.float32]) -> Frame:
             np.ascontiguousarray(neighbour, dtype=np.float32),
             gx + flow[:, :, 0],
             gy + flow[:, :, 1],
-            cv2.INTER_CUBIC,
+            cv2.INTER_CUBIC if interpolation is None else interpolation,
             borderMode=cv2.BORDER_REPLICATE,
         ),
         np.float32,
@@ -66,11 +67,14 @@ def warp(neighbour: Frame, flow: NDArray[np.float32]) -> Frame:
     return out
 
 
-def align_neighbours(previous: Frame, current: Frame, following: Frame) -> tuple[Frame, Frame]:
-    """Motion-compensate both neighbours onto ``current`` (what the ``dust`` model takes)."""
+def align_neighbours(
+    previous: Frame, current: Frame, following: Frame, interpolation: int | None = None
+) -> tuple[Frame, Frame]:
+    """Motion-compensate both neighbours onto ``current`` (bicubic: what the ``dust`` model
+    takes; the repair re-aligns with Lanczos, ``interpolation``)."""
     return (
-        warp(previous, flow_to(current, previous)),
-        warp(following, flow_to(current, following)),
+        warp(previous, flow_to(current, previous), interpolation),
+        warp(following, flow_to(current, following), interpolation),
     )
 
 
@@ -117,6 +121,104 @@ def defect_mask(
     return mask.astype(bool)
 
 
+#: How far (px per frame) a moving object is looked for in each aligned neighbour, and the
+#: largest detection (bounding box side, px) that is checked for being one.
+OBJECT_SEARCH = 40
+OBJECT_MAX_SIDE = 128
+
+
+def _best_offset(
+    template: Frame, weights: NDArray[np.float32], image: Frame, y: int, x: int
+) -> tuple[float, float, tuple[int, int]]:
+    """Where ``template`` (its weighted pixels) best matches ``image`` within OBJECT_SEARCH px
+    of (y, x): (RMS error there, RMS error at zero offset, (dy, dx))."""
+    import cv2
+
+    h, w = template.shape[:2]
+    ih, iw = image.shape[:2]
+    ya, xa = max(0, y - OBJECT_SEARCH), max(0, x - OBJECT_SEARCH)
+    yb, xb = min(ih, y + h + OBJECT_SEARCH), min(iw, x + w + OBJECT_SEARCH)
+    cost = cv2.matchTemplate(
+        np.ascontiguousarray(image[ya:yb, xa:xb], np.float32),
+        np.ascontiguousarray(template, np.float32),
+        cv2.TM_SQDIFF,
+        mask=np.ascontiguousarray(np.repeat(weights[:, :, None], template.shape[2], axis=2)),
+    )
+    cost = np.nan_to_num(np.asarray(cost, np.float64), nan=np.inf, posinf=np.inf)
+    n = float(weights.sum()) * template.shape[2]
+    iy, ix = np.unravel_index(int(np.argmin(cost)), cost.shape)
+    best = float(np.sqrt(max(cost[iy, ix], 0.0) / n))
+    zero = float(np.sqrt(max(cost[y - ya, x - xa], 0.0) / n))
+    return best, zero, (int(iy) + ya - y, int(ix) + xa - x)
+
+
+def spare_moving_objects(
+    mask: NDArray[np.bool_],
+    core: NDArray[np.bool_],
+    current: Frame,
+    aligned_prev: Frame,
+    aligned_next: Frame,
+) -> NDArray[np.bool_]:
+    """``mask`` without the detections that are a small object moving across the frame.
+
+    After alignment a fast object looks like a one-frame speck: at its place both neighbours
+    show the background. But dust is in one frame (or two, fixed on the screen), while the
+    object is in all three, moved: it is found again in the previous neighbour at an offset
+    ``-v`` and in the next at ``+v``. Each connected detection of ``mask`` (no larger than
+    OBJECT_MAX_SIDE) is matched -- its ``core`` pixels, the detection before growing -- within
+    OBJECT_SEARCH px in both aligned neighbours; it is spared when both matches are much better
+    than what lies at its own place (under 0.6 of that RMS error, which must itself exceed
+    0.05), the object moved at least 2 px and the two offsets are opposite (their sum within
+    2 px + 15 % of the motion: a steady motion). On the held-out panning shots: fast-object
+    pixels kept 83.5 -> 100 %, PSNR outside the defects 49.5 -> 52.6 dB, defect pixels repaired
+    98.51 -> 98.49 %. On 80 shots from the training images (30 % two-frame defects) no defect
+    pixel was spared and fast-object pixels outside the mask went 85.4 -> 97.0 %; a 25 %
+    tolerance had spared one detection of dust on grass. Objects faster than OBJECT_SEARCH px
+    per frame, or that change shape between frames, are not recognised.
+    """
+    import cv2
+
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return mask
+    out = mask.copy()
+    cur = np.asarray(current, np.float32)
+    for k in range(1, n):
+        x, y, w, h = (int(v) for v in stats[k, :4])
+        if max(w, h) > OBJECT_MAX_SIDE:
+            continue
+        weights = ((labels[y : y + h, x : x + w] == k) & core[y : y + h, x : x + w]).astype(
+            np.float32
+        )
+        if weights.sum() < 3:
+            continue
+        template = cur[y : y + h, x : x + w]
+        e_p, z_p, o_p = _best_offset(template, weights, aligned_prev, y, x)
+        e_n, z_n, o_n = _best_offset(template, weights, aligned_next, y, x)
+        moved = float(np.hypot(*o_n))
+        steady = float(np.hypot(o_p[0] + o_n[0], o_p[1] + o_n[1])) <= 2.0 + 0.15 * moved
+        found = min(z_p, z_n) > 0.05 and e_p < 0.6 * z_p and e_n < 0.6 * z_n
+        if found and moved >= 2.0 and steady:
+            out[labels == k] = False
+    return out
+
+
+def repair_mask(
+    probability: NDArray[np.float32],
+    current: Frame,
+    aligned_prev: Frame,
+    aligned_next: Frame,
+    threshold: float = 0.5,
+    grow: int = 1,
+) -> NDArray[np.bool_]:
+    """The pixels the repair replaces: :func:`defect_mask` less the detections that are a
+    moving object (:func:`spare_moving_objects`)."""
+    core = np.asarray(probability, np.float32) > threshold
+    return spare_moving_objects(
+        defect_mask(probability, threshold, grow), core, current, aligned_prev, aligned_next
+    )
+
+
 def spatial_estimate(current: Frame, mask: NDArray[np.bool_]) -> NDArray[np.float32]:
     """The masked pixels of ``current`` (N x C, in mask order) inpainted from their unmasked
     surroundings: what decides between two disagreeing neighbours."""
@@ -137,29 +239,36 @@ def repair_from_neighbours(
     """Replace the masked pixels of ``current`` from its aligned neighbours; leave the rest as is.
 
     Where the neighbours agree, their mean is used. Where they disagree (one of them holds a
-    defect too, or an occlusion), the one closer to a spatial estimate -- the masked pixels
-    inpainted from their unmasked surroundings in ``current`` -- is taken. The estimate only
-    chooses; it never becomes the output. (The earlier rule, "the neighbour further from the
-    current frame", picked the *defective* neighbour wherever the mask held a clean pixel next
-    to a neighbour's defect: with 30 % two-frame defects it repaired 95.5 % of defect pixels
-    at 44.2 dB outside them; this rule 97.4 % at 49.9 dB.) ``estimate``: the
+    defect too, or an occlusion), one of them is taken: the one closer to a spatial estimate --
+    the masked pixels inpainted from their unmasked surroundings in ``current`` -- summed over
+    the disagreeing pixels of each connected region of the mask. The estimate only chooses; it
+    never becomes the output. One vote per region, not per pixel, because a neighbour's defect
+    covers a whole region while the inpainting of a single pixel in texture is a noisy witness
+    (with 30 % two-frame defects: 96.46 -> 96.75 % of defect pixels repaired). The earlier
+    rule, "the neighbour further from the current frame", picked the *defective* neighbour
+    wherever the mask held a clean pixel next to a neighbour's defect. ``estimate``: the
     :func:`spatial_estimate` of ``current`` and ``mask``, when the caller already has it.
     """
+    import cv2
+
     out = np.array(current, dtype=np.float32, copy=True)
     if not mask.any():
         return out
     prev = np.asarray(aligned_prev, np.float32)[mask]
     nxt = np.asarray(aligned_next, np.float32)[mask]
-    mean = 0.5 * (prev + nxt)
-    disagree = np.abs(prev - nxt).max(axis=-1, keepdims=True) > DISAGREE
-    if disagree.any():
-        est = spatial_estimate(current, mask) if estimate is None else estimate
-        prev_closer = np.abs(prev - est).sum(axis=-1, keepdims=True) < np.abs(nxt - est).sum(
-            axis=-1, keepdims=True
-        )
-        out[mask] = np.where(disagree, np.where(prev_closer, prev, nxt), mean)
-    else:
-        out[mask] = mean
+    disagree = np.abs(prev - nxt).max(axis=-1) > DISAGREE
+    if not disagree.any():
+        out[mask] = 0.5 * (prev + nxt)
+        return out
+    est = spatial_estimate(current, mask) if estimate is None else estimate
+    # > 0 where the previous frame is closer to the estimate than the next one
+    margin = np.abs(nxt - est).sum(axis=-1) - np.abs(prev - est).sum(axis=-1)
+    n_regions, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    region = np.asarray(labels)[mask]
+    votes = np.bincount(region, weights=np.where(disagree, margin, 0.0), minlength=n_regions)
+    take_prev = votes[region] > 0
+    chosen = np.where(take_prev[:, None], prev, nxt)
+    out[mask] = np.where(disagree[:, None], chosen, 0.5 * (prev + nxt))
     return out
 
 
@@ -172,12 +281,17 @@ def repair_with_realignment(
 ) -> Frame:
     """The full repair: a first repair from the neighbours aligned for detection (``aligned``),
     then the neighbours aligned again onto that repaired frame -- whose flow no longer follows
-    the defects -- and the masked pixels of ``current`` repaired from those."""
+    the defects -- and the masked pixels of ``current`` repaired from those. The second
+    alignment resamples with Lanczos rather than bicubic: in fine texture a bicubic resampling
+    of a sub-pixel shift is off by more than 10/255 often enough to matter (one-frame defects
+    98.25 -> 98.51 % repaired)."""
+    import cv2
+
     if not mask.any():
         return np.array(current, dtype=np.float32, copy=True)
     estimate = spatial_estimate(current, mask)  # the same for both repairs
     first = repair_from_neighbours(current, aligned[0], aligned[1], mask, estimate)
-    prev2, next2 = align_neighbours(previous, first, following)
+    prev2, next2 = align_neighbours(previous, first, following, cv2.INTER_LANCZOS4)
     return repair_from_neighbours(current, prev2, next2, mask, estimate)
 
 
