@@ -8,6 +8,7 @@ neighbour so single pixels stay visible. Everything is from the held-out split.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -136,14 +137,25 @@ def dust(held: dict[str, np.ndarray]) -> None:
     _panel(rows, 1, OUT / "dust.png")
 
 
-def main() -> int:
+PANELS = {
+    "upscale-x2": lambda held: upscale(2, held),
+    "upscale-x4": lambda held: upscale(4, held),
+    "denoise": denoise,
+    "deblock": deblock,
+    "dust": dust,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("models", nargs="*", metavar="MODEL", help=f"some of {', '.join(PANELS)}")
+    args = ap.parse_args(argv)
+    if unknown := set(args.models) - set(PANELS):
+        ap.error(f"no panel for {', '.join(sorted(unknown))}")
     OUT.mkdir(parents=True, exist_ok=True)
     held = _held()
-    upscale(2, held)
-    upscale(4, held)
-    denoise(held)
-    deblock(held)
-    dust(held)
+    for name in args.models or PANELS:
+        PANELS[name](held)
     return 0
 
 

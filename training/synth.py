@@ -278,7 +278,9 @@ def dust_sequence(
 ) -> dict[str, np.ndarray]:
     """A three-frame panning shot (float32 HxWx3 each) with real content that must survive --
     a fast small object, a static highlight, a persistent thin line -- and one- or two-frame
-    defects in the middle frame. Returns clean and dirty frames and the defect mask."""
+    defects in the middle frame. Returns clean and dirty frames, the defect mask and, in the
+    middle frame outside the defects, the fast object's pixels and those of the highlight and
+    the line (``static``)."""
     h, w = size
     ih, iw = img.shape[:2]
     pan = rng.uniform(-6, 6, 2)
@@ -297,6 +299,8 @@ def dust_sequence(
     cv2.polylines(
         scene, [p.astype(np.int32)], False, rng.uniform(0, 1, 3).tolist(), 1, cv2.LINE_AA, 4
     )
+    # where the highlight and the line are (scene coordinates), to check that they survive
+    marked = (np.abs(scene - base).max(axis=2) > 0.1).astype(F32)
     sprite = _sprite(rng)
     speed = float(rng.uniform(8, 30))
     ang = float(rng.uniform(0, 2 * math.pi))
@@ -309,6 +313,8 @@ def dust_sequence(
         a = _paste(f, *sprite, ox + speed * math.cos(ang) * t, oy + speed * math.sin(ang) * t)
         if t == 0:
             obj = a > 0.5
+            static = cv2.warpAffine(marked, m, (w, h), flags=cv2.INTER_NEAREST) > 0.5
+            static &= ~obj
         f = f * (1 + float(flicker[t + 1])) + rng.normal(0, grain, f.shape).astype(F32)
         clean.append(quantise(f))
     dirty = [c.copy() for c in clean]
@@ -324,7 +330,13 @@ def dust_sequence(
         mask |= a > 0.02
     dirty = [quantise(d) for d in dirty]
     mask &= np.abs(dirty[1] - clean[1]).max(axis=2) > 2.5 / 255
-    return {"clean": np.stack(clean), "dirty": np.stack(dirty), "mask": mask, "object": obj & ~mask}
+    return {
+        "clean": np.stack(clean),
+        "dirty": np.stack(dirty),
+        "mask": mask,
+        "object": obj & ~mask,
+        "static": static & ~mask,
+    }
 
 
 def dust_sample(
