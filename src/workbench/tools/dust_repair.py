@@ -176,8 +176,7 @@ def spare_moving_objects(
     two-frame defects) no defect pixel was spared, and fast-object pixels outside the mask went
     89.5 -> 94.9 % (85.4 -> 97.0 % with the previous detector, which took more of them for
     dust); a 25 % tolerance had spared one detection of dust on grass. Objects faster than
-    OBJECT_SEARCH px
-    per frame, or that change shape between frames, are not recognised.
+    OBJECT_SEARCH px per frame, or that change shape between frames, are not recognised.
     """
     import cv2
 
@@ -248,9 +247,9 @@ def repair_from_neighbours(
     never becomes the output. One vote per region, not per pixel, because a neighbour's defect
     covers a whole region while the inpainting of a single pixel in texture is a noisy witness
     (with 30 % two-frame defects, measured with the previous detector: 96.46 -> 96.75 % of
-    defect pixels repaired). The earlier
-    rule, "the neighbour further from the current frame", picked the *defective* neighbour
-    wherever the mask held a clean pixel next to a neighbour's defect. ``estimate``: the
+    defect pixels repaired). The earlier rule, "the neighbour further from the current frame",
+    picked the *defective* neighbour wherever the mask held a clean pixel next to a
+    neighbour's defect. ``estimate``: the
     :func:`spatial_estimate` of ``current`` and ``mask``, when the caller already has it.
     """
     import cv2
