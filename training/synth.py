@@ -171,9 +171,11 @@ def deblock_pair(
     src: PatchSource,
     size: int,
     h264: tuple[np.ndarray, np.ndarray] | None,
+    h264_share: float = 0.4,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(decoded, clean) float32 CHW: JPEG at quality 8-60, or an H.264 pair (CRF 26-40)."""
-    if h264 is not None and rng.random() < 0.4:
+    """(decoded, clean) float32 CHW: JPEG at quality 8-60, or (``h264_share`` of the time) an
+    H.264 pair (CRF 26-40)."""
+    if h264 is not None and rng.random() < h264_share:
         dec, cl = h264
         i = int(rng.integers(0, len(dec)))
         hh, ww = dec.shape[1:3]

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from training import common, synth
-from training.data.build import CACHE, encode_h264_roundtrip, pan_clip
+from training.data.build import CACHE, H264_SETS, encode_h264_roundtrip, pan_clip
 from training.nets import Restorer, count_flops_per_output_pixel
 from training.train_denoise import heldout_crops
 
@@ -20,10 +20,13 @@ CH, BODY = 48, 5
 
 
 class DeblockStream(common.SampleStream):
+    h264_set = "h264_pairs"
+
     def make_extra(self) -> tuple[object, ...]:
-        path = CACHE / "h264_pairs.npz"
+        path = CACHE / f"{self.h264_set}.npz"
         if not path.exists():
-            raise SystemExit("missing H.264 pairs: run python -m training.data.build --h264")
+            flag = "--h264" if self.h264_set == "h264_pairs" else "--h264-large"
+            raise SystemExit(f"missing {path.name}: run python -m training.data.build {flag}")
         z = np.load(path)
         return ((z["decoded"], z["clean"]),)
 
@@ -58,6 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     common.common_args(ap, steps=9000)
     ap.add_argument("--patch", type=int, default=64, help="training patch side (px)")
     ap.add_argument("--loss", choices=tuple(common.LOSSES), default="mse")
+    ap.add_argument(
+        "--h264-set",
+        choices=tuple(H264_SETS),
+        default="h264_pairs",
+        help="which pre-built H.264 pair set (training.data.build) to draw from",
+    )
+    ap.add_argument(
+        "--h264-share", type=float, default=0.4, help="share of samples that are H.264 pairs"
+    )
     args = ap.parse_args(argv)
     model_id = "deblock"
     log = common.RunLog(model_id, args)
@@ -66,12 +78,15 @@ def main(argv: list[str] | None = None) -> int:
         meta = common.load_checkpoint(model, args.from_checkpoint)
         log.write(f"weights from {args.from_checkpoint}: {meta}")
     else:
-        patch = args.patch
+        patch, share = args.patch, args.h264_share
         stream = DeblockStream(
-            lambda rng, src, h: synth.deblock_pair(rng, src, patch, h), args.seed
+            lambda rng, src, h: synth.deblock_pair(rng, src, patch, h, share), args.seed
         )
+        stream.h264_set = args.h264_set
         meta = common.train(model, stream, args, log, common.LOSSES[args.loss])
         meta["recipe"] = f"--loss {args.loss}"
+        if args.h264_set != "h264_pairs" or share != 0.4:
+            meta["recipe"] += f" --h264-set {args.h264_set} --h264-share {share:g}"
         common.save_checkpoint(model, meta, args.out / f"{model_id}.pth")
     if args.train_only:
         return 0
@@ -185,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             "up to 2 8-bit steps were measured)."
         ),
         "classification": common.CLASSIFY_ENHANCED,
-        "training_command": common.command_for("train_deblock", "", meta, " --h264"),
+        "training_command": common.command_for("train_deblock", "", meta, " --h264 --h264-large"),
     }
     common.write_card(card, onnx_path, log)
     return 0
