@@ -95,12 +95,13 @@ def detect_both_ways(
     in both orders, the larger probability kept. ``run(stack, k)`` runs the model on the
     k-th (0 or 1) stack.
 
-    The first detector learnt two-frame defects shared with the *next* frame only, so the
+    The shipped detector learnt two-frame defects shared with the *next* frame only, so the
     second frame of a two-frame hair (shared with the previous one) went unseen; with the
-    neighbours swapped it is the case it knew (held-out shots with 30 % two-frame defects:
-    93.3 -> 96.3 % of defect pixels repaired). The shipped detector, fine-tuned on both
-    directions, still gains from the second pass: 96.75 -> 97.14 % (53.2 -> 52.1 dB outside
-    the defects); one-frame defects 98.28 -> 98.38 %.
+    neighbours swapped it is the case it knows. Measured on the held-out shots with 30 %
+    two-frame defects, half of them shared with the previous frame: 93.3 -> 96.3 % of defect
+    pixels repaired (51.0 -> 49.0 dB outside them); one-frame defects 97.9 -> 98.3 %. (A
+    detector fine-tuned on both directions reached 97.1 % but missed the middle of the demo's
+    hair where it crosses a bright rim; it was not shipped.)
     """
     forward = run(dust_model_input(current, aligned_prev, aligned_next), 0)
     swapped = run(dust_model_input(current, aligned_next, aligned_prev), 1)
@@ -170,12 +171,11 @@ def spare_moving_objects(
     OBJECT_SEARCH px in both aligned neighbours; it is spared when both matches are much better
     than what lies at its own place (under 0.6 of that RMS error, which must itself exceed
     0.05), the object moved at least 2 px and the two offsets are opposite (their sum within
-    2 px + 15 % of the motion: a steady motion). On the held-out panning shots (shipped
-    detector): fast-object pixels kept 81.5 -> 100 %, PSNR outside the defects 49.4 -> 54.5 dB,
-    defect pixels repaired 98.39 -> 98.38 %. On 80 shots from the training images (30 %
-    two-frame defects) no defect pixel was spared, and fast-object pixels outside the mask went
-    89.5 -> 94.9 % (85.4 -> 97.0 % with the previous detector, which took more of them for
-    dust); a 25 % tolerance had spared one detection of dust on grass. Objects faster than
+    2 px + 15 % of the motion: a steady motion). On the held-out panning shots: fast-object
+    pixels kept 83.5 -> 100 %, PSNR outside the defects 49.5 -> 52.6 dB, defect pixels
+    repaired 98.51 -> 98.49 %. On 80 shots from the training images (30 % two-frame defects)
+    no defect pixel was spared and fast-object pixels outside the mask went 85.4 -> 97.0 %; a
+    25 % tolerance had spared one detection of dust on grass. Objects faster than
     OBJECT_SEARCH px per frame, or that change shape between frames, are not recognised.
     """
     import cv2
@@ -246,10 +246,9 @@ def repair_from_neighbours(
     the disagreeing pixels of each connected region of the mask. The estimate only chooses; it
     never becomes the output. One vote per region, not per pixel, because a neighbour's defect
     covers a whole region while the inpainting of a single pixel in texture is a noisy witness
-    (with 30 % two-frame defects, measured with the previous detector: 96.46 -> 96.75 % of
-    defect pixels repaired). The earlier rule, "the neighbour further from the current frame",
-    picked the *defective* neighbour wherever the mask held a clean pixel next to a
-    neighbour's defect. ``estimate``: the
+    (with 30 % two-frame defects: 96.46 -> 96.75 % of defect pixels repaired). The earlier
+    rule, "the neighbour further from the current frame", picked the *defective* neighbour
+    wherever the mask held a clean pixel next to a neighbour's defect. ``estimate``: the
     :func:`spatial_estimate` of ``current`` and ``mask``, when the caller already has it.
     """
     import cv2
@@ -287,7 +286,7 @@ def repair_with_realignment(
     the defects -- and the masked pixels of ``current`` repaired from those. The second
     alignment resamples with Lanczos rather than bicubic: in fine texture a bicubic resampling
     of a sub-pixel shift is off by more than 10/255 often enough to matter (one-frame defects
-    98.25 -> 98.51 % repaired, with the previous detector)."""
+    98.25 -> 98.51 % repaired)."""
     import cv2
 
     if not mask.any():
