@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -20,7 +22,9 @@ CH, BODY = 48, 5
 
 
 class DeblockStream(common.SampleStream):
-    h264_set = "h264_pairs"
+    def __init__(self, make: Callable[..., Any], seed: int, h264_set: str) -> None:
+        super().__init__(make, seed)
+        self.h264_set = h264_set
 
     def make_extra(self) -> tuple[object, ...]:
         path = CACHE / f"{self.h264_set}.npz"
@@ -80,9 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         patch, share = args.patch, args.h264_share
         stream = DeblockStream(
-            lambda rng, src, h: synth.deblock_pair(rng, src, patch, h, share), args.seed
+            lambda rng, src, h: synth.deblock_pair(rng, src, patch, h, share),
+            args.seed,
+            args.h264_set,
         )
-        stream.h264_set = args.h264_set
         meta = common.train(model, stream, args, log, common.LOSSES[args.loss])
         meta["recipe"] = f"--loss {args.loss}"
         if args.h264_set != "h264_pairs" or share != 0.4:

@@ -70,16 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     log = common.RunLog(model_id, args)
     ch, body = ARCH[scale]
     start = args.from_checkpoint or args.init_from
-    if start:  # the checkpoint's depth, unless --body asks for a deeper network
-        ck = torch.load(start, map_location="cpu", weights_only=False)
+    ck = torch.load(start, map_location="cpu", weights_only=False) if start else None
+    if ck is not None:  # the checkpoint's depth, unless --body asks for a deeper network
         body = conv_count(ck["state_dict"]) - 2
     if args.body and not args.from_checkpoint:
         body = args.body
     model = Upscaler(scale, ch, body)
     lr_size = args.patch or (48 if scale == 2 else 32)
     deepened: dict | None = None
-    if args.init_from and not args.from_checkpoint:
-        ck = torch.load(args.init_from, map_location="cpu", weights_only=False)
+    if ck is not None and not args.from_checkpoint:  # ck is the --init-from checkpoint
         old_body = conv_count(ck["state_dict"]) - 2
         if old_body != body:
             added = load_deepened(model, ck["state_dict"])
