@@ -157,6 +157,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     from workbench.catalog import Catalog
     from workbench.inference import SessionOptions, get_engine
     from workbench.project import Project
+    from workbench.tools.base import check_edit_range
     from workbench.tools.registry import get_tool
 
     tool = get_tool(args.tool)
@@ -172,6 +173,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
         clip = project.clip(args.clip)
         count = int(clip.media.get("frame_count") or 1)
         frames = _parse_frames(args.frames, count)
+        check_edit_range(
+            tool, params, frames, count, field_order=int(clip.media.get("field_order") or 0)
+        )
         region = _parse_region(args, project_path)
         catalog = Catalog()
         entry = catalog.find(args.model or tool.default_model(params))
@@ -200,7 +204,34 @@ def cmd_render(args: argparse.Namespace) -> int:
     from workbench.progress import TerminalProgress
     from workbench.render import RenderRequest, run_render
 
-    request = RenderRequest(Path(args.project), int(args.clip), Path(args.output), args.codec)
+    if args.list_codecs:
+        from workbench.media.formats import ALIASES, codec_table
+
+        for name, extensions, what in codec_table():
+            also = sorted(a for a, target in ALIASES.items() if target == name)
+            aka = f"  (also: {', '.join(also)})" if also else ""
+            print(f"{name:<14} {extensions:<22} {what}{aka}")
+        return 0
+    if not (args.project and args.clip and args.output):
+        raise UsageError(
+            "render needs PROJECT CLIP -o OUTPUT", hint="or --list-codecs to see the codecs"
+        )
+    convert: list[int] = []
+    for item in args.convert_audio:
+        if item == "pcm":
+            continue
+        if not item.isdigit():
+            raise UsageError(f"--convert-audio takes pcm or a stream number; got {item!r}")
+        convert.append(int(item))
+    request = RenderRequest(
+        Path(args.project),
+        int(args.clip),
+        Path(args.output),
+        args.codec,
+        drop_streams=tuple(args.drop_stream),
+        convert_audio=tuple(convert),
+        convert_all_audio="pcm" in args.convert_audio,
+    )
     result = run_render(request, TerminalProgress())
     resumed = f", resumed at frame {result.resumed_from}" if result.resumed_from else ""
     print(
@@ -642,10 +673,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_apply)
 
     p = sub.add_parser("render", help="render a clip's edits (resumes an interrupted render)")
-    p.add_argument("project")
-    p.add_argument("clip")
-    p.add_argument("-o", "--output", required=True)
-    p.add_argument("--codec", help="prores, prores_4444, dnxhr_hqx, ffv1, h264, png, tiff, exr, …")
+    p.add_argument("project", nargs="?")
+    p.add_argument("clip", nargs="?")
+    p.add_argument("-o", "--output")
+    p.add_argument(
+        "--codec",
+        help="prores (422 HQ), prores_422, prores_4444, dnxhr_hq, dnxhr_hqx, ffv1, h264, png, "
+        "tiff, exr, dpx…; default: the source's own codec where the container holds it",
+    )
+    p.add_argument("--list-codecs", action="store_true", help="say what each codec writes")
+    p.add_argument(
+        "--drop-stream",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N",
+        help="leave the source's stream #N out of the deliverable",
+    )
+    p.add_argument(
+        "--convert-audio",
+        action="append",
+        default=[],
+        metavar="pcm|N",
+        help="re-encode audio the container cannot hold as PCM (all such tracks, or stream #N)",
+    )
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("relink", help="point an offline clip at where its footage is now")

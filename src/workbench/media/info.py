@@ -112,6 +112,8 @@ class AudioStreamInfo:
     sample_format: str
     time_base: Fraction | None
     language: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    disposition: int = 0
 
 
 @dataclass(frozen=True)
@@ -124,11 +126,39 @@ class OtherStreamInfo:
     codec_tag: str | None
     time_base: Fraction | None
     tags: dict[str, str] = field(default_factory=dict)
+    disposition: int = 0
 
     @property
     def is_timecode_track(self) -> bool:
-        """A QuickTime tmcd track; writers regenerate it from ``MediaInfo.timecode``."""
-        return self.codec_tag == "tmcd" or self.tags.get("handler_name") == "TimeCodeHandler"
+        """A QuickTime tmcd track; writers regenerate it from ``MediaInfo.timecode``.
+
+        PyAV reports no codec tag for data streams, and only FFmpeg names the track's handler
+        "TimeCodeHandler" (Apple: "Core Media Time Code", Premiere and ``-c copy`` files keep
+        whatever they were given), so a data stream that carries a ``timecode`` tag counts too.
+        """
+        return (
+            self.codec_tag == "tmcd"
+            or self.tags.get("handler_name") == "TimeCodeHandler"
+            or (self.type == "data" and "timecode" in self.tags)
+        )
+
+
+@dataclass(frozen=True)
+class ChapterInfo:
+    """One chapter mark: start and end in ``time_base`` units, and its title."""
+
+    start: int
+    end: int
+    time_base: Fraction
+    title: str = ""
+
+    @property
+    def start_seconds(self) -> Fraction:
+        return self.start * self.time_base
+
+
+FIELD_ORDERS = {0: "unknown", 1: "progressive", 2: "tt", 3: "bb", 4: "tb", 5: "bt"}
+"""FFmpeg's ``AVFieldOrder``: tt/bb top/bottom field first (coded and displayed), tb/bt mixed."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +199,37 @@ class MediaInfo:
     missing_frames: tuple[int, ...] = ()
     is_float: bool = False
     has_alpha: bool = False
+    profile: str | None = None
+    field_order: int = 0
+    sample_aspect_ratio: Fraction | None = None
+    display_matrix: tuple[int, ...] = ()
+    hdr_side_data: dict[str, str] = field(default_factory=dict)
+    """Hex bytes of the first frame's static HDR side data (mastering display, light level)."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """The picture stream's tags (handler name, language, reel name, timecode…)."""
+    container_tags: dict[str, str] = field(default_factory=dict)
+    chapters: tuple[ChapterInfo, ...] = ()
+    disposition: int = 0
+
+    @property
+    def interlaced(self) -> bool:
+        return self.field_order > 1
+
+    @property
+    def field_order_name(self) -> str:
+        return FIELD_ORDERS.get(self.field_order, str(self.field_order))
+
+    @property
+    def rotation(self) -> float:
+        """Display rotation in degrees (counter-clockwise, as FFmpeg reports it), 0 if none."""
+        if len(self.display_matrix) != 9:
+            return 0.0
+        import math
+
+        m = self.display_matrix
+        scale0 = math.hypot(m[0], m[3]) or 1.0
+        scale1 = math.hypot(m[1], m[4]) or 1.0
+        return round(-math.degrees(math.atan2(m[1] / scale1, m[0] / scale0)), 6) + 0.0
 
     @property
     def first_frame(self) -> int | None:

@@ -11,9 +11,11 @@ process with a time limit: a hostile or badly damaged file cannot hang or crash 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import multiprocessing
 import os
+import struct
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -29,6 +31,7 @@ from workbench.media.errors import (
 from workbench.media.fingerprint import content_fingerprint, sequence_fingerprint
 from workbench.media.info import (
     AudioStreamInfo,
+    ChapterInfo,
     ColorInfo,
     MediaInfo,
     MediaKind,
@@ -202,6 +205,8 @@ def _streams(
                     sample_format=getattr(cc.format, "name", "") or "",
                     time_base=_fraction(s.time_base),
                     language=s.language if getattr(s, "language", None) else None,
+                    tags=tags,
+                    disposition=int(s.disposition),
                 )
             )
         else:
@@ -215,9 +220,56 @@ def _streams(
                     codec_tag=str(tag) if tag else None,
                     time_base=_fraction(s.time_base),
                     tags=tags,
+                    disposition=int(s.disposition),
                 )
             )
     return tuple(audio), tuple(other)
+
+
+_STATIC_SIDE_DATA = {
+    "DISPLAYMATRIX": "display_matrix",
+    "MASTERING_DISPLAY_METADATA": "mastering_display_metadata",
+    "CONTENT_LIGHT_LEVEL": "content_light_level",
+}
+
+
+def first_frame_side_data(container: Any, stream: Any) -> dict[str, bytes]:
+    """The static side data FFmpeg attaches to decoded frames (rotation, HDR10 metadata).
+
+    MOV/MP4 keep the display matrix and MKV/MOV the mastering display and light level in the
+    stream's coded side data, which PyAV only shows on decoded frames; HEVC/AV1 carry them in
+    the bitstream, which the decoder exports the same way. One frame is decoded; any failure
+    means "none" (decoding errors are the reader's to report).
+    """
+    import av
+
+    found: dict[str, bytes] = {}
+    try:
+        container.seek(0, stream=stream)
+        for frame in container.decode(stream):
+            for item in frame.side_data:
+                name = str(item.type).rsplit(".", 1)[-1]
+                if name in _STATIC_SIDE_DATA:
+                    found[_STATIC_SIDE_DATA[name]] = bytes(item)
+            break
+    except (av.error.FFmpegError, ValueError, StopIteration):
+        return found
+    return found
+
+
+def _chapters(container: Any) -> tuple[ChapterInfo, ...]:
+    out = []
+    for chapter in container.chapters():
+        meta = chapter.get("metadata") or {}
+        out.append(
+            ChapterInfo(
+                int(chapter["start"]),
+                int(chapter["end"]),
+                Fraction(chapter["time_base"]),
+                str(meta.get("title", "")),
+            )
+        )
+    return tuple(out)
 
 
 def pick_video_stream(container: Any, path: Path) -> Any:
@@ -253,6 +305,7 @@ def probe_open_video(container: Any, path: Path, fingerprint: str) -> tuple[Medi
     else:
         duration = Fraction(index.count) / rate
     audio, other = _streams(container, stream.index)
+    sar = stream.sample_aspect_ratio
     color = ColorInfo(
         primaries=int(cc.color_primaries or 2),
         transfer=int(cc.color_trc or 2),
@@ -283,6 +336,13 @@ def probe_open_video(container: Any, path: Path, fingerprint: str) -> tuple[Medi
         video_stream_index=stream.index,
         is_float=is_float,
         has_alpha=alpha,
+        profile=str(stream.profile) if stream.profile else None,
+        field_order=int(cc.field_order or 0),
+        sample_aspect_ratio=Fraction(sar) if sar and sar > 0 else None,
+        tags={str(k): str(v) for k, v in dict(stream.metadata).items()},
+        container_tags={str(k): str(v) for k, v in dict(container.metadata).items()},
+        chapters=_chapters(container),
+        disposition=int(stream.disposition),
     )
     return info, index
 
@@ -312,7 +372,18 @@ def probe(
     fingerprint = content_fingerprint(p)
     with av_open_input(p) as container:
         info, _index = probe_open_video(container, p, fingerprint)
-    return info
+    with av_open_input(p) as container:
+        side = first_frame_side_data(container, pick_video_stream(container, p))
+    matrix_bytes = side.pop("display_matrix", b"")
+    return dataclasses.replace(
+        info,
+        display_matrix=(
+            tuple(int(v) for v in struct.unpack("<9i", matrix_bytes))
+            if len(matrix_bytes) == 36
+            else ()
+        ),
+        hdr_side_data={k: v.hex() for k, v in side.items()},
+    )
 
 
 def _probe_images(

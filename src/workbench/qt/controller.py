@@ -40,6 +40,7 @@ from workbench.qt.timeline import EditBar, TimelinePanel
 from workbench.qt.tools_panel import ToolsPanel
 from workbench.qt.viewer import Mode, RegionTool, ViewerPanel
 from workbench.qt.workers import Workers
+from workbench.tools.base import check_edit_range
 
 MEDIA_SUFFIXES = {
     ".mov", ".mp4", ".mkv", ".mxf", ".avi", ".m4v", ".webm",
@@ -644,11 +645,13 @@ class Controller(QObject):
         tools = self.panels.tools
         tool = tools.tool()
         params = tools.params()
-        if tool.scale(params) != 1 and frames != (0, self.count - 1):
-            raise UsageError(
-                f"{tool.name} changes the frame size, so it must cover the whole clip",
-                hint="use Apply to clip",
-            )
+        check_edit_range(
+            tool,
+            params,
+            frames,
+            self.count,
+            field_order=int(self.clip.media.get("field_order") or 0),
+        )
         region, mask = self.current_region()
         if region["kind"] == "mask" and mask is not None:
             region = {"kind": "mask", "sha256": save_mask(self.session.path, mask)}

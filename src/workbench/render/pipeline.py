@@ -15,6 +15,7 @@ thread, joined by bounded queues, so memory does not grow with clip length.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -39,6 +40,7 @@ from workbench.errors import (
     WorkbenchError,
 )
 from workbench.progress import NullProgress, Progress
+from workbench.render.smart import SourcePackets, can_copy_packets, untouched
 from workbench.render.stack import StackEvaluator, Step
 from workbench.tools.base import Frame
 
@@ -56,6 +58,10 @@ class RenderRequest:
     codec: str | None = None
     segment_frames: int = SEGMENT_FRAMES
     sign: bool = True
+    drop_streams: tuple[int, ...] = ()
+    convert_audio: tuple[int, ...] = ()
+    convert_all_audio: bool = False
+    """Re-encode as PCM every audio track the output's container cannot hold."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class _Plan:
     codec: str
     digest: str
     models: list[Any]
+    convert_audio: tuple[int, ...] = ()
 
 
 def _frame_bytes(frame: Frame) -> bytes:
@@ -92,10 +99,10 @@ def _frame_bytes(frame: Frame) -> bytes:
     return f"{frame.shape[0]}x{frame.shape[1]}:".encode() + samples.tobytes()
 
 
-def _codec_for(output: Path, codec: str | None) -> str:
-    from workbench.media.writer import CODECS, DEFAULT_CODEC_BY_EXTENSION
+def _codec_for(output: Path, codec: str | None, info: Any = None) -> str:
+    from workbench.media.formats import CODECS, default_codec, resolve_codec
 
-    name = codec or DEFAULT_CODEC_BY_EXTENSION.get(output.suffix.lower())
+    name = resolve_codec(codec) if codec else default_codec(output.suffix, info)
     if name is None or name not in CODECS:
         raise UsageError(
             f"cannot tell which codec to write for {output.name}",
@@ -108,6 +115,7 @@ def build_plan(project: Any, request: RenderRequest, catalog: Any, options: Any)
     """Everything the render needs, checked before any frame is decoded."""
     from workbench.inference import get_engine
     from workbench.media import probe
+    from workbench.tools.base import check_edit_range
     from workbench.tools.registry import get_tool
 
     clip = project.clip(request.clip_id)
@@ -150,22 +158,23 @@ def build_plan(project: Any, request: RenderRequest, catalog: Any, options: Any)
                 )
             engine = get_engine(catalog.load_checked(entry.sha256), options)
             models.append(entry)
-        if tool.scale(params) != 1 and edit.frames != (0, info.frame_count - 1):
-            raise UsageError(
-                f"edit {edit.id} ({edit.tool}) changes the frame size but covers only frames "
-                f"{edit.frames[0]}-{edit.frames[1]}; an upscale must cover the whole clip"
-            )
+        check_edit_range(
+            tool, params, tuple(edit.frames), info.frame_count, field_order=info.field_order
+        )
         mask = None
         if edit.region.get("kind") == "mask":
             mask = load_mask(project, edit.region["sha256"])
         steps.append(Step(edit.id, tool, params, engine, edit.frames, edit.region, mask))
-    codec = _codec_for(request.output, request.codec)
+    codec = _codec_for(request.output, request.codec, info)
+    request = _with_conversions(request, info)
+    _preflight(info, request, codec, steps)
     plan_doc = {
         "app": __version__,
         "clip": [clip.id, clip.fingerprint, info.frame_count],
         "codec": codec,
         "output": request.output.name,
         "segment": request.segment_frames,
+        "streams": [list(request.drop_streams), list(request.convert_audio)],
         "edits": [
             [e.id, e.tool, e.tool_version, e.model_sha256, e.parameters, list(e.frames), e.region]
             for e in edits
@@ -173,7 +182,46 @@ def build_plan(project: Any, request: RenderRequest, catalog: Any, options: Any)
         "tiles": [getattr(options, "tile_size", None), getattr(options, "overlap", None)],
     }
     digest = hashlib.sha256(json.dumps(plan_doc, sort_keys=True).encode()).hexdigest()
-    return _Plan(clip, info, steps, edits, codec, digest, models)
+    return _Plan(clip, info, steps, edits, codec, digest, models, request.convert_audio)
+
+
+def _with_conversions(request: RenderRequest, info: Any) -> RenderRequest:
+    """``--convert-audio pcm``: every audio track the container cannot hold, by number."""
+    from workbench.media.formats import CONTAINERS
+
+    container = CONTAINERS.get(request.output.suffix.lower())
+    if not request.convert_all_audio or container is None:
+        return request
+    extra = [
+        a.index
+        for a in info.audio
+        if a.codec not in container.audio and a.index not in request.drop_streams
+    ]
+    return dataclasses.replace(
+        request, convert_audio=tuple(sorted({*request.convert_audio, *extra}))
+    )
+
+
+def _preflight(info: Any, request: RenderRequest, codec: str, steps: list[Step]) -> None:
+    from workbench.media.formats import CODECS
+    from workbench.media.writer import video_pix_fmt
+    from workbench.render.preflight import StreamChoices, preflight
+
+    scale = 1
+    for step in steps:
+        scale *= step.tool.scale(step.params)
+    spec = CODECS[codec]
+    pix_fmt = None
+    if spec.kind == "video":
+        pix_fmt = video_pix_fmt(spec, info, info.bit_depth, info.is_float)
+    preflight(
+        info,
+        request.output,
+        codec,
+        pix_fmt,
+        (info.width * scale, info.height * scale),
+        StreamChoices(tuple(request.drop_streams), tuple(request.convert_audio)),
+    )
 
 
 def load_mask(project: Any, sha256: str) -> Any:
@@ -216,7 +264,6 @@ def _put(q: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
     return False
 
 
-INTRA_ONLY = frozenset({"prores", "prores_4444", "dnxhr_hqx", "ffv1"})
 
 
 def segment_mode(plan: _Plan, output: Path) -> str:
@@ -227,7 +274,9 @@ def segment_mode(plan: _Plan, output: Path) -> str:
     disk than the output itself. Otherwise a lossless intermediate is re-encoded at the end:
     ``ffv1`` (16-bit) for integer sources, ``exr`` (32-bit float) for float ones.
     """
-    if plan.codec in INTRA_ONLY and not plan.info.vfr and not plan.info.is_float:
+    from workbench.media.formats import CODECS
+
+    if CODECS[plan.codec].intra_only and not plan.info.vfr and not plan.info.is_float:
         return "direct"
     return "exr" if plan.info.is_float else "ffv1"
 
@@ -277,6 +326,7 @@ def render_segments(
     radius = sum(step.tool.temporal_radius for step in plan.steps)
     decode_from = max(0, start_frame - radius)
 
+    copy = _copies_untouched(plan, mode)
     stop = threading.Event()
     decoded: queue.Queue[Any] = queue.Queue(QUEUE_DEPTH + radius)
     encoded: queue.Queue[Any] = queue.Queue(ENCODE_DEPTH)
@@ -291,6 +341,7 @@ def render_segments(
     def encode() -> None:
         writer: Any = None
         segment = -1
+        packets = SourcePackets(plan.info) if copy else None
         try:
             while True:
                 try:
@@ -328,7 +379,12 @@ def render_segments(
                             bit_depth=16,
                             copy_streams=False,
                         )
-                writer.write(frame)
+                if frame is None:  # untouched: the source's coded picture, copied
+                    assert packets is not None
+                    writer.start(plan.info.width, plan.info.height)
+                    writer.write_packet(packets.get(index))
+                else:
+                    writer.write(frame)
                 last = min(count, (segment + 1) * segment_frames) - 1
                 if index == last:
                     writer.close()
@@ -343,6 +399,8 @@ def render_segments(
         finally:
             if writer is not None:
                 writer.abort()
+            if packets is not None:
+                packets.close()
 
     decoder = _Worker(decode, "render-decode")
     encoder = _Worker(encode, "render-encode")
@@ -384,7 +442,7 @@ def render_segments(
     inner = progress.checker()  # tiles check cancel; only frames report progress
     try:
         for index in range(start_frame, count):
-            frame = evaluator.frame(index, inner)
+            frame = None if copy and untouched(plan.steps, index) else evaluator.frame(index, inner)
             for old in [k for k in source if k < index - radius]:
                 del source[old]
             hand_to_encoder((index, frame))
@@ -408,6 +466,15 @@ def render_segments(
         stop.set()
         decoder.join(timeout=30)
     return start_frame
+
+
+def _copies_untouched(plan: _Plan, mode: str) -> bool:
+    from workbench.media.formats import CODECS
+    from workbench.media.writer import video_pix_fmt
+
+    info = plan.info
+    pix_fmt = video_pix_fmt(CODECS[plan.codec], info, info.bit_depth, info.is_float)
+    return can_copy_packets(info, plan.codec, mode, pix_fmt)
 
 
 def _stored_digests(video: Path, mode: str) -> list[str]:
@@ -469,7 +536,14 @@ def finish(plan: _Plan, work: Path, request: RenderRequest, progress: Progress) 
         pending.unlink(missing_ok=True)
     overall = hashlib.sha256()
     mode = segment_mode(plan, request.output)
-    writer = open_writer(pending, like=plan.info, codec=plan.codec)
+    writer = open_writer(
+        pending,
+        like=plan.info,
+        codec=plan.codec,
+        label=request.output.name,
+        drop_streams=request.drop_streams,
+        convert_audio=plan.convert_audio,
+    )
     try:
         if mode == "direct":
             progress.update(0.96, f"joining segments into {request.output.name}")
@@ -568,14 +642,7 @@ def run_render(
     options = options or SessionOptions.from_settings()
     began = time.monotonic()
     output = request.output.resolve()
-    request = RenderRequest(
-        request.project_path,
-        request.clip_id,
-        output,
-        request.codec,
-        request.segment_frames,
-        request.sign,
-    )
+    request = dataclasses.replace(request, output=output)
     if output.suffix.lower() in (".mov", ".mp4", ".mkv", ".mxf") and not output.parent.is_dir():
         raise UsageError(f"the output folder {output.parent} does not exist")
     with Project.open(request.project_path, readonly=True) as project:

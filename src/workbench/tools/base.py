@@ -325,3 +325,32 @@ def run_model(
 
 def describe_params(params: Sequence[Param]) -> list[str]:
     return [p.describe() for p in params]
+
+
+def check_edit_range(
+    tool: Tool,
+    params: Mapping[str, Any],
+    frames: tuple[int, int],
+    frame_count: int,
+    *,
+    field_order: int = 0,
+) -> None:
+    """Refuse, when the edit is applied, an edit that could never render.
+
+    A tool that changes the frame size must cover the whole clip (a deliverable has one size),
+    and a tool that resamples the picture cannot work on interlaced footage: scaling a frame
+    made of two fields moved in time mixes them. Every front end calls this before it adds an
+    edit, and the render calls it again before the first frame is decoded.
+    """
+    if tool.scale(params) != 1 and tuple(frames) != (0, frame_count - 1):
+        raise UsageError(
+            f"{tool.name} changes the frame size but would cover only frames "
+            f"{frames[0]}-{frames[1]} of {frame_count}; an upscale must cover the whole clip",
+            hint="apply it to the whole clip (leave out --frames, or use Apply to clip)",
+        )
+    if tool.scale(params) != 1 and field_order > 1:
+        raise UsageError(
+            f"{tool.name} cannot work on interlaced footage: scaling a frame made of two "
+            "fields mixes two moments in time",
+            hint="deinterlace the clip first (its fields are kept as they are otherwise)",
+        )
