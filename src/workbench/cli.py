@@ -231,6 +231,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         drop_streams=tuple(args.drop_stream),
         convert_audio=tuple(convert),
         convert_all_audio="pcm" in args.convert_audio,
+        smart=not args.re_encode_all,
     )
     result = run_render(request, TerminalProgress())
     resumed = f", resumed at frame {result.resumed_from}" if result.resumed_from else ""
@@ -683,6 +684,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--list-codecs", action="store_true", help="say what each codec writes")
     p.add_argument(
+        "--re-encode-all",
+        action="store_true",
+        help="encode every frame again, even those no edit touches (no smart rendering)",
+    )
+    p.add_argument(
         "--drop-stream",
         type=int,
         action="append",
@@ -698,6 +704,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-encode audio the container cannot hold as PCM (all such tracks, or stream #N)",
     )
     p.set_defaults(func=cmd_render)
+
+    from workbench.qc.command import add_parser as add_qc_parser
+
+    add_qc_parser(sub)
 
     p = sub.add_parser("relink", help="point an offline clip at where its footage is now")
     p.add_argument("project")

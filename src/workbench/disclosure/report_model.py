@@ -584,6 +584,7 @@ def build_report(context: ExportContext) -> ProducerReport:
             "sha256": (e.get("output") or {}).get("sha256"),
             "codec": (e.get("output") or {}).get("codec"),
             "edits": len(e.get("edits") or []),
+            "qc": _qc_text(e.get("qc")),
         }
         for e in entries
         if e.get("schema") == records.RENDER
@@ -607,3 +608,16 @@ def build_report(context: ExportContext) -> ProducerReport:
 
 def generator() -> str:
     return f"{APP_NAME} {__version__}"
+
+
+def _qc_text(qc: Any) -> str:
+    """The render's own QC verdict as a report shows it (renders before QC existed: "—")."""
+    if not isinstance(qc, dict):
+        return "—"
+    status = str(qc.get("status", "—"))
+    if status == "passed":
+        expected = len(qc.get("expected") or [])
+        return f"passed (ffprobe, MediaInfo; {expected} expected differences)"
+    if status == "not run":
+        return f"not run: {qc.get('reason', '')}"
+    return status

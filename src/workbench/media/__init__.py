@@ -19,7 +19,9 @@ from workbench.media.fingerprint import content_fingerprint, file_sha256, sequen
 from workbench.media.info import AudioStreamInfo, ColorInfo, MediaInfo, MediaKind, OtherStreamInfo
 from workbench.media.probe import probe, safe_probe
 from workbench.media.reader import FrameSource, ImageReader, VideoReader, open_reader
-from workbench.media.writer import CODECS, ImageWriter, VideoWriter, open_writer
+from workbench.media.formats import CODECS
+from workbench.media.video_writer import VideoWriter
+from workbench.media.writer import ImageWriter, open_writer
 
 __all__ = [
     "CODECS",

@@ -200,7 +200,7 @@ CONTAINERS: dict[str, Container] = {
     ".mov": Container(
         "mov",
         (".mov",),
-        _PCM | {"aac", "alac", "mp3", "ac3", "eac3"},
+        _PCM | {"aac", "alac", "mp2", "mp3", "ac3", "eac3"},
         frozenset({"mov_text"}),
         frozenset({"bin_data"}),
         "prores",
@@ -210,7 +210,7 @@ CONTAINERS: dict[str, Container] = {
     ".mp4": Container(
         "mp4",
         (".mp4", ".m4v"),
-        frozenset({"aac", "mp3", "ac3", "eac3", "alac", "opus", "flac"}),
+        frozenset({"aac", "mp2", "mp3", "ac3", "eac3", "alac", "opus", "flac"}),
         frozenset({"mov_text"}),
         frozenset(),
         "h264",
@@ -221,7 +221,7 @@ CONTAINERS: dict[str, Container] = {
         "matroska",
         (".mkv",),
         _PCM - {"pcm_s16be", "pcm_s24be", "pcm_s32be", "pcm_f32be", "pcm_u8"}
-        | {"aac", "ac3", "eac3", "flac", "opus", "vorbis", "mp3", "alac", "dts", "truehd"},
+        | {"aac", "ac3", "eac3", "flac", "opus", "vorbis", "mp2", "mp3", "alac", "dts", "truehd"},
         frozenset({"subrip", "ass", "ssa", "webvtt", "hdmv_pgs_subtitle", "dvd_subtitle"}),
         frozenset(),
         "ffv1",

@@ -196,6 +196,14 @@ class VideoReader(_ReaderBase):
                 hint="the file may be truncated or damaged",
             ) from exc
 
+    def _to_array(self, frame: Any) -> Frame:
+        """Decode with the container's colour description where the bitstream says nothing
+        (FFmpeg-made ProRes leaves its frame header "unspecified" beside a ``colr`` atom)."""
+        color = self.info.color
+        matrix = color.matrix if int(frame.colorspace) == 2 and color.matrix != 2 else None
+        rng = color.range if int(frame.color_range) == 0 and color.range else None
+        return video_frame_to_array(frame, matrix=matrix, color_range=rng)
+
     def _decode_to(self, index: int) -> Frame | None:
         target = self._index.pts[index]
         assert self._frames is not None
@@ -207,7 +215,7 @@ class VideoReader(_ReaderBase):
                 continue
             if pts == target:
                 self._next = index + 1
-                return video_frame_to_array(frame)
+                return self._to_array(frame)
             self._frames = None  # overshot: the wanted frame was not produced from here
             return None
         self._frames = None
@@ -223,7 +231,7 @@ class VideoReader(_ReaderBase):
             current = self._next
             self._next += 1
             if current == index:
-                return video_frame_to_array(frame)
+                return self._to_array(frame)
         self._frames = None
         raise BrokenMediaError(f"frame {index} of {self._path.name} could not be decoded")
 

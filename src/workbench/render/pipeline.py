@@ -62,6 +62,8 @@ class RenderRequest:
     convert_audio: tuple[int, ...] = ()
     convert_all_audio: bool = False
     """Re-encode as PCM every audio track the output's container cannot hold."""
+    smart: bool = True
+    """Copy the source's packets for frames no edit touches, where the codecs match."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class _Plan:
     digest: str
     models: list[Any]
     convert_audio: tuple[int, ...] = ()
+    smart: bool = True
 
 
 def _frame_bytes(frame: Frame) -> bytes:
@@ -175,6 +178,7 @@ def build_plan(project: Any, request: RenderRequest, catalog: Any, options: Any)
         "output": request.output.name,
         "segment": request.segment_frames,
         "streams": [list(request.drop_streams), list(request.convert_audio)],
+        "smart": request.smart,
         "edits": [
             [e.id, e.tool, e.tool_version, e.model_sha256, e.parameters, list(e.frames), e.region]
             for e in edits
@@ -182,7 +186,9 @@ def build_plan(project: Any, request: RenderRequest, catalog: Any, options: Any)
         "tiles": [getattr(options, "tile_size", None), getattr(options, "overlap", None)],
     }
     digest = hashlib.sha256(json.dumps(plan_doc, sort_keys=True).encode()).hexdigest()
-    return _Plan(clip, info, steps, edits, codec, digest, models, request.convert_audio)
+    return _Plan(
+        clip, info, steps, edits, codec, digest, models, request.convert_audio, request.smart
+    )
 
 
 def _with_conversions(request: RenderRequest, info: Any) -> RenderRequest:
@@ -473,6 +479,8 @@ def _copies_untouched(plan: _Plan, mode: str) -> bool:
     from workbench.media.writer import video_pix_fmt
 
     info = plan.info
+    if not plan.smart:
+        return False
     pix_fmt = video_pix_fmt(CODECS[plan.codec], info, info.bit_depth, info.is_float)
     return can_copy_packets(info, plan.codec, mode, pix_fmt)
 
@@ -525,7 +533,7 @@ def _pending_name(output: Path) -> Path:
 def finish(plan: _Plan, work: Path, request: RenderRequest, progress: Progress) -> tuple[Path, str]:
     """Encode the intermediates into the deliverable (under a pending name); frame digest."""
     from workbench.media import open_writer
-    from workbench.media.writer import VideoWriter
+    from workbench.media.video_writer import VideoWriter
 
     count = plan.info.frame_count
     segments = (count + request.segment_frames - 1) // request.segment_frames
@@ -662,6 +670,8 @@ def run_render(
     extra: dict[str, Any] = {}
     if request.sign:
         extra = _sign(pending, plan, request)
+    progress.update(0.99, f"checking {output.name} with ffprobe and MediaInfo")
+    extra["qc"] = _qc(pending, plan, request)
     sha256 = _output_sha256(pending)
     needs_move = pending != output
 
@@ -698,6 +708,30 @@ def run_render(
     )
     emit({"type": "done", "output": str(output), "sha256": sha256, "render": render.id})
     return result
+
+
+def _qc(pending: Path, plan: _Plan, request: RenderRequest) -> dict[str, Any]:
+    """The render's own QC of its output (see :mod:`workbench.render.delivery_qc`)."""
+    from workbench.render.delivery_qc import check_delivery, expectations_for
+
+    scale = 1
+    for step in plan.steps:
+        scale *= step.tool.scale(step.params)
+    count = plan.info.frame_count
+    edited = sum(1 for i in range(count) if not untouched(plan.steps, i))
+    target = pending
+    if _is_sequence(request.output):
+        target = request.output
+    expect = expectations_for(
+        plan.info,
+        request.output,
+        plan.codec,
+        scale=scale,
+        edited_frames=edited,
+        dropped=tuple(request.drop_streams),
+        converted=plan.convert_audio,
+    )
+    return check_delivery(target, plan.info, expect)
 
 
 def _sign(pending: Path, plan: _Plan, request: RenderRequest) -> dict[str, Any]:

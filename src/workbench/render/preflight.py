@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from workbench.errors import UsageError
 from workbench.media.formats import CODECS, CONTAINERS
@@ -109,7 +110,7 @@ def encoder_problem(codec: str, width: int, height: int, pix_fmt: str) -> str | 
             f"{width}×{height}"
         )
     try:
-        ctx = av.CodecContext.create(spec.encoder, "w")
+        ctx: Any = av.CodecContext.create(spec.encoder, "w")
         ctx.width, ctx.height, ctx.pix_fmt = width, height, pix_fmt
         ctx.time_base = Fraction(1, 24)
         ctx.framerate = Fraction(24)

@@ -450,7 +450,7 @@ def render_pdf(report: ProducerReport, thumbnails: Any = None) -> bytes:
         story.append(doc.p("Delivered files", doc.h2))
         story.append(
             doc.table(
-                ["Time (UTC)", "Clip", "Output", "Codec", "Edits", "SHA-256"],
+                ["Time (UTC)", "Clip", "Output", "Codec", "Edits", "QC", "SHA-256"],
                 [
                     [
                         str(r["time"])[:19].replace("T", " "),
@@ -458,12 +458,13 @@ def render_pdf(report: ProducerReport, thumbnails: Any = None) -> bytes:
                         str(r["output"]),
                         str(r["codec"]),
                         str(r["edits"]),
+                        str(r.get("qc", "—")),
                         str(r["sha256"]),
                     ]
                     for r in report.renders
                 ],
-                [27, 10, 55, 18, 12, 58],
-                mono={5},
+                [25, 9, 40, 16, 10, 30, 50],
+                mono={6},
             )
         )
 

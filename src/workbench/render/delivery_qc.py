@@ -1,0 +1,85 @@
+"""The render's own QC: its output read by ffprobe and MediaInfo against the source.
+
+Before a render registers its output, the file is checked exactly as ``workbench qc --against``
+checks it, with the expectations the plan implies (a codec chosen by the user, an upscale,
+dropped or converted streams). The verdict goes into the render's log entry, so the log says
+what an independent reader found; an output with an unexpected difference is not registered
+and stays under its pending name. Where the independent readers are not installed, the entry
+says QC was not run and why, and the render goes on: the readers are a facility's tools, not
+the renderer's.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import WorkbenchError
+from workbench.media.formats import CODECS, CONTAINERS
+from workbench.media.info import MediaInfo, MediaKind
+
+
+class DeliveryQcFailed(WorkbenchError):
+    """The render's output differs from its source in a way no edit explains."""
+
+    exit_code = 1
+
+
+def expectations_for(
+    info: MediaInfo,
+    output: Path,
+    codec: str,
+    *,
+    scale: int,
+    edited_frames: int,
+    dropped: tuple[int, ...],
+    converted: tuple[int, ...],
+) -> Any:
+    from workbench.qc import ANY, Expectations
+
+    spec = CODECS[codec]
+    same_codec = spec.codec == info.codec and (spec.profile is None or spec.profile == info.profile)
+    source_ext = Path(info.path).suffix.lower()
+    container_changed = info.kind is not MediaKind.VIDEO or (
+        CONTAINERS.get(source_ext) is not CONTAINERS.get(output.suffix.lower())
+    )
+    container = CONTAINERS.get(output.suffix.lower())
+    if container is not None and container.pads_audio:
+        # MXF re-cuts PCM into one packet per edit unit and pads a short track with silence:
+        # the samples are the source's, the packets are not.
+        converted = tuple(sorted({*converted, *(a.index for a in info.audio)}) )
+    return Expectations(
+        codec=None if same_codec else spec.codec,
+        scale=Fraction(scale),
+        edited_frames=edited_frames,
+        pixel_format=None if same_codec and edited_frames == 0 else ANY,
+        container_changed=container_changed,
+        dropped_streams=tuple(dropped),
+        converted_audio=tuple(converted),
+    )
+
+
+def check_delivery(pending: Path, source: MediaInfo, expect: Any) -> dict[str, Any]:
+    """Run QC on ``pending``; the summary for the log entry. Raises when QC fails."""
+    from workbench.qc import QcToolMissingError, check
+
+    rate = source.frame_rate if source.kind is not MediaKind.VIDEO else None
+    try:
+        result = check(pending, against=source.path, expect=expect, rate=rate)
+    except QcToolMissingError as exc:
+        return {"status": "not run", "reason": exc.message}
+    summary: dict[str, Any] = {
+        "status": "passed" if result.passed else "failed",
+        "readers": "ffprobe, mediainfo",
+        "expected": [d.line() for d in result.differences if d.expected],
+        "unexpected": [d.line() for d in result.unexpected],
+    }
+    if not result.passed:
+        shown = "; ".join(summary["unexpected"][:5])
+        raise DeliveryQcFailed(
+            f"the rendered file failed its QC against {Path(source.path).name}: {shown}",
+            hint=f"the output is kept as {pending.name} and not registered; "
+            f"run workbench qc {pending.name} --against {Path(source.path).name} for the report",
+        )
+    return summary
