@@ -239,7 +239,39 @@ def cmd_render(args: argparse.Namespace) -> int:
         f"rendered {result.output} ({result.frame_count} frames, {result.seconds:.1f} s{resumed})"
     )
     print(f"sha256 {result.sha256}  log entry {result.log_entry}")
+    from workbench.render.delivery_qc import warn_lines
+
+    qc = result.extra.get("qc") or {}
+    print(f"qc     {qc.get('status', 'not run')} (ffprobe, MediaInfo against the source)")
+    for line in warn_lines(qc):
+        print(line, file=sys.stderr)
     return 0
+
+
+def cmd_qc(args: argparse.Namespace) -> int:
+    """``workbench qc``; with ``--project`` the render's own expectations from the log."""
+    import json
+
+    from workbench.fsutil import sha256_file
+    from workbench.project import Project
+    from workbench.qc.command import run
+
+    if args.project and not args.expect:
+        digest = sha256_file(Path(args.output))
+        with Project.open(Path(args.project), readonly=True) as project:
+            for entry in reversed(project.log.entries()):
+                output = entry.get("output") or {}
+                if entry.get("schema") == "workbench.render/1" and output.get("sha256") == digest:
+                    expectations = (entry.get("qc") or {}).get("expectations")
+                    if expectations:
+                        args.expect = json.dumps(expectations)
+                    break
+            else:
+                raise UsageError(
+                    f"{Path(args.output).name} is not a render recorded in {args.project}",
+                    hint="give the project the file was rendered from, or --expect",
+                )
+    return run(args)
 
 
 def cmd_relink(args: argparse.Namespace) -> int:
@@ -708,6 +740,14 @@ def build_parser() -> argparse.ArgumentParser:
     from workbench.qc.command import add_parser as add_qc_parser
 
     add_qc_parser(sub)
+    p = sub.choices["qc"]
+    p.add_argument(
+        "--project",
+        metavar="PROJECT",
+        help="take the expected differences (an upscale, a new codec) from the render of this "
+        "file recorded in the project's log",
+    )
+    p.set_defaults(func=cmd_qc)
 
     p = sub.add_parser("relink", help="point an offline clip at where its footage is now")
     p.add_argument("project")

@@ -16,10 +16,10 @@ from workbench.media.errors import (
     UnsupportedMediaError,
 )
 from workbench.media.fingerprint import content_fingerprint, file_sha256, sequence_fingerprint
+from workbench.media.formats import CODECS
 from workbench.media.info import AudioStreamInfo, ColorInfo, MediaInfo, MediaKind, OtherStreamInfo
 from workbench.media.probe import probe, safe_probe
 from workbench.media.reader import FrameSource, ImageReader, VideoReader, open_reader
-from workbench.media.formats import CODECS
 from workbench.media.video_writer import VideoWriter
 from workbench.media.writer import ImageWriter, open_writer
 

@@ -77,8 +77,8 @@ class Collector:
             return
         if "rotation" in name and _zero(src) and _zero(out):
             return  # no display matrix and a matrix of 0° say the same
-        neutral = "rotation" not in name and (
-            "field_order" not in name and "scan_type" not in name
+        neutral = not any(k in name for k in ("rotation", "title", "creation_time", "reel")) and (
+            ("field_order" not in name and "scan_type" not in name)
             or str(out).lower() == "progressive"
         )
         if not expected and neutral and _unsaid(src) and not _unsaid(out):

@@ -670,8 +670,12 @@ def run_render(
     extra: dict[str, Any] = {}
     if request.sign:
         extra = _sign(pending, plan, request)
+    from workbench.render.delivery_qc import warn_lines
+
     progress.update(0.99, f"checking {output.name} with ffprobe and MediaInfo")
     extra["qc"] = _qc(pending, plan, request)
+    for line in warn_lines(extra["qc"]):
+        emit({"type": "warning", "message": line})
     sha256 = _output_sha256(pending)
     needs_move = pending != output
 
