@@ -311,8 +311,13 @@ def build_manifest(
     checkpoint: dict[str, Any],
     models: Sequence[ModelCard],
     frames: Sequence[tuple[str, str]] = (),
+    delivery: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The manifest definition (c2pa Builder JSON) for a signed output."""
+    """The manifest definition (c2pa Builder JSON) for a signed output.
+
+    ``delivery`` (the render's QC expectations: which differences from the source it made on
+    purpose) lets ``workbench qc --against`` judge the file from its own signed claims.
+    """
     for entry in edits:
         if entry.get("schema") != records.EDIT:
             raise CredentialsError(
@@ -354,6 +359,8 @@ def build_manifest(
         disclosure["source"]["fingerprint"] = str(clip["fingerprint"])
     if frames:
         disclosure["frames"] = [{"file": name, "sha256": digest} for name, digest in frames]
+    if delivery:
+        disclosure["delivery"] = delivery
     return {
         "claim_generator_info": [{"name": APP_NAME, "version": __version__}],
         "title": title,
@@ -569,6 +576,7 @@ def sign_media(
     checkpoint: dict[str, Any],
     models: list[ModelCard],
     identity: SigningIdentity | None = None,
+    delivery: dict[str, Any] | None = None,
 ) -> SignResult:
     """Sign a finished render in place (or beside it, as a sidecar).
 
@@ -613,6 +621,7 @@ def sign_media(
                 checkpoint=checkpoint,
                 models=models,
                 frames=frames,
+                delivery=delivery,
             )
             _sign_sidecar(files, sidecar, manifest, source, identity)
             return SignResult(
@@ -635,6 +644,7 @@ def sign_media(
                 edits=edits,
                 checkpoint=checkpoint,
                 models=models,
+                delivery=delivery,
             )
             digest = _sign_embedded(file, manifest, source, identity)
         return SignResult(
@@ -883,6 +893,7 @@ def sign_render(
     request: Any,
     log_data: LogData,
     identity: SigningIdentity | None = None,
+    delivery: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What ``workbench.render`` calls on a finished output before registering it.
 
@@ -914,6 +925,7 @@ def sign_render(
         checkpoint=checkpoint_for(data),
         models=cards,
         identity=identity,
+        delivery=delivery,
     )
     sidecar = result.manifest_path
     if sidecar is not None and Path(pending) != output and not _is_pattern(output):

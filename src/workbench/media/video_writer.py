@@ -64,6 +64,12 @@ def output_color(color: ColorInfo, yuv: bool, height: int) -> ColorInfo:
     return ColorInfo(primaries, transfer, matrix, 1)
 
 
+def av_flags() -> Any:
+    import av.codec.context
+
+    return av.codec.context.Flags
+
+
 def _clean_tags(tags: dict[str, str], skip: frozenset[str]) -> dict[str, str]:
     return {k: v for k, v in tags.items() if k.lower() not in skip and v != ""}
 
@@ -136,6 +142,8 @@ class VideoWriter:
         self._closed = False
         self._remuxing = False
         self._out_color = self.color
+        self._fields: str | None = None
+        self._field_graph: Any = None
 
     # -- the timeline -----------------------------------------------------------------------------
 
@@ -214,6 +222,11 @@ class VideoWriter:
             stream.set_display_matrix(list(src.display_matrix))
         if src.field_order:
             stream.codec_context.field_order = src.field_order
+        if src.interlaced and self.codec.codec in ("prores", "dnxhd"):
+            # Code the two fields as fields, in the source's order: the bitstream says
+            # interlaced as the container does (setfield marks each frame for the encoder).
+            stream.codec_context.flags |= int(av_flags().interlaced_dct)
+            self._fields = "tff" if src.field_order in (2, 4) else "bff"
         if src.disposition:
             stream.disposition = src.disposition
         if src.chapters:
@@ -549,7 +562,30 @@ class VideoWriter:
         # The ProRes encoder writes the frame's own tags into every frame header.
         vf.color_primaries, vf.color_trc = c.primaries, c.transfer
         vf.colorspace, vf.color_range = c.matrix, c.range
+        if self._fields is not None:
+            vf = self._mark_fields(vf)
         return vf
+
+    def _mark_fields(self, vf: Any) -> Any:
+        """The frame flagged interlaced with the source's field order (PyAV cannot set it)."""
+        import av.filter
+
+        if self._field_graph is None:
+            graph = av.filter.Graph()
+            src = graph.add_buffer(
+                width=vf.width, height=vf.height, format=vf.format.name, time_base=1 / self.rate
+            )
+            mark = graph.add("setfield", f"mode={self._fields}")
+            sink = graph.add("buffersink")
+            src.link_to(mark)
+            mark.link_to(sink)
+            graph.configure()
+            self._field_graph = graph
+        colours = (vf.color_primaries, vf.color_trc, vf.colorspace, vf.color_range)
+        self._field_graph.push(vf)
+        out = self._field_graph.pull()
+        out.color_primaries, out.color_trc, out.colorspace, out.color_range = colours
+        return out
 
     def close(self) -> Path:
         """Finish the file: flush, remux the rest of the source streams, fsync, rename."""
@@ -574,6 +610,7 @@ class VideoWriter:
             except av.error.FFmpegError as exc:
                 raise storage_error(exc, self.path, self.label) from exc
             self._out = None
+            self._write_hdr_boxes()
             fsync_file(self._tmp)
             os.replace(self._tmp, self.path)
             fsync_dir(self.path.parent)
@@ -587,6 +624,21 @@ class VideoWriter:
             self._close_source()
         self._closed = True
         return self.path
+
+    def _write_hdr_boxes(self) -> None:
+        """HDR10 mastering display and light level into a MOV/MP4 (see :mod:`.mov_hdr`)."""
+        from workbench.media.mov_hdr import add_hdr_boxes
+
+        side = self.source.hdr_side_data if self.source is not None else {}
+        if not side or self._container is None or not self._container.timecode_track:
+            return  # MKV and MXF carry none through PyAV yet
+        mastering = side.get("mastering_display_metadata")
+        light = side.get("content_light_level")
+        add_hdr_boxes(
+            self._tmp,
+            bytes.fromhex(mastering) if mastering else None,
+            bytes.fromhex(light) if light else None,
+        )
 
     def _close_source(self) -> None:
         if self._src is not None:

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.qc.result import check
 
     rate = _rate(args.rate) if getattr(args, "rate", None) else None
-    expect = _expectations(args.expect) if getattr(args, "expect", None) else Expectations()
+    expect = _expectations(args.expect) if getattr(args, "expect", None) else None
     result = check(args.output, against=args.against, expect=expect, rate=rate)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

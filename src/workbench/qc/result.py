@@ -32,6 +32,8 @@ class QcResult:
     source: QcReport | None
     differences: tuple[Difference, ...]
     expectations: Expectations = field(default_factory=Expectations)
+    expectations_from: str = "none given"
+    """Where the expectations came from: the caller, or the file's own Content Credentials."""
 
     @property
     def unexpected(self) -> tuple[Difference, ...]:
@@ -48,6 +50,7 @@ class QcResult:
             "output": self.output.to_dict(),
             "source": self.source.to_dict() if self.source else None,
             "expectations": self.expectations.to_dict(),
+            "expectations_from": self.expectations_from,
             "differences": [d.to_dict() for d in self.differences],
         }
 
@@ -60,6 +63,7 @@ class QcResult:
             source=QcReport.from_dict(data["source"]) if data.get("source") else None,
             differences=tuple(Difference.from_dict(d) for d in data.get("differences", [])),
             expectations=Expectations.from_dict(data.get("expectations") or {}),
+            expectations_from=str(data.get("expectations_from") or "none given"),
         )
 
     def summary_lines(self) -> list[str]:
@@ -69,6 +73,7 @@ class QcResult:
         lines = report_lines(self.output)
         if self.source is not None:
             lines.append(f"{'against':<12}{self.source.path}")
+            lines.append(f"{'expecting':<12}{self.expectations_from}")
         if self.differences:
             lines.append("differences")
             lines.extend(f"  {d.line()}" for d in self.differences)
@@ -93,13 +98,25 @@ def check(
 ) -> QcResult:
     """Read ``output_path`` (and ``against``, its source) and judge the output.
 
-    ``expect`` lists what the render changed on purpose (None: nothing). ``rate`` is the rate of
-    an image sequence given as a pattern; ``decode`` and ``timeout`` as for :func:`inspect`.
+    ``expect`` lists what the render changed on purpose; None takes it from the output's own
+    Content Credentials where a Workbench render signed it there, else nothing. ``rate`` is the
+    rate of an image sequence given as a pattern; ``decode`` and ``timeout`` as for
+    :func:`inspect`.
     """
+    origin = "given by the caller"
+    if expect is None:
+        from workbench.qc.credentials import expectations_from_credentials
+
+        found = expectations_from_credentials(output_path) if against is not None else None
+        if found is not None:
+            expect, signer = found
+            origin = f"from the file's Content Credentials (signed by {signer})"
+        else:
+            origin = "none (nothing was meant to change)"
     expectations = expect or Expectations()
     output = inspect(output_path, rate=rate, decode=decode, timeout=timeout)
     source = (
         inspect(against, rate=rate, decode=decode, timeout=timeout) if against is not None else None
     )
     differences = tuple(compare(output, source, expectations))
-    return QcResult(output, source, differences, expectations)
+    return QcResult(output, source, differences, expectations, origin)

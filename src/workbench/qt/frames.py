@@ -124,6 +124,7 @@ def apply_steps(
     engines: EngineCache,
     progress: Progress,
     count: int | None = None,
+    interlaced: bool = False,
 ) -> Frame:
     """The frame with the steps applied in order — by the render's own stack evaluator, so a
     temporal tool sees its neighbours as the earlier edits left them, exactly as in a render."""
@@ -153,7 +154,9 @@ def apply_steps(
         frame = neighbour(i)
         return original if frame is None else frame
 
-    evaluator = StackEvaluator(prepared, source, count if count is not None else index + 1)
+    evaluator = StackEvaluator(
+        prepared, source, count if count is not None else index + 1, interlaced=interlaced
+    )
     return evaluator.frame(index, progress)
 
 
@@ -311,6 +314,7 @@ class FrameService(QObject):
                 self.engines,
                 progress,
                 len(self._reader(request.path)),
+                interlaced=bool(getattr(self._reader(request.path).info, "interlaced", False)),
             )
             # converted to display images here, not on the GUI thread (a 4K frame takes 100 ms)
             cached = (frame_to_qimage(result), frame_to_qimage(difference(original, result)))

@@ -441,7 +441,7 @@ def render_segments(
             except queue.Full:
                 progress.check()
 
-    evaluator = StackEvaluator(plan.steps, fetch, count)
+    evaluator = StackEvaluator(plan.steps, fetch, count, interlaced=plan.info.interlaced)
     decoder.start()
     encoder.start()
     started = time.monotonic()
@@ -667,13 +667,16 @@ def run_render(
     emit({"type": "started", "total": plan.info.frame_count, "work": str(work)})
     resumed_from = render_segments(plan, work, request.segment_frames, progress, emit, output)
     pending, frame_digest = finish(plan, work, request, progress)
+    from workbench.render.delivery_qc import check_delivery, warn_lines
+
+    expect = _expectations(plan, request)
     extra: dict[str, Any] = {}
     if request.sign:
-        extra = _sign(pending, plan, request)
-    from workbench.render.delivery_qc import warn_lines
-
+        extra = _sign(pending, plan, request, {"expectations": expect.to_dict()})
     progress.update(0.99, f"checking {output.name} with ffprobe and MediaInfo")
-    extra["qc"] = _qc(pending, plan, request)
+    extra["qc"] = check_delivery(
+        request.output if _is_sequence(request.output) else pending, plan.info, expect
+    )
     for line in warn_lines(extra["qc"]):
         emit({"type": "warning", "message": line})
     sha256 = _output_sha256(pending)
@@ -714,38 +717,37 @@ def run_render(
     return result
 
 
-def _qc(pending: Path, plan: _Plan, request: RenderRequest) -> dict[str, Any]:
-    """The render's own QC of its output (see :mod:`workbench.render.delivery_qc`)."""
-    from workbench.render.delivery_qc import check_delivery, expectations_for
+def _expectations(plan: _Plan, request: RenderRequest) -> Any:
+    """What the render changes on purpose, for its QC and its Content Credentials."""
+    from workbench.render.delivery_qc import expectations_for
 
     scale = 1
     for step in plan.steps:
         scale *= step.tool.scale(step.params)
     count = plan.info.frame_count
-    edited = sum(1 for i in range(count) if not untouched(plan.steps, i))
-    target = pending
-    if _is_sequence(request.output):
-        target = request.output
-    expect = expectations_for(
+    return expectations_for(
         plan.info,
         request.output,
         plan.codec,
         scale=scale,
-        edited_frames=edited,
+        edited_frames=sum(1 for i in range(count) if not untouched(plan.steps, i)),
         dropped=tuple(request.drop_streams),
         converted=plan.convert_audio,
     )
-    return check_delivery(target, plan.info, expect)
 
 
-def _sign(pending: Path, plan: _Plan, request: RenderRequest) -> dict[str, Any]:
+def _sign(
+    pending: Path, plan: _Plan, request: RenderRequest, delivery: dict[str, Any]
+) -> dict[str, Any]:
     """Content Credentials on the output (embedded, or a sidecar where the format has no room)."""
     from workbench.disclosure.credentials import sign_render
     from workbench.project import Project
 
     with Project.open(request.project_path, readonly=True) as project:
         log_data = project.log_data()
-    return sign_render(pending, plan=plan, request=request, log_data=log_data)
+    return sign_render(
+        pending, plan=plan, request=request, log_data=log_data, delivery=delivery
+    )
 
 
 __all__ = ["Cancelled", "RenderRequest", "RenderResult", "build_plan", "run_render"]

@@ -15,7 +15,7 @@ from typing import Any
 from numpy.typing import NDArray
 
 from workbench.progress import Progress
-from workbench.tools.base import Frame, FrameWindow, Tool, apply_tool
+from workbench.tools.base import Frame, FrameWindow, Tool, apply_tool, apply_tool_by_field
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,16 @@ class Step:
 
 
 class StackEvaluator:
-    def __init__(self, steps: list[Step], source: Callable[[int], Frame], count: int) -> None:
+    def __init__(
+        self,
+        steps: list[Step],
+        source: Callable[[int], Frame],
+        count: int,
+        *,
+        interlaced: bool = False,
+    ) -> None:
         self.steps = steps
+        self.interlaced = interlaced
         self.source = source
         self.count = count
         self.radius = sum(step.tool.temporal_radius for step in steps)
@@ -65,7 +73,12 @@ class StackEvaluator:
             for j in range(max(0, index - r), min(self.count, index + r + 1)):
                 if j != index:
                     frames[j] = self._at(stage - 1, j, progress)
-            result = apply_tool(
+            run = (
+                apply_tool_by_field
+                if self.interlaced and step.tool.scale(step.params) == 1
+                else apply_tool
+            )
+            result = run(
                 step.tool,
                 FrameWindow(index, frames),
                 step.params,

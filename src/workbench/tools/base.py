@@ -354,3 +354,41 @@ def check_edit_range(
             "fields mixes two moments in time",
             hint="deinterlace the clip first (its fields are kept as they are otherwise)",
         )
+
+
+def apply_tool_by_field(
+    tool: Tool,
+    window: FrameWindow,
+    params: Mapping[str, Any],
+    engine: Any,
+    progress: Progress,
+    *,
+    region: Mapping[str, Any] | None = None,
+    mask: NDArray[Any] | None = None,
+) -> Frame:
+    """:func:`apply_tool` on an interlaced frame: each field on its own, woven back.
+
+    The two fields of an interlaced frame are two moments in time; a cleanup network run on
+    the woven frame sees combing on anything that moves and smears one field into the other.
+    Each field (every other row) is cleaned as a picture of its own, its neighbours being the
+    same field of the neighbouring frames, and the rows are put back where they were. The
+    region applies row for row. Tools that change the frame size are refused on interlaced
+    clips before they get here (:func:`check_edit_range`).
+    """
+    source = window.current
+    height, width = source.shape[:2]
+    weight = region_weight(region, height, width, mask)
+    out = np.empty_like(source)
+    for parity in (0, 1):
+        frames = {k: np.ascontiguousarray(v[parity::2]) for k, v in window.frames.items()}
+        field_weight = None if weight is None else np.ascontiguousarray(weight[parity::2])
+        out[parity::2] = apply_tool(
+            tool,
+            FrameWindow(window.index, frames),
+            params,
+            engine,
+            progress,
+            region={"kind": "mask"} if field_weight is not None else None,
+            mask=field_weight,
+        )
+    return out
