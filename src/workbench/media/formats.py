@@ -222,7 +222,7 @@ CONTAINERS: dict[str, Container] = {
         (".mkv",),
         _PCM - {"pcm_s16be", "pcm_s24be", "pcm_s32be", "pcm_f32be", "pcm_u8"}
         | {"aac", "ac3", "eac3", "flac", "opus", "vorbis", "mp2", "mp3", "alac", "dts", "truehd"},
-        frozenset({"subrip", "ass", "ssa", "webvtt", "hdmv_pgs_subtitle", "dvd_subtitle"}),
+        frozenset({"subrip", "srt", "ass", "ssa", "webvtt", "hdmv_pgs_subtitle", "dvd_subtitle"}),
         frozenset(),
         "ffv1",
         mime="video/x-matroska",

@@ -35,6 +35,25 @@ class ImageFacts:
     pixel_format: str
     is_float: bool
     has_alpha: bool
+    transfer: int | None = None
+    """FFmpeg's transfer number where the header states one (DPX), else None."""
+
+
+# DPX's transfer characteristic byte → FFmpeg's AVColorTransferCharacteristic.
+_DPX_TRANSFER = {2: 8, 5: 1, 6: 1, 7: 6, 8: 6}
+_DPX_TRANSFER_BACK = {8: 2, 1: 6, 6: 7}
+
+
+def dpx_header_facts(data: bytes) -> tuple[int, int | None]:
+    """(bit depth, FFmpeg transfer or None) of a DPX file's first image element.
+
+    The image information header starts at byte 768; its first element's transfer, colorimetric
+    and bit-size bytes sit at 801, 802 and 803 (single bytes: no byte order to mind).
+    """
+    if len(data) < 804 or data[:4] not in (b"SDPX", b"XPDS"):
+        return 16, None
+    bits = data[803] if data[803] in (1, 8, 10, 12, 16) else 16
+    return max(8, bits), _DPX_TRANSFER.get(data[801])
 
 
 _CODEC_BY_EXT = {
@@ -82,7 +101,12 @@ def image_facts(path: str | os.PathLike[str]) -> ImageFacts:
             ("rgba64be" if alpha else "rgb48be") if depth == 16 else ("rgba" if alpha else "rgb24")
         )
         return ImageFacts("png", width, height, depth, fmt, False, alpha)
-    # TIFF / JPEG / DPX: decode once to learn the sample type (header parse is enough for size).
+    if codec == "dpx":
+        with p.open("rb") as fh:
+            bits, transfer = dpx_header_facts(fh.read(804))
+        fmt = {8: "rgb24", 10: "gbrp10le", 12: "gbrp12le"}.get(bits, "rgb48le")
+        return ImageFacts("dpx", width, height, bits, fmt, False, False, transfer)
+    # TIFF / JPEG: decode once to learn the sample type (header parse is enough for size).
     arr = _decode_raw(p, codec)
     depth = 16 if arr.dtype == np.uint16 else 8
     alpha = arr.ndim == 3 and arr.shape[2] == 4

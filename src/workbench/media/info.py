@@ -114,6 +114,8 @@ class AudioStreamInfo:
     language: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     disposition: int = 0
+    start: Fraction | None = None
+    """The first packet's time in seconds, as the container gives it."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class OtherStreamInfo:
     time_base: Fraction | None
     tags: dict[str, str] = field(default_factory=dict)
     disposition: int = 0
+    start: Fraction | None = None
 
     @property
     def is_timecode_track(self) -> bool:

@@ -1,4 +1,7 @@
-"""HDR10 static metadata in a QuickTime/MP4 file: the ``mdcv`` and ``clli`` boxes.
+"""What FFmpeg's MOV muxer cannot be told, put into the file after muxing.
+
+HDR10 static metadata (the ``mdcv`` and ``clli`` boxes) and the timecode track's own handler
+name.
 
 FFmpeg's MOV muxer writes these boxes from a stream's coded side data, which PyAV cannot set on
 an output stream. So a deliverable of an HDR10 source gets them here, after muxing: both boxes
@@ -115,4 +118,50 @@ def add_hdr_boxes(path: Path, mastering: bytes | None, light: bytes | None) -> b
                 data[offset : offset + 4] = struct.pack(">I", size + len(extra))
             path.write_bytes(bytes(data))
             return True
+    return False
+
+
+def _replace(data: bytearray, chain: list[tuple[int, int, bytes]], box: tuple[int, int, bytes],
+             new: bytes) -> bool:  # fmt: skip
+    """Replace ``box`` (inside the boxes of ``chain``) with ``new``, growing or shrinking them."""
+    delta = len(new) - box[1]
+    data[box[0] : box[0] + box[1]] = new
+    for offset, size, _kind in chain:
+        if struct.unpack(">I", data[offset : offset + 4])[0] == 1:
+            return False
+        data[offset : offset + 4] = struct.pack(">I", size + delta)
+    return True
+
+
+def set_timecode_handler(path: Path, name: str) -> bool:
+    """Name the tmcd track's handler ``name`` (FFmpeg's muxer gives it the picture track's).
+
+    Apple, Premiere and the cameras name it themselves ("Core Media Time Code"); a facility
+    compares it. The ``hdlr`` box of each tmcd track is rewritten with ``name`` as its Pascal
+    string; like :func:`add_hdr_boxes`, only where ``moov`` follows ``mdat``.
+    """
+    data = bytearray(path.read_bytes())
+    top = _boxes(bytes(data), 0, len(data))
+    kinds = [k for _, _, k in top]
+    if b"moov" not in kinds or (b"mdat" in kinds and kinds.index(b"moov") < kinds.index(b"mdat")):
+        return False
+    moov = top[kinds.index(b"moov")]
+    encoded = name.encode("utf-8")[:255]
+    for trak in _boxes(bytes(data), moov[0] + 8, moov[0] + moov[1]):
+        if trak[2] != b"trak":
+            continue
+        mdia = [b for b in _boxes(bytes(data), trak[0] + 8, trak[0] + trak[1]) if b[2] == b"mdia"]
+        if not mdia:
+            continue
+        hdlr = [b for b in _boxes(bytes(data), mdia[0][0] + 8, mdia[0][0] + mdia[0][1])
+                if b[2] == b"hdlr"]  # fmt: skip
+        if not hdlr or data[hdlr[0][0] + 16 : hdlr[0][0] + 20] != b"tmcd":
+            continue
+        head = bytes(data[hdlr[0][0] + 8 : hdlr[0][0] + 32])  # version/flags … flags mask
+        payload = head + bytes((len(encoded),)) + encoded
+        new = struct.pack(">I4s", 8 + len(payload), b"hdlr") + payload
+        if not _replace(data, [moov, trak, mdia[0]], hdlr[0], new):
+            return False
+        path.write_bytes(bytes(data))  # one tmcd track per picture track; FFmpeg writes one
+        return True
     return False

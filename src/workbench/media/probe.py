@@ -207,6 +207,7 @@ def _streams(
                     language=s.language if getattr(s, "language", None) else None,
                     tags=tags,
                     disposition=int(s.disposition),
+                    start=_start_of(s),
                 )
             )
         else:
@@ -221,9 +222,16 @@ def _streams(
                     time_base=_fraction(s.time_base),
                     tags=tags,
                     disposition=int(s.disposition),
+                    start=_start_of(s),
                 )
             )
     return tuple(audio), tuple(other)
+
+
+def _start_of(stream: Any) -> Fraction | None:
+    if stream.start_time is None or not stream.time_base:
+        return None
+    return Fraction(int(stream.start_time)) * Fraction(stream.time_base)
 
 
 _STATIC_SIDE_DATA = {
@@ -422,7 +430,7 @@ def _probe_images(
         missing_frames=missing,
         is_float=facts.is_float,
         has_alpha=facts.has_alpha,
-        color=ColorInfo(primaries=1, transfer=13, matrix=0, range=2)
+        color=ColorInfo(primaries=1, transfer=facts.transfer or 13, matrix=0, range=2)
         if not facts.is_float
         else ColorInfo(primaries=1, transfer=8, matrix=0, range=2),
     )

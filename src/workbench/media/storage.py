@@ -9,7 +9,9 @@ from workbench.fsutil import fsync_dir, fsync_file
 from workbench.media.errors import MediaError, MediaStorageError
 
 
-def storage_error(exc: BaseException, path: Path, label: str | None = None) -> MediaError:
+def storage_error(
+    exc: BaseException, path: Path, label: str | None = None, tmp: Path | None = None
+) -> MediaError:
     """The error for an ``OSError``/FFmpeg failure writing ``path``, named as the user knows it."""
     name = label or path.name
     code = getattr(exc, "errno", None)
@@ -23,7 +25,9 @@ def storage_error(exc: BaseException, path: Path, label: str | None = None) -> M
             f"no permission to write {path.parent / name}", hint="choose a folder you can write to"
         )
     reason = getattr(exc, "strerror", None) or str(exc)
-    reason = reason.replace(str(path), name).replace(path.name, name)
+    for written in (tmp, path):
+        if written is not None:
+            reason = reason.replace(str(written), name).replace(written.name, name)
     return MediaStorageError(f"writing {name} failed: {reason}")
 
 

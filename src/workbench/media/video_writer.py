@@ -30,6 +30,7 @@ import numpy as np
 from workbench.media.errors import MediaError, UnsupportedMediaError
 from workbench.media.formats import CONTAINERS, CodecSpec
 from workbench.media.info import ColorInfo, MediaInfo, MediaKind
+from workbench.media.languages import mov_spelling
 from workbench.media.safety import check_dimensions
 from workbench.media.storage import fsync_dir, fsync_file, storage_error
 
@@ -44,6 +45,7 @@ _SKIP_CONTAINER_TAGS = frozenset(
 _SKIP_STREAM_TAGS = frozenset({"encoder", "vendor_id", "duration", "timecode", "number_of_frames",
                                "number_of_bytes", "_statistics_tags", "_statistics_writing_app",
                                "_statistics_writing_date_utc", "bps"})
+_REBASED = frozenset({"mpegts", "mpeg", "mpegvideo", "h264", "hevc", "m2ts"})
 _PRORES_HEADER_COLOUR = 22  # offset of primaries, transfer, matrix in a ProRes frame
 
 
@@ -110,6 +112,9 @@ class VideoWriter:
         self.copy_streams = copy_streams
         self.vfr_pts = tuple(vfr_pts)
         self.options = {**codec.options, **(options or {})}
+        if vfr_pts and codec.encoder == "libx264":
+            # Reordered frames of irregular length leave MP4's last sample short: no B-frames.
+            self.options.setdefault("bf", "0")
         self.drop_streams = frozenset(drop_streams)
         self.convert_audio = frozenset(convert_audio)
         self.frames_written = 0
@@ -120,15 +125,31 @@ class VideoWriter:
         video_src = source is not None and source.kind is MediaKind.VIDEO
         start = source.start_pts if (video_src and keep_timeline and source) else 0
         src_tb = source.time_base if (video_src and source) else None
+        # Transport streams count from an arbitrary clock: like every tool, start at zero
+        # (the earliest stream), keeping the streams' offsets to each other.
+        self._shift = Fraction(0)
+        if video_src and source is not None and source.container in _REBASED and src_tb:
+            starts = [Fraction(source.start_pts) * src_tb]
+            starts += [a.start for a in source.audio if a.start is not None]
+            starts += [o.start for o in source.other_streams if o.start is not None]
+            self._shift = min(starts)
+            start = start - round(self._shift / src_tb)
         if self.vfr_pts and time_base:
             self._tb = Fraction(time_base)
             self._start = 0
-        elif start and src_tb:
+        elif start and src_tb:  # the source's own start (an MP4 edit list, an MKV offset)
             self._tb = Fraction(src_tb)
             self._start = start
         else:
             self._tb = 1 / self.rate
             self._start = 0
+        self._vfr_index = {pts: n for n, pts in enumerate(self.vfr_pts)}
+        self._vfr_last = 1
+        if self.vfr_pts and time_base and source is not None:
+            span = round(source.duration / Fraction(time_base))
+            last = span - (self.vfr_pts[-1] - self.vfr_pts[0])
+            fallback = self.vfr_pts[-1] - self.vfr_pts[-2] if len(self.vfr_pts) > 1 else 1
+            self._vfr_last = last if last > 0 else fallback
         self._tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.partial{path.suffix}")
         self._out: Any = None
         self._stream: Any = None
@@ -152,8 +173,7 @@ class VideoWriter:
         if self.vfr_pts and n < len(self.vfr_pts):
             return self.vfr_pts[n]
         if self.vfr_pts:
-            step = self.vfr_pts[-1] - self.vfr_pts[-2] if len(self.vfr_pts) > 1 else 1
-            return self.vfr_pts[-1] + (n - len(self.vfr_pts) + 1) * step
+            return self.vfr_pts[-1] + (n - len(self.vfr_pts) + 1) * self._vfr_last
         return self._start + round(Fraction(n) / (self.rate * self._tb))
 
     def frame_seconds(self, n: int) -> Fraction:
@@ -166,9 +186,15 @@ class VideoWriter:
 
         fmt = self._container.name if self._container else None
         try:
-            self._out = av.open(str(self._tmp), "w", format=fmt)
+            options = {}
+            if fmt in ("mov", "mp4"):
+                # Reordered (B-)frames get negative composition offsets instead of an edit
+                # list: an edit list counts in the movie's 1/1000 s and cut 13 frames at
+                # 23.976 to 0.542 s instead of 0.542208.
+                options["movflags"] = "+negative_cts_offsets"
+            self._out = av.open(str(self._tmp), "w", format=fmt, options=options)
         except (av.error.FFmpegError, OSError) as exc:
-            raise storage_error(exc, self.path, self.label) from exc
+            raise storage_error(exc, self.path, self.label, self._tmp) from exc
         out = self._out
         try:
             stream = out.add_stream(self.codec.encoder, rate=self.rate, options=self.options)
@@ -283,6 +309,8 @@ class VideoWriter:
                     hint=f"write a .mov or .mkv file, or leave it out with --drop-stream {idx}",
                 ) from exc
             for key, value in _clean_tags(tags.get(idx, {}), _SKIP_STREAM_TAGS).items():
+                if key == "language" and self._container is CONTAINERS.get(".mov"):
+                    value = mov_spelling(value)  # QuickTime knows German as ger, not deu
                 out_stream.metadata[key] = value
             if dispositions.get(idx):
                 out_stream.disposition = dispositions[idx]
@@ -315,8 +343,14 @@ class VideoWriter:
                 except StopIteration:
                     self._src_packets = None
                     return
-            if packet.dts is None and packet.pts is None:
-                continue  # flush packet
+                if packet.dts is None and packet.pts is None:
+                    continue  # flush packet
+                if self._shift:  # once, as the packet is read (it may wait in _pending)
+                    offset = round(self._shift / Fraction(packet.time_base))
+                    if packet.pts is not None:
+                        packet.pts -= offset
+                    if packet.dts is not None:
+                        packet.dts -= offset
             idx = packet.stream.index
             ts = packet.dts if packet.dts is not None else packet.pts
             seconds = Fraction(ts) * Fraction(packet.time_base)
@@ -391,18 +425,26 @@ class VideoWriter:
             self._out.mux(packet)
         except av.error.FFmpegError as exc:
             if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
-                raise storage_error(exc, self.path, self.label) from exc
+                raise storage_error(exc, self.path, self.label, self._tmp) from exc
             raise UnsupportedMediaError(
-                f"writing {self.label} failed ({exc})",
+                f"writing {self.label} failed ({self._scrub(exc)})",
                 hint="the chosen container may not accept one of the source's streams; try .mov",
             ) from exc
         except OSError as exc:
-            raise storage_error(exc, self.path, self.label) from exc
+            raise storage_error(exc, self.path, self.label, self._tmp) from exc
+
+    def _scrub(self, exc: BaseException) -> str:
+        """FFmpeg's message with our temporary file's name replaced by the one the user gave."""
+        return str(exc).replace(str(self._tmp), self.label).replace(self._tmp.name, self.label)
 
     def _mux_picture(self, packet: Any, n: int) -> None:
         """Put frame ``n``'s packet on the output's timeline and mux it."""
         packet.stream = self._stream
         if self.vfr_pts:
+            # Each frame lasts until the next one starts; the last as long as the source's.
+            at = self._vfr_index.get(int(packet.pts)) if packet.pts is not None else None
+            if at is not None:
+                packet.duration = self.frame_pts(at + 1) - self.frame_pts(at)
             self._mux(packet)
             return
         src_tb = Fraction(packet.time_base) if packet.time_base else 1 / self.rate
@@ -483,13 +525,15 @@ class VideoWriter:
                         self.frames_written += 1
         except av.error.FFmpegError as exc:
             self.abort()
-            raise UnsupportedMediaError(f"cannot join render segments ({exc})") from exc
+            raise UnsupportedMediaError(
+                f"cannot join the render's segments into {self.label} ({self._scrub(exc)})"
+            ) from exc
         except MediaError:
             self.abort()
             raise
         except OSError as exc:
             self.abort()
-            raise storage_error(exc, self.path, self.label) from exc
+            raise storage_error(exc, self.path, self.label, self._tmp) from exc
 
     def write(self, frame: Frame) -> None:
         """Encode the next frame (float32 RGB, H×W×3)."""
@@ -526,7 +570,7 @@ class VideoWriter:
             except av.error.FFmpegError as exc:
                 raise UnsupportedMediaError(
                     f"the {self.codec.name} encoder refused this {width}×{height} "
-                    f"{self.pix_fmt} picture ({exc})",
+                    f"{self.pix_fmt} picture ({self._scrub(exc)})",
                     hint="DNxHR needs at least 256 pixels of width; try another codec",
                 ) from exc
             for packet in packets:
@@ -537,7 +581,7 @@ class VideoWriter:
             raise
         except OSError as exc:
             self.abort()
-            raise storage_error(exc, self.path, self.label) from exc
+            raise storage_error(exc, self.path, self.label, self._tmp) from exc
 
     def _to_video_frame(self, arr: Frame) -> Any:
         import av
@@ -608,9 +652,10 @@ class VideoWriter:
             try:
                 self._out.close()
             except av.error.FFmpegError as exc:
-                raise storage_error(exc, self.path, self.label) from exc
+                raise storage_error(exc, self.path, self.label, self._tmp) from exc
             self._out = None
             self._write_hdr_boxes()
+            self._name_timecode_handler()
             fsync_file(self._tmp)
             os.replace(self._tmp, self.path)
             fsync_dir(self.path.parent)
@@ -619,7 +664,7 @@ class VideoWriter:
             raise
         except OSError as exc:
             self.abort()
-            raise storage_error(exc, self.path, self.label) from exc
+            raise storage_error(exc, self.path, self.label, self._tmp) from exc
         finally:
             self._close_source()
         self._closed = True
@@ -639,6 +684,20 @@ class VideoWriter:
             bytes.fromhex(mastering) if mastering else None,
             bytes.fromhex(light) if light else None,
         )
+
+    def _name_timecode_handler(self) -> None:
+        """The tmcd track keeps the source's handler name (FFmpeg gives it the picture's)."""
+        from workbench.media.mov_hdr import set_timecode_handler
+
+        if self.source is None or not self.timecode or self._container is None:
+            return
+        if not self._container.timecode_track:
+            return
+        names = [o.tags.get("handler_name") for o in self.source.other_streams
+                 if o.is_timecode_track and o.tags.get("handler_name")]  # fmt: skip
+        picture = self.source.tags.get("handler_name")
+        if names and names[0] != picture:
+            set_timecode_handler(self._tmp, str(names[0]))
 
     def _close_source(self) -> None:
         if self._src is not None:

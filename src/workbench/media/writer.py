@@ -88,9 +88,11 @@ class ImageWriter(_WriterBase):
         numbers: Sequence[int] | None = None,
         start_number: int = 1,
         still: bool = False,
+        transfer: int = 2,
     ) -> None:
         from workbench.media.sequence import split_pattern
 
+        self.transfer = transfer
         self.path = path
         self.codec = codec
         self.still = still
@@ -152,7 +154,7 @@ class ImageWriter(_WriterBase):
             if self.codec.name == "exr":
                 write_exr(target, arr, half=self.depth_mode == "half")
             elif self.codec.name == "dpx":
-                target.write_bytes(_encode_dpx(arr, self.depth_mode))
+                target.write_bytes(_encode_dpx(arr, self.depth_mode, self.transfer))
             else:
                 depth = int(self.depth_mode)
                 target.write_bytes(
@@ -193,7 +195,8 @@ class ImageWriter(_WriterBase):
         shutil.rmtree(self._tmpdir, ignore_errors=True)
 
 
-def _encode_dpx(frame: Frame, pix_fmt: str) -> bytes:
+def _encode_dpx(frame: Frame, pix_fmt: str, transfer: int = 2) -> bytes:
+    """One DPX image; ``transfer`` (FFmpeg's number) becomes the header's transfer byte."""
     import av
 
     from workbench.media.convert import array_to_video_frame
@@ -204,6 +207,9 @@ def _encode_dpx(frame: Frame, pix_fmt: str) -> bytes:
     ctx.time_base = Fraction(1, 24)
     vf = array_to_video_frame(frame, pix_fmt, bit_depth=8 if pix_fmt == "rgb24" else 16)
     vf.pts = 0
+    if transfer not in (0, 2):
+        ctx.color_trc = transfer
+        vf.color_trc = transfer
     data = b"".join(bytes(p) for p in ctx.encode(vf))
     return data + b"".join(bytes(p) for p in ctx.encode(None))
 
@@ -282,13 +288,21 @@ def open_writer(
                 is_float=is_float,
                 numbers=numbers,
                 start_number=1 if start_number is None else start_number,
+                transfer=like.color.transfer if like is not None else 2,
             )
         if like is not None and like.frame_count > 1:
             raise UnsupportedMediaError(
                 f"{target.name} is one image, but the source has {like.frame_count} frames",
                 hint=f"write a sequence instead, e.g. {target.stem}_%04d{target.suffix}",
             )
-        return ImageWriter(target, spec, bit_depth=depth, is_float=is_float, still=True)
+        return ImageWriter(
+            target,
+            spec,
+            bit_depth=depth,
+            is_float=is_float,
+            still=True,
+            transfer=like.color.transfer if like is not None else 2,
+        )
     if ext not in CONTAINERS:
         raise UnsupportedMediaError(
             f"{label or target.name}: {name} video needs a .mov, .mxf, .mkv or .mp4 file"

@@ -321,7 +321,7 @@ def _hash_and_decode(
             return {}, None, ()
         errors = _Errors()
         done = runner.stream(
-            ["ffmpeg", "-nostdin", "-v", "error", *source_args, *outputs],
+            ["ffmpeg", "-nostdin", "-v", "error", "-threads", "1", *source_args, *outputs],
             errors.add,
             timeout=timeout,
             what=f"ffmpeg reading {label}",
@@ -436,7 +436,10 @@ def _duration(s: Json, time_base: Fraction | None) -> Fraction | None:
         return ticks * time_base
     tagged = clock(_tag(s, "DURATION"))
     if tagged is not None:
-        return tagged
+        # Matroska's DURATION tag is where the track ends on the segment's clock, not how
+        # long it lasts: a track that starts later than zero lasts that much less.
+        start = _start(s, time_base)
+        return tagged - start if start and start > 0 else tagged
     return decimal(s.get("duration"))
 
 

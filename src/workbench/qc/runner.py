@@ -8,6 +8,8 @@ so a hostile or damaged file cannot hang QC.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -19,6 +21,13 @@ from workbench.qc.errors import QcTimeoutError, QcToolMissingError
 
 #: Time limit for the quick reads (headers, first frame, MediaInfo).
 PROBE_TIMEOUT = 120.0
+
+
+def _background() -> None:
+    """The readers run at low priority: a QC beside an editing session never starves it."""
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(10)
 
 
 def executable(name: str) -> str:
@@ -43,7 +52,12 @@ def run(args: Sequence[str], *, timeout: float, what: str) -> Finished:
     cmd = [executable(args[0]), *args[1:]]
     try:
         done = subprocess.run(
-            cmd, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
+            cmd,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_background,
         )
     except subprocess.TimeoutExpired as exc:
         raise QcTimeoutError(
@@ -72,12 +86,20 @@ def stream(
     with tempfile.TemporaryFile() as other:
         if lines_from == "stdout":
             proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=other
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=other,
+                preexec_fn=_background,
             )
             pipe = proc.stdout
         else:
             proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=other, stderr=subprocess.PIPE
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=other,
+                stderr=subprocess.PIPE,
+                preexec_fn=_background,
             )
             pipe = proc.stderr
         assert pipe is not None

@@ -43,8 +43,10 @@ def expectations_for(
         # MXF re-cuts PCM into one packet per edit unit and pads a short track with silence:
         # the samples are the source's, the packets are not.
         converted = tuple(sorted({*converted, *(a.index for a in info.audio)}) )
+    # A long-GOP codec encoded again may pick another profile; name the codec so it may.
+    named = not same_codec or not spec.intra_only
     return Expectations(
-        codec=None if same_codec else spec.codec,
+        codec=spec.codec if named else None,
         scale=Fraction(scale),
         edited_frames=edited_frames,
         pixel_format=None if same_codec and edited_frames == 0 else ANY,
