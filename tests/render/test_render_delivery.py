@@ -251,3 +251,16 @@ def test_a_deu_track_keeps_its_language_in_a_mov(tmp_path: Path, h264_aac: Path)
     out = tmp_path / "out.mov"
     assert main(["render", str(project), "1", "-o", str(out)]) == 0
     assert _tags(out)[1]["language"] == "ger"  # QuickTime's spelling of the same language
+
+
+def test_an_anamorphic_upscale_keeps_its_display_aspect(tmp_path: Path) -> None:
+    src = tmp_path / "pal.mov"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=360x288:rate=25", "-frames:v", "4",
+           "-vf", "setsar=64/45", "-c:v", "prores_ks", str(src))  # fmt: skip
+    project = project_for(tmp_path, src, ["--tool", "upscale"])
+    out = tmp_path / "up.mov"
+    assert main(["render", str(project), "1", "-o", str(out)]) == 0
+    before, after = ffprobe(src)["streams"][0], ffprobe(out)["streams"][0]
+    assert (after["width"], after["height"]) == (720, 576)
+    assert after["sample_aspect_ratio"] == before["sample_aspect_ratio"] == "64:45"
+    assert after["display_aspect_ratio"] == before["display_aspect_ratio"]

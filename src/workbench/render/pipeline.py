@@ -672,7 +672,13 @@ def run_render(
     expect = _expectations(plan, request)
     extra: dict[str, Any] = {}
     if request.sign:
-        extra = _sign(pending, plan, request, {"expectations": expect.to_dict()})
+        try:
+            extra = _sign(pending, plan, request, {"expectations": expect.to_dict()})
+        except WorkbenchError as exc:
+            # The user knows the file by the name they asked for, not our pending one.
+            exc.message = exc.message.replace(pending.name, output.name)
+            exc.args = (exc.message,)
+            raise
     progress.update(0.99, f"checking {output.name} with ffprobe and MediaInfo")
     extra["qc"] = check_delivery(
         request.output if _is_sequence(request.output) else pending, plan.info, expect
