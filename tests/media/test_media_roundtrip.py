@@ -163,7 +163,7 @@ def test_sequence_outputs(
     elif out.endswith("tif"):
         assert got.bit_depth == 16 and got.frame_numbers[0] == 1
     else:
-        assert got.codec == "dpx" and got.bit_depth == 16  # 10-bit source: 16-bit DPX path
+        assert got.codec == "dpx" and got.bit_depth == 10  # a 10-bit source: 10-bit DPX
 
 
 def test_still_to_still(tmp_path: Path) -> None:
