@@ -333,13 +333,23 @@ def render_segments(
     decode_from = max(0, start_frame - radius)
 
     copy = _copies_untouched(plan, mode)
+    decode_to = count
+    if copy:
+        # Copied frames need no pictures: decode only what the edits (and their temporal
+        # neighbours) read.
+        touched = [i for i in range(start_frame, count) if not untouched(plan.steps, i)]
+        if touched:
+            decode_from = max(decode_from, touched[0] - radius)
+            decode_to = min(count, touched[-1] + radius + 1)
+        else:
+            decode_from = decode_to = count
     stop = threading.Event()
     decoded: queue.Queue[Any] = queue.Queue(QUEUE_DEPTH + radius)
     encoded: queue.Queue[Any] = queue.Queue(ENCODE_DEPTH)
 
     def decode() -> None:
         with open_reader(plan.clip.path) as reader:
-            for index, frame in enumerate(reader.iter_frames(decode_from, count), decode_from):
+            for index, frame in enumerate(reader.iter_frames(decode_from, decode_to), decode_from):
                 if not _put(decoded, (index, frame), stop):
                     return
         _put(decoded, _DONE, stop)
