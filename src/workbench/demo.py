@@ -116,6 +116,11 @@ def run_demo(output: Path, out: TextIO | None = None) -> Path:
             f"credentials  Content Credentials embedded, signed by {credentials.get('signer')} "
             f"(check: workbench credentials {rendered.name} --project {project_path.name})"
         )
+    qc = result.extra.get("qc") or {}
+    say(
+        f"qc           {qc.get('status', 'not run')}: ffprobe and MediaInfo against "
+        f"{sample.name} (check: workbench qc {rendered.name} --against {sample})"
+    )
     say(f"stills       {before.name} / {after.name} (frame 17, before and after)")
     say(
         f"project      {project_path}  ({info_summary['edits']} edits, "
