@@ -394,8 +394,7 @@ class VideoWriter:
             if out_stream.type != "audio":
                 continue
             cc = out_stream.codec_context
-            tb = Fraction(out_stream.time_base)
-            in_tb = Fraction(self._src.streams[idx].time_base) if self._src else tb
+            in_tb = Fraction(self._src.streams[idx].time_base) if self._src else Fraction(1)
             end = Fraction(self._audio_end.get(idx, 0)) * in_tb
             rate = int(cc.sample_rate)
             missing = int((video_end - end) * rate)
@@ -416,7 +415,6 @@ class VideoWriter:
                 self._mux(packet)
                 at += n
                 missing -= n
-            _ = tb
 
     def _mux(self, packet: Any) -> None:
         import av
@@ -532,8 +530,12 @@ class VideoWriter:
             self.abort()
             raise
         except OSError as exc:
-            self.abort()
-            raise storage_error(exc, self.path, self.label, self._tmp) from exc
+            raise self._failed(exc) from exc
+
+    def _failed(self, exc: OSError) -> MediaError:
+        """Abandon the output after a disk error; the error to raise, named as the user knows."""
+        self.abort()
+        return storage_error(exc, self.path, self.label, self._tmp)
 
     def write(self, frame: Frame) -> None:
         """Encode the next frame (float32 RGB, H×W×3)."""
@@ -580,8 +582,7 @@ class VideoWriter:
             self.abort()
             raise
         except OSError as exc:
-            self.abort()
-            raise storage_error(exc, self.path, self.label, self._tmp) from exc
+            raise self._failed(exc) from exc
 
     def _to_video_frame(self, arr: Frame) -> Any:
         import av

@@ -14,7 +14,6 @@ thread, joined by bounded queues, so memory does not grow with clip length.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -39,6 +38,7 @@ from workbench.errors import (
     UsageError,
     WorkbenchError,
 )
+from workbench.fsutil import fsync_dir, sha256_file
 from workbench.progress import NullProgress, Progress
 from workbench.render.smart import SourcePackets, can_copy_packets, untouched
 from workbench.render.stack import StackEvaluator, Step
@@ -602,29 +602,12 @@ def _output_sha256(path: Path) -> str:
     from workbench.media.sequence import detect_sequence
 
     if not _is_sequence(path):
-        return _sha256_file(path)
+        return sha256_file(path)
     spec = detect_sequence(path)
     digest = hashlib.sha256(b"workbench.sequence-files/1\x00")
     for frame in spec.paths if spec else ():
-        digest.update(frame.name.encode() + b"\x00" + bytes.fromhex(_sha256_file(frame)))
+        digest.update(frame.name.encode() + b"\x00" + bytes.fromhex(sha256_file(frame)))
     return digest.hexdigest()
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _open_for_writing(path: Path, wait: float) -> Any:
@@ -700,7 +683,7 @@ def run_render(
 
     def move_into_place() -> None:
         os.replace(pending, output)
-        _fsync_dir(output.parent)
+        fsync_dir(output.parent)
 
     progress.update(0.995, "registering the render in the project")
     with _open_for_writing(request.project_path, lock_wait) as project:
