@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from workbench.cli import main
+from workbench.disclosure.records import summary
 from workbench.errors import UsageError
 from workbench.project import Project
 from workbench.render import RenderRequest, run_render
@@ -178,6 +179,7 @@ def test_upscale_output_passes_qc_from_its_own_credentials(
         entry = p.log.entries()[-1]
     assert entry["qc"]["status"] == "passed"
     assert entry["qc"]["expectations"]["scale"] == "2"
+    assert summary(entry).endswith("(QC passed)")  # what the log panel and `log show` say
     # The file alone, judged on its signed claims (an upscale, a ProRes master of H.264) …
     assert main(["qc", str(out), "--against", str(h264_aac)]) == 0
     assert "Content Credentials" in capsys.readouterr().out

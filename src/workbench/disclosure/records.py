@@ -108,5 +108,9 @@ def summary(entry: dict[str, Any]) -> str:
     if schema == SIGNOFF:
         return f"edit {entry.get('edit')} signed off"
     if schema == RENDER:
-        return f"render of clip {entry.get('clip', {}).get('id')} to {entry.get('output', {}).get('path')}"
+        text = f"render of clip {entry.get('clip', {}).get('id')} to {entry.get('output', {}).get('path')}"
+        qc = entry.get("qc")
+        if isinstance(qc, dict) and qc.get("status"):
+            text += f" (QC {qc['status']})"
+        return text
     return str(schema)
