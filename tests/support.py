@@ -35,6 +35,18 @@ def new_project(path: Path, **kwargs: Any) -> Project:
     return Project.create(path, "Test project", **kwargs)
 
 
+def project_with(tmp_path: Path, media: Path, *applies: list[str]) -> Path:
+    """A project made through the CLI, as a user would: new, import ``media``, then ``apply``."""
+    from workbench.cli import main
+
+    project = tmp_path / "p.wbproj"
+    assert main(["new", str(project)]) == 0
+    assert main(["import", str(project), str(media)]) == 0
+    for extra in applies:
+        assert main(["apply", str(project), "1", *extra]) == 0
+    return project
+
+
 def populate(project: Project, edits: int = 3) -> None:
     clip = project.add_clip("/footage/A001.mov", fingerprint="ab" * 32, media={"frame_count": 100})
     for n in range(edits):

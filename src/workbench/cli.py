@@ -252,6 +252,7 @@ def cmd_qc(args: argparse.Namespace) -> int:
     """``workbench qc``; with ``--project`` the render's own expectations from the log."""
     import json
 
+    from workbench.disclosure.records import RENDER
     from workbench.fsutil import sha256_file
     from workbench.project import Project
     from workbench.qc.command import run
@@ -261,7 +262,7 @@ def cmd_qc(args: argparse.Namespace) -> int:
         with Project.open(Path(args.project), readonly=True) as project:
             for entry in reversed(project.log.entries()):
                 output = entry.get("output") or {}
-                if entry.get("schema") == "workbench.render/1" and output.get("sha256") == digest:
+                if entry.get("schema") == RENDER and output.get("sha256") == digest:
                     expectations = (entry.get("qc") or {}).get("expectations")
                     if expectations:
                         args.expect = json.dumps(expectations)

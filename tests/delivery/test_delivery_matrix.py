@@ -35,20 +35,12 @@ from delivery.delivery_sources import (
     SourceFactory,
     duration_spec,
 )
+from support import project_with
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.render import RenderRequest, run_render
 
 # -- rendering ------------------------------------------------------------------------------------
-
-
-def new_project(tmp_path: Path, media: Path, *applies: list[str]) -> Path:
-    project = tmp_path / "p.wbproj"
-    assert main(["new", str(project)]) == 0
-    assert main(["import", str(project), str(media)]) == 0
-    for extra in applies:
-        assert main(["apply", str(project), "1", *extra]) == 0
-    return project
 
 
 def output_name(source: Source, deliverable: str) -> str:
@@ -69,7 +61,7 @@ def render_keeping(
     """Render; when the render refuses its own output (its QC failed) but keeps the file as
     ``.NAME.rendering.EXT``, hand that file back with the error so the direct checks still
     say what is wrong with it."""
-    project = new_project(tmp_path, source.path, *applies)
+    project = project_with(tmp_path, source.path, *applies)
     folder = tmp_path / "delivered"
     folder.mkdir()
     out = folder / output_name(source, deliverable)
@@ -805,7 +797,7 @@ def test_render_refuses_a_stream_the_container_cannot_hold_before_writing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     source = delivery_sources.get(name)
-    project = new_project(tmp_path, source.path)
+    project = project_with(tmp_path, source.path)
     folder = tmp_path / "delivered"
     folder.mkdir()
     out = folder / f"out{deliverable}"

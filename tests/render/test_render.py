@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from media.media_clips import make_video
+from support import project_with
 from workbench.cli import main
 from workbench.errors import Cancelled, UsageError
 from workbench.media import open_reader, probe
@@ -34,15 +35,6 @@ def audio_packets(path: Path) -> list[bytes]:
 def frames_of(path: Path | str) -> list[np.ndarray]:
     with open_reader(path) as reader:
         return list(reader.iter_frames())
-
-
-def project_with(tmp_path: Path, media: Path, *applies: list[str]) -> Path:
-    project = tmp_path / "p.wbproj"
-    assert main(["new", str(project)]) == 0
-    assert main(["import", str(project), str(media)]) == 0
-    for extra in applies:
-        assert main(["apply", str(project), "1", *extra]) == 0
-    return project
 
 
 @pytest.fixture(scope="module")

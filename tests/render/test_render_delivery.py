@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from support import project_with
 from workbench.cli import main
 from workbench.disclosure.records import summary
 from workbench.errors import UsageError
@@ -53,15 +54,6 @@ def framemd5(path: Path) -> list[str]:
     return [line.rsplit(",", 1)[1].strip() for line in out.splitlines() if not line.startswith("#")]
 
 
-def project_for(tmp_path: Path, media: Path, *applies: list[str]) -> Path:
-    project = tmp_path / "p.wbproj"
-    assert main(["new", str(project)]) == 0
-    assert main(["import", str(project), str(media)]) == 0
-    for extra in applies:
-        assert main(["apply", str(project), "1", *extra]) == 0
-    return project
-
-
 @pytest.fixture(scope="module")
 def prores(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("src") / "A001.mov"
@@ -80,7 +72,7 @@ def h264_aac(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_untouched_frames_are_the_sources_packets(tmp_path: Path, prores: Path) -> None:
-    project = project_for(tmp_path, prores, ["--tool", "denoise", "--frames", "5-9"])
+    project = project_with(tmp_path, prores, ["--tool", "denoise", "--frames", "5-9"])
     out = tmp_path / "out.mov"
     assert main(["render", str(project), "1", "-o", str(out)]) == 0
     src, dst = framemd5(prores), framemd5(out)
@@ -91,7 +83,7 @@ def test_untouched_frames_are_the_sources_packets(tmp_path: Path, prores: Path) 
 
 
 def test_re_encode_all_encodes_every_frame(tmp_path: Path, prores: Path) -> None:
-    project = project_for(tmp_path, prores)
+    project = project_with(tmp_path, prores)
     out = tmp_path / "out.mov"
     assert main(["render", str(project), "1", "-o", str(out), "--re-encode-all"]) == 0
     assert framemd5(out) != framemd5(prores)
@@ -104,7 +96,7 @@ def _files(folder: Path) -> set[str]:
 
 
 def test_aac_into_mxf_is_refused_before_anything_is_written(tmp_path: Path, h264_aac: Path) -> None:
-    project = project_for(tmp_path, h264_aac)
+    project = project_with(tmp_path, h264_aac)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     with Project.open(project, readonly=True) as p:
@@ -119,7 +111,7 @@ def test_aac_into_mxf_is_refused_before_anything_is_written(tmp_path: Path, h264
 
 
 def test_convert_audio_pcm_makes_an_mxf(tmp_path: Path, h264_aac: Path) -> None:
-    project = project_for(tmp_path, h264_aac)
+    project = project_with(tmp_path, h264_aac)
     out = tmp_path / "B001.mxf"
     code = main(["render", str(project), "1", "-o", str(out), "--codec", "dnxhr_hq",
                  "--convert-audio", "pcm"])  # fmt: skip
@@ -131,14 +123,14 @@ def test_convert_audio_pcm_makes_an_mxf(tmp_path: Path, h264_aac: Path) -> None:
 
 
 def test_drop_stream_leaves_it_out(tmp_path: Path, h264_aac: Path) -> None:
-    project = project_for(tmp_path, h264_aac)
+    project = project_with(tmp_path, h264_aac)
     out = tmp_path / "B001.mxf"
     assert main(["render", str(project), "1", "-o", str(out), "--drop-stream", "1"]) == 0
     assert [s["codec_type"] for s in ffprobe(out)["streams"]] == ["video"]
 
 
 def test_pcm_into_mp4_says_to_use_mov(tmp_path: Path, prores: Path) -> None:
-    project = project_for(tmp_path, prores)
+    project = project_with(tmp_path, prores)
     code = main(["render", str(project), "1", "-o", str(tmp_path / "out.mp4")])
     assert code == 2
     assert not list(tmp_path.glob("*.mp4"))
@@ -151,7 +143,7 @@ def test_odd_size_h264_is_refused_at_preflight(tmp_path: Path) -> None:
     ffmpeg("-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "321x181", "-r", "24", "-i", str(raw),
            "-c:v", "ffv1", "-pix_fmt", "yuv444p", str(src))  # fmt: skip
     assert ffprobe(src)["streams"][0]["width"] == 321
-    project = project_for(tmp_path, src)
+    project = project_with(tmp_path, src)
     with Project.open(project, readonly=True) as p:
         clip = p.clips()[0].id
     with pytest.raises(UsageError, match="even dimensions"):
@@ -162,7 +154,7 @@ def test_list_codecs_and_typed_names(tmp_path: Path, prores: Path, capsys: pytes
     assert main(["render", "--list-codecs"]) == 0
     listing = capsys.readouterr().out
     assert "prores_422" in listing and "prores_hq" in listing and "dnxhr_hq" in listing
-    project = project_for(tmp_path, prores)
+    project = project_with(tmp_path, prores)
     out = tmp_path / "out.mov"
     assert main(["render", str(project), "1", "-o", str(out), "--codec", "prores4444"]) == 0
     assert ffprobe(out)["streams"][0]["profile"] == "4444"
@@ -171,7 +163,7 @@ def test_list_codecs_and_typed_names(tmp_path: Path, prores: Path, capsys: pytes
 def test_upscale_output_passes_qc_from_its_own_credentials(
     tmp_path: Path, h264_aac: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = project_for(tmp_path, h264_aac, ["--tool", "upscale"])
+    project = project_with(tmp_path, h264_aac, ["--tool", "upscale"])
     out = tmp_path / "up.mov"
     assert main(["render", str(project), "1", "-o", str(out)]) == 0
     assert "qc     passed" in capsys.readouterr().out
@@ -192,7 +184,7 @@ def test_interlaced_prores_stays_interlaced_and_refuses_upscale(tmp_path: Path) 
     ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-frames:v", "6",
            "-vf", "setfield=bff", "-flags", "+ilme+ildct", "-c:v", "prores_ks",
            "-pix_fmt", "yuv422p10le", str(src))  # fmt: skip
-    project = project_for(tmp_path, src, ["--tool", "denoise"])
+    project = project_with(tmp_path, src, ["--tool", "denoise"])
     assert main(["apply", str(project), "1", "--tool", "upscale"]) == 2
     out = tmp_path / "out.mov"
     assert main(["render", str(project), "1", "-o", str(out)]) == 0
@@ -235,7 +227,7 @@ def test_timecode_track_keeps_its_own_handler_reel_and_languages(tmp_path: Path,
            "-metadata:s:d:0", "handler_name=Core Media Time Code",
            "-metadata:s:d:0", "reel_name=A001C003", "-metadata:s:a:0", "language=ger",
            str(src))  # fmt: skip
-    project = project_for(tmp_path, src)
+    project = project_with(tmp_path, src)
     out = tmp_path / "out.mov"
     assert main(["render", str(project), "1", "-o", str(out), "--re-encode-all"]) == 0
     video, audio, tmcd = _tags(out)
@@ -249,7 +241,7 @@ def test_timecode_track_keeps_its_own_handler_reel_and_languages(tmp_path: Path,
 def test_a_deu_track_keeps_its_language_in_a_mov(tmp_path: Path, h264_aac: Path) -> None:
     src = tmp_path / "deu.mp4"
     ffmpeg("-i", str(h264_aac), "-c", "copy", "-metadata:s:a:0", "language=deu", str(src))
-    project = project_for(tmp_path, src)
+    project = project_with(tmp_path, src)
     out = tmp_path / "out.mov"
     assert main(["render", str(project), "1", "-o", str(out)]) == 0
     assert _tags(out)[1]["language"] == "ger"  # QuickTime's spelling of the same language
@@ -259,7 +251,7 @@ def test_an_anamorphic_upscale_keeps_its_display_aspect(tmp_path: Path) -> None:
     src = tmp_path / "pal.mov"
     ffmpeg("-f", "lavfi", "-i", "testsrc2=size=360x288:rate=25", "-frames:v", "4",
            "-vf", "setsar=64/45", "-c:v", "prores_ks", str(src))  # fmt: skip
-    project = project_for(tmp_path, src, ["--tool", "upscale"])
+    project = project_with(tmp_path, src, ["--tool", "upscale"])
     out = tmp_path / "up.mov"
     assert main(["render", str(project), "1", "-o", str(out)]) == 0
     before, after = ffprobe(src)["streams"][0], ffprobe(out)["streams"][0]

@@ -37,6 +37,7 @@ from workbench.disclosure.canonical import canonical_bytes, parse_json_object
 from workbench.disclosure.keys import verify_signature
 from workbench.disclosure.store import as_bytes
 from workbench.errors import DisclosureError
+from workbench.media.formats import MIME_BY_EXTENSION
 
 if TYPE_CHECKING:
     from workbench.catalog.card import ModelCard
@@ -49,17 +50,13 @@ DISCLOSURE_SCHEMA = "workbench.c2pa-disclosure/1"
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 SOURCE_INGREDIENT = "source"
 
+# Formats whose files carry a manifest inside, and those that get a .c2pa beside them; the
+# MIME types come from the one format table.
 EMBED_FORMATS: dict[str, str] = {
-    ".mov": "video/quicktime",
-    ".mp4": "video/mp4",
-    ".m4v": "video/mp4",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".tif": "image/tiff",
-    ".tiff": "image/tiff",
+    ext: MIME_BY_EXTENSION[ext]
+    for ext in (".mov", ".mp4", ".m4v", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
 }
-SIDECAR_FORMATS: dict[str, str] = {".exr": "image/x-exr", ".dpx": "image/x-dpx"}
+SIDECAR_FORMATS: dict[str, str] = {ext: MIME_BY_EXTENSION[ext] for ext in (".exr", ".dpx")}
 _INGREDIENT_FORMATS = {**EMBED_FORMATS, ".avi": "video/x-msvideo", ".wav": "audio/wav"}
 
 TRUSTED = "Trusted"

@@ -41,7 +41,6 @@ class ImageFacts:
 
 # DPX's transfer characteristic byte → FFmpeg's AVColorTransferCharacteristic.
 _DPX_TRANSFER = {2: 8, 5: 1, 6: 1, 7: 6, 8: 6}
-_DPX_TRANSFER_BACK = {8: 2, 1: 6, 6: 7}
 
 
 def dpx_header_facts(data: bytes) -> tuple[int, int | None]:

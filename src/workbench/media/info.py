@@ -202,6 +202,8 @@ class MediaInfo:
     missing_frames: tuple[int, ...] = ()
     is_float: bool = False
     has_alpha: bool = False
+    intra_only: bool = False
+    """Every picture packet is a keyframe: each frame can be copied on its own."""
     profile: str | None = None
     field_order: int = 0
     sample_aspect_ratio: Fraction | None = None

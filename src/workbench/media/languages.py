@@ -31,15 +31,6 @@ def mov_spelling(code: str) -> str:
     return _MOV_SPELLING.get(code.lower(), code)
 
 
-def same_language(a: str | None, b: str | None) -> bool:
-    def norm(code: str | None) -> str | None:
-        if code in (None, "", "und"):
-            return None
-        return B_TO_T.get(code.lower(), code.lower())
-
-    return norm(a) == norm(b)
-
-
 def canonical(code: str | None) -> str | None:
     """One spelling per language (the T code), None for none or undetermined."""
     if code in (None, "", "und"):

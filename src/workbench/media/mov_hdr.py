@@ -73,17 +73,24 @@ def _boxes(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
     return out
 
 
+def _moov_after_mdat(data: bytearray) -> tuple[int, int, bytes] | None:
+    """The ``moov`` box, where growing it moves no sample (it follows ``mdat``); else None."""
+    top = _boxes(bytes(data), 0, len(data))
+    kinds = [k for _, _, k in top]
+    if b"moov" not in kinds or (b"mdat" in kinds and kinds.index(b"moov") < kinds.index(b"mdat")):
+        return None
+    return top[kinds.index(b"moov")]
+
+
 def add_hdr_boxes(path: Path, mastering: bytes | None, light: bytes | None) -> bool:
     """Append ``mdcv``/``clli`` to the video sample entry of ``path``; False if not possible."""
     extra = (mastering_box(mastering) if mastering else b"") + (light_box(light) if light else b"")
     if not extra:
         return True
     data = bytearray(path.read_bytes())
-    top = _boxes(bytes(data), 0, len(data))
-    kinds = [k for _, _, k in top]
-    if b"moov" not in kinds or (b"mdat" in kinds and kinds.index(b"moov") < kinds.index(b"mdat")):
+    moov = _moov_after_mdat(data)
+    if moov is None:
         return False
-    moov = top[kinds.index(b"moov")]
     for trak in _boxes(bytes(data), moov[0] + 8, moov[0] + moov[1]):
         if trak[2] != b"trak":
             continue
@@ -141,11 +148,9 @@ def set_timecode_handler(path: Path, name: str) -> bool:
     string; like :func:`add_hdr_boxes`, only where ``moov`` follows ``mdat``.
     """
     data = bytearray(path.read_bytes())
-    top = _boxes(bytes(data), 0, len(data))
-    kinds = [k for _, _, k in top]
-    if b"moov" not in kinds or (b"mdat" in kinds and kinds.index(b"moov") < kinds.index(b"mdat")):
+    moov = _moov_after_mdat(data)
+    if moov is None:
         return False
-    moov = top[kinds.index(b"moov")]
     encoded = name.encode("utf-8")[:255]
     for trak in _boxes(bytes(data), moov[0] + 8, moov[0] + moov[1]):
         if trak[2] != b"trak":

@@ -344,6 +344,7 @@ def probe_open_video(container: Any, path: Path, fingerprint: str) -> tuple[Medi
         video_stream_index=stream.index,
         is_float=is_float,
         has_alpha=alpha,
+        intra_only=index.count > 0 and len(index.keyframes) == index.count,
         profile=str(stream.profile) if stream.profile else None,
         field_order=int(cc.field_order or 0),
         sample_aspect_ratio=Fraction(sar) if sar and sar > 0 else None,
@@ -380,7 +381,8 @@ def probe(
     fingerprint = content_fingerprint(p)
     with av_open_input(p) as container:
         info, _index = probe_open_video(container, p, fingerprint)
-    with av_open_input(p) as container:
+        # This container is ours alone, so decoding its first frame here costs no second open
+        # (a VideoReader probes through probe_open_video and sets up its own decoder after).
         side = first_frame_side_data(container, pick_video_stream(container, p))
     matrix_bytes = side.pop("display_matrix", b"")
     return dataclasses.replace(

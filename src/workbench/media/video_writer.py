@@ -66,12 +66,6 @@ def output_color(color: ColorInfo, yuv: bool, height: int) -> ColorInfo:
     return ColorInfo(primaries, transfer, matrix, 1)
 
 
-def av_flags() -> Any:
-    import av.codec.context
-
-    return av.codec.context.Flags
-
-
 def _clean_tags(tags: dict[str, str], skip: frozenset[str]) -> dict[str, str]:
     return {k: v for k, v in tags.items() if k.lower() not in skip and v != ""}
 
@@ -251,7 +245,9 @@ class VideoWriter:
         if src.interlaced and self.codec.codec in ("prores", "dnxhd"):
             # Code the two fields as fields, in the source's order: the bitstream says
             # interlaced as the container does (setfield marks each frame for the encoder).
-            stream.codec_context.flags |= int(av_flags().interlaced_dct)
+            import av.codec.context
+
+            stream.codec_context.flags |= int(av.codec.context.Flags.interlaced_dct)
             self._fields = "tff" if src.field_order in (2, 4) else "bff"
         if src.disposition:
             stream.disposition = src.disposition

@@ -41,7 +41,7 @@ from workbench.errors import (
 from workbench.fsutil import fsync_dir, sha256_file
 from workbench.progress import NullProgress, Progress
 from workbench.render.smart import SourcePackets, can_copy_packets, untouched
-from workbench.render.stack import StackEvaluator, Step
+from workbench.render.stack import StackEvaluator, Step, frame_scale
 from workbench.tools.base import Frame
 
 QUEUE_DEPTH = 4  # decoded source frames waiting for the edit stack
@@ -90,6 +90,8 @@ class _Plan:
     models: list[Any]
     convert_audio: tuple[int, ...] = ()
     smart: bool = True
+    pix_fmt: str | None = None
+    """The deliverable's pixel format (None for image sequences), chosen once."""
 
 
 def _frame_bytes(frame: Frame) -> bytes:
@@ -170,7 +172,8 @@ def build_plan(project: Any, request: RenderRequest, catalog: Any, options: Any)
         steps.append(Step(edit.id, tool, params, engine, edit.frames, edit.region, mask))
     codec = _codec_for(request.output, request.codec, info)
     request = _with_conversions(request, info)
-    _preflight(info, request, codec, steps)
+    pix_fmt = _pix_fmt(info, codec)
+    _preflight(info, request, codec, pix_fmt, frame_scale(steps))
     plan_doc = {
         "app": __version__,
         "clip": [clip.id, clip.fingerprint, info.frame_count],
@@ -187,7 +190,16 @@ def build_plan(project: Any, request: RenderRequest, catalog: Any, options: Any)
     }
     digest = hashlib.sha256(json.dumps(plan_doc, sort_keys=True).encode()).hexdigest()
     return _Plan(
-        clip, info, steps, edits, codec, digest, models, request.convert_audio, request.smart
+        clip,
+        info,
+        steps,
+        edits,
+        codec,
+        digest,
+        models,
+        request.convert_audio,
+        request.smart,
+        pix_fmt,
     )
 
 
@@ -208,18 +220,19 @@ def _with_conversions(request: RenderRequest, info: Any) -> RenderRequest:
     )
 
 
-def _preflight(info: Any, request: RenderRequest, codec: str, steps: list[Step]) -> None:
+def _pix_fmt(info: Any, codec: str) -> str | None:
     from workbench.media.formats import CODECS
     from workbench.media.writer import video_pix_fmt
+
+    spec = CODECS[codec]
+    return video_pix_fmt(spec, info, info.bit_depth, info.is_float) if spec.kind == "video" else None
+
+
+def _preflight(
+    info: Any, request: RenderRequest, codec: str, pix_fmt: str | None, scale: int
+) -> None:
     from workbench.render.preflight import StreamChoices, preflight
 
-    scale = 1
-    for step in steps:
-        scale *= step.tool.scale(step.params)
-    spec = CODECS[codec]
-    pix_fmt = None
-    if spec.kind == "video":
-        pix_fmt = video_pix_fmt(spec, info, info.bit_depth, info.is_float)
     preflight(
         info,
         request.output,
@@ -332,7 +345,7 @@ def render_segments(
     radius = sum(step.tool.temporal_radius for step in plan.steps)
     decode_from = max(0, start_frame - radius)
 
-    copy = _copies_untouched(plan, mode)
+    copy = plan.smart and can_copy_packets(plan.info, plan.codec, mode, plan.pix_fmt)
     decode_to = count
     if copy:
         # Copied frames need no pictures: decode only what the edits (and their temporal
@@ -484,15 +497,7 @@ def render_segments(
     return start_frame
 
 
-def _copies_untouched(plan: _Plan, mode: str) -> bool:
-    from workbench.media.formats import CODECS
-    from workbench.media.writer import video_pix_fmt
 
-    info = plan.info
-    if not plan.smart:
-        return False
-    pix_fmt = video_pix_fmt(CODECS[plan.codec], info, info.bit_depth, info.is_float)
-    return can_copy_packets(info, plan.codec, mode, pix_fmt)
 
 
 def _stored_digests(video: Path, mode: str) -> list[str]:
@@ -720,15 +725,12 @@ def _expectations(plan: _Plan, request: RenderRequest) -> Any:
     """What the render changes on purpose, for its QC and its Content Credentials."""
     from workbench.render.delivery_qc import expectations_for
 
-    scale = 1
-    for step in plan.steps:
-        scale *= step.tool.scale(step.params)
     count = plan.info.frame_count
     return expectations_for(
         plan.info,
         request.output,
         plan.codec,
-        scale=scale,
+        scale=frame_scale(plan.steps),
         edited_frames=sum(1 for i in range(count) if not untouched(plan.steps, i)),
         dropped=tuple(request.drop_streams),
         converted=plan.convert_audio,

@@ -20,18 +20,11 @@ from workbench.render.stack import Step
 def can_copy_packets(info: MediaInfo, codec: str, mode: str, pix_fmt: str | None) -> bool:
     """Whether untouched frames of ``info`` can go into a ``codec`` deliverable as they are."""
     from workbench.media.formats import CODECS, source_codec
-    from workbench.media.probe import scan_packets
-    from workbench.media.safety import av_open_input
 
     spec = CODECS[codec]
     if mode != "direct" or info.kind is not MediaKind.VIDEO or info.vfr or not spec.intra_only:
         return False
-    if source_codec(info) != codec or pix_fmt != info.pixel_format:
-        return False
-    with av_open_input(Path(info.path)) as container:
-        stream = container.streams[info.video_stream_index]
-        index = scan_packets(container, stream, Path(info.path))
-    return index.count == info.frame_count and len(index.keyframes) == index.count
+    return source_codec(info) == codec and pix_fmt == info.pixel_format and info.intra_only
 
 
 def untouched(steps: Sequence[Step], index: int) -> bool:

@@ -8,7 +8,7 @@ tools' temporal radius, never by the clip's length.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,14 @@ class Step:
 
     def covers(self, index: int) -> bool:
         return self.frames[0] <= index <= self.frames[1]
+
+
+def frame_scale(steps: Sequence[Step]) -> int:
+    """How much the stack enlarges a frame (an upscale ×2 then ×2 is 4)."""
+    scale = 1
+    for step in steps:
+        scale *= step.tool.scale(step.params)
+    return scale
 
 
 class StackEvaluator:

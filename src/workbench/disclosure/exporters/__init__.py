@@ -8,7 +8,6 @@ the CLI and the GUI offer the same list.
 from __future__ import annotations
 
 import importlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -65,16 +64,12 @@ def exporter(name: str) -> ModuleType:
 
 def write_atomic(path: Path, payload: str | bytes) -> None:
     """Write to a temp file beside ``path``, fsync, then rename over it."""
+    from workbench import fsutil
+
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with tmp.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        fsutil.write_atomic(path, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
