@@ -108,8 +108,11 @@ class LogPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths are fitted to the contents once, not on every refresh: ResizeToContents
+        # measured every cell of the log on the GUI thread each time a render added an entry.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self._fitted = False
         self.filter = QLineEdit(self)
         self.filter.setObjectName("logFilter")
         self.filter.setAccessibleName("Filter log entries")
@@ -147,6 +150,9 @@ class LogPanel(QWidget):
 
     def set_entries(self, entries: list[dict[str, Any]]) -> None:
         self.model.set_entries(entries)
+        if not self._fitted and entries:
+            self.table.resizeColumnsToContents()
+            self._fitted = True
         self.table.scrollToBottom()
 
     def set_badge(self, ok: bool | None, text: str) -> None:
