@@ -10,6 +10,7 @@ from typing import Any
 
 from workbench.disclosure.keys import SigningKey
 from workbench.project import Project
+from workbench.tools.registry import get_tool
 
 TEST_KEY = SigningKey.from_seed(b"workbench tests")
 
@@ -52,15 +53,9 @@ def populate(project: Project, edits: int = 3) -> None:
     for n in range(edits):
         project.add_edit(
             clip.id,
-            tool="denoise",
-            tool_version="1.0",
+            tool=get_tool("denoise"),
             parameters={"strength": 0.25 * (n + 1)},
             frames=(n, n + 10),
-            classification={
-                "c2pa_action": "c2pa.enhanced",
-                "digital_source_type": "algorithmicallyEnhanced",
-                "nature": "assistive",
-            },
         )
 
 

@@ -184,12 +184,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
         engine = get_engine(catalog.load_checked(entry.id), SessionOptions.from_settings())
         edit = project.add_edit(
             clip.id,
-            tool=tool.id,
-            tool_version=tool.version,
+            tool=tool,
             parameters=params,
             frames=frames,
             region=region,
-            classification=tool.classification.as_dict(),
             model=entry,
             provider=engine.provider,
         )

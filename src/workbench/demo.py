@@ -73,11 +73,9 @@ def run_demo(output: Path, out: TextIO | None = None) -> Path:
             engine = get_engine(catalog.load_checked(entry.id), options)
             edit = project.add_edit(
                 clip.id,
-                tool=tool.id,
-                tool_version=tool.version,
+                tool=tool,
                 parameters=resolved,
                 frames=(0, info.frame_count - 1),
-                classification=tool.classification.as_dict(),
                 model=entry,
                 provider=engine.provider,
             )

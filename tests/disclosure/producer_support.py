@@ -13,6 +13,7 @@ from support import fixed_clock, new_project
 from workbench.catalog.card import ModelCard
 from workbench.catalog.catalog import CatalogEntry
 from workbench.project import Project
+from workbench.tools.registry import get_tool
 
 HOSTILE = '<script>alert("x")</script>&amp;\x07\x1b[31m'
 
@@ -114,30 +115,24 @@ def build_project(
     )
     project.add_edit(
         clip.id,
-        tool="denoise",
-        tool_version="1.0",
+        tool=get_tool("denoise"),
         parameters={"strength": 0.5},
         frames=(0, 23),
         region={"kind": "rect", "x": 0, "y": 0, "w": 32, "h": 24},
-        classification=classification(DENOISE_CARD),
         model=entry_for(DENOISE_CARD),
     )
     project.add_edit(
         clip.id,
-        tool="upscale",
-        tool_version="1.0",
+        tool=get_tool("upscale"),
         parameters={"strength": 1.0, "scale": 2},
         frames=(0, 47),
-        classification=classification(UPSCALE_CARD),
         model=entry_for(UPSCALE_CARD),
     )
     gone = project.add_edit(
         clip.id,
-        tool="denoise",
-        tool_version="1.0",
+        tool=get_tool("denoise"),
         parameters={"strength": 0.9},
         frames=(30, 39),
-        classification=classification(DENOISE_CARD),
         model=entry_for(DENOISE_CARD),
     )
     project.revert_edit(gone.id)

@@ -15,6 +15,7 @@ from support import fixed_clock, fixed_ids, new_project, populate
 from workbench.cli import main
 from workbench.disclosure.exporters import ExportContext, exporter, formats
 from workbench.errors import UsageError
+from workbench.tools.registry import get_tool
 
 GOLDEN = Path(__file__).parent / "golden" / "log-export.json"
 SCHEMA = Path(__file__).parents[2] / "src/workbench/disclosure/schemas/log-export-1.schema.json"
@@ -92,11 +93,9 @@ def test_csv_export(tmp_path: Path) -> None:
         clip = project.add_clip("/f/=cmd|' /C calc'!A0.mov", fingerprint="0" * 64, media={})
         project.add_edit(
             clip.id,
-            tool="denoise",
-            tool_version="1",
+            tool=get_tool("denoise"),
             parameters={"strength": 0.5},
             frames=(0, 3),
-            classification={"c2pa_action": "c2pa.enhanced", "nature": "assistive"},
         )
     out = tmp_path / "log.csv"
     assert main(["log", "export", str(project_path), "--format", "csv", "-o", str(out)]) == 0

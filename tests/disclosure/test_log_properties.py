@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from support import TEST_KEY, new_project, raw
 from workbench.disclosure.keys import SigningKey
 from workbench.project import Project
+from workbench.tools.registry import get_tool
 
 CLASSIFICATION = {
     "c2pa_action": "c2pa.enhanced",
@@ -45,11 +46,9 @@ def play(path: Path, history: list[tuple[str, object, int]]) -> None:
             if kind == "edit":
                 project.add_edit(
                     clip.id,
-                    tool="denoise",
-                    tool_version="1",
+                    tool=get_tool("denoise"),
                     parameters=dict(arg),  # type: ignore[call-overload]
                     frames=(n, n + 5),
-                    classification=CLASSIFICATION,
                 )
             elif kind == "revert" and live:
                 project.revert_edit(live[int(arg) % len(live)].id)  # type: ignore[call-overload]

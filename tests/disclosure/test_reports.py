@@ -18,6 +18,7 @@ from disclosure.producer_support import CARDS, HOSTILE, build_project
 from workbench.cli import main
 from workbench.disclosure.exporters import ExportContext, exporter, formats
 from workbench.disclosure.report_model import EditRow, build_report
+from workbench.tools.registry import get_tool
 
 EXPORTED = "2026-11-28T12:00:00.000000Z"
 
@@ -129,7 +130,7 @@ class _Collector(HTMLParser):
 
 @pytest.fixture()
 def hostile(tmp_path: Path) -> ExportContext:
-    from disclosure.producer_support import DENOISE_CARD, classification, entry_for
+    from disclosure.producer_support import DENOISE_CARD, entry_for
     from support import fixed_clock, new_project
 
     with new_project(tmp_path / "h.wbproj", operator=HOSTILE, clock=fixed_clock()) as project:
@@ -141,11 +142,9 @@ def hostile(tmp_path: Path) -> ExportContext:
         )
         project.add_edit(
             clip.id,
-            tool="denoise",
-            tool_version="1.0",
+            tool=get_tool("denoise"),
             parameters={"strength": 0.5, "note": HOSTILE},
             frames=(0, 9),
-            classification=classification(DENOISE_CARD),
             model=entry_for(DENOISE_CARD),
         )
 

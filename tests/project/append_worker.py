@@ -10,6 +10,7 @@ from pathlib import Path
 
 from support import TEST_KEY
 from workbench.project import Project
+from workbench.tools.registry import get_tool
 
 
 def main() -> None:
@@ -26,11 +27,9 @@ def main() -> None:
         n += 1
         edit = project.add_edit(
             clip.id,
-            tool="denoise",
-            tool_version="1",
+            tool=get_tool("denoise"),
             parameters={"n": n, "padding": "x" * (n % 50)},
             frames=(0, 5),
-            classification={"c2pa_action": "c2pa.enhanced"},
         )
         if n % 3 == 0:
             project.revert_edit(edit.id)

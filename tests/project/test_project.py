@@ -20,6 +20,7 @@ from workbench.errors import (
 )
 from workbench.project import Policy, Project, schema
 from workbench.project.project import inspect_project_file
+from workbench.tools.registry import get_tool
 
 
 def digest(path: Path) -> str:
@@ -64,11 +65,9 @@ def test_edit_and_entry_are_one_transaction(
         with pytest.raises(StorageError, match=r"disk .* is full"):
             project.add_edit(
                 1,
-                tool="denoise",
-                tool_version="1",
+                tool=get_tool("denoise"),
                 parameters={},
                 frames=(0, 1),
-                classification={"c2pa_action": "c2pa.enhanced"},
             )
         monkeypatch.undo()
         assert len(project.edits(include_removed=True)) == before_edits
@@ -100,11 +99,9 @@ def test_policy_refuses_and_is_logged(project_path: Path) -> None:
         with pytest.raises(PolicyError, match="denoise"):
             project.add_edit(
                 1,
-                tool="denoise",
-                tool_version="1",
+                tool=get_tool("denoise"),
                 parameters={},
                 frames=(0, 1),
-                classification={"c2pa_action": "c2pa.enhanced"},
             )
         assert project.log.count() == count
 
@@ -116,11 +113,9 @@ def test_frame_range_outside_clip_is_refused(project_path: Path) -> None:
     ):
         project.add_edit(
             1,
-            tool="denoise",
-            tool_version="1",
+            tool=get_tool("denoise"),
             parameters={},
             frames=(90, 120),
-            classification={"c2pa_action": "c2pa.enhanced"},
         )
 
 

@@ -30,11 +30,9 @@ def test_viewer_result_matches_the_rendered_frames(tmp_path: Path) -> None:
             params = tool.resolve(raw)
             project.add_edit(
                 c.id,
-                tool=tool_id,
-                tool_version=tool.version,
+                tool=tool,
                 parameters=params,
                 frames=(0, 7),
-                classification=tool.classification.as_dict(),
                 region=region,
                 model=catalog.find(tool.default_model(params)),
             )

@@ -41,6 +41,7 @@ from workbench.errors import (
 from workbench.project.lock import ProjectLock
 from workbench.project.policy import Policy
 from workbench.project.schema import APPLICATION_ID, MIGRATIONS, current_version
+from workbench.tools.base import Tool
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PROJECT_SUFFIX = ".wbproj"
@@ -481,17 +482,22 @@ class Project:
         self,
         clip_id: int,
         *,
-        tool: str,
-        tool_version: str,
+        tool: Tool,
         parameters: dict[str, Any],
         frames: tuple[int, int],
-        classification: dict[str, Any],
         region: dict[str, Any] | None = None,
         model: CatalogEntry | None = None,
         provider: str | None = None,
         consent_ref: int | None = None,
     ) -> Edit:
-        """Add an edit to a clip's stack and its log entry, in one transaction."""
+        """Add an edit to a clip's stack and its log entry, in one transaction.
+
+        The edit's classification (C2PA action, IPTC source type, assistive or generative) is
+        derived here, once: the model card's where the model has one, else the tool's. The log
+        entry records it and every disclosure (reports, Content Credentials) reads it from there.
+        """
+        classification = edit_classification(tool, model)
+        tool_version = tool.version
         clip = self.clip(clip_id)
         start, end = int(frames[0]), int(frames[1])
         if start < 0 or end < start:
@@ -502,7 +508,7 @@ class Project:
                 f"frame range {start}-{end} is outside the clip (frames 0-{count - 1})"
             )
         policy = self.policy()
-        policy.check_tool(tool)
+        policy.check_tool(tool.id)
         model_record: dict[str, Any] | None = None
         if model is not None:
             policy.check_model(model.id, model.sha256, model.disclosed)
@@ -525,7 +531,7 @@ class Project:
                 (
                     clip.id,
                     position,
-                    tool,
+                    tool.id,
                     tool_version,
                     model.id if model else None,
                     model.sha256 if model else None,
@@ -546,14 +552,14 @@ class Project:
                         "clip": {"id": clip.id, "path": clip.path, "fingerprint": clip.fingerprint},
                         "frames": [start, end],
                         "region": region_rec,
-                        "tool": {"id": tool, "version": tool_version},
+                        "tool": {"id": tool.id, "version": tool_version},
                         "parameters": parameters,
                     },
                     "model": model_record,
                     "runtime": records.runtime_info(provider),
                     "classification": dict(classification),
                     "consent_ref": consent_ref,
-                    "signoff": "pending" if policy.needs_signoff(tool) else "not-required",
+                    "signoff": "pending" if policy.needs_signoff(tool.id) else "not-required",
                 },
                 operator=self.operator,
             )
@@ -842,6 +848,13 @@ class Project:
             "verified": report.ok,
             "verification": report.summary(),
         }
+
+
+def edit_classification(tool: Tool, model: CatalogEntry | None) -> dict[str, str]:
+    """How an edit is disclosed: the model card's classification, else the tool's."""
+    if model is not None and model.card is not None:
+        return {k: str(v) for k, v in model.card.classification.model_dump(mode="json").items()}
+    return tool.classification.as_dict()
 
 
 def model_log_record(model: CatalogEntry) -> dict[str, Any]:

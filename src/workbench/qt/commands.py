@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoCommand
 from workbench.catalog.catalog import CatalogEntry
 from workbench.project import Edit
 from workbench.qt.session import ProjectSession
+from workbench.tools.registry import get_tool
 
 
 @dataclass
@@ -38,11 +39,9 @@ class EditSpec:
         with session.write() as project:
             return project.add_edit(
                 self.clip_id,
-                tool=self.tool,
-                tool_version=self.tool_version,
+                tool=get_tool(self.tool),
                 parameters=self.parameters,
                 frames=self.frames,
-                classification=self.classification,
                 region=self.region,
                 model=self.model,
                 provider=self.provider,
