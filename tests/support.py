@@ -36,15 +36,38 @@ def new_project(path: Path, **kwargs: Any) -> Project:
     return Project.create(path, "Test project", **kwargs)
 
 
+def edit_request(clip_id: int, args: list[str]) -> Any:
+    """An :class:`EditRequest` from ``apply``-style options (--tool, --param, --frames, ...)."""
+    from workbench.editing import EditRequest, parse_frames, parse_rect
+
+    options: dict[str, Any] = {"parameters": {}}
+    pairs = iter(args)
+    for flag in pairs:
+        value = next(pairs)
+        if flag == "--param":
+            key, _, raw = value.partition("=")
+            options["parameters"][key] = raw
+        elif flag == "--frames":
+            options["frames"] = parse_frames(value)
+        elif flag == "--region":
+            options["region"] = parse_rect(value)
+        elif flag == "--mask":
+            options["region"], options["mask"] = {"kind": "mask"}, Path(value)
+        else:
+            options[flag.removeprefix("--")] = value
+    return EditRequest(clip_id=clip_id, **options)
+
+
 def project_with(tmp_path: Path, media: Path, *applies: list[str]) -> Path:
-    """A project made through the CLI, as a user would: new, import ``media``, then ``apply``."""
-    from workbench.cli import main
+    """A project made through the use-case layer, as every front end makes one: a new project,
+    ``media`` imported, then each ``apply``-style list of options as an edit of clip 1."""
+    from workbench.editing import apply_edit, import_clip, plan_edit
 
     project = tmp_path / "p.wbproj"
-    assert main(["new", str(project)]) == 0
-    assert main(["import", str(project), str(media)]) == 0
-    for extra in applies:
-        assert main(["apply", str(project), "1", *extra]) == 0
+    with Project.create(project) as opened:
+        clip = import_clip(opened, media)
+        for extra in applies:
+            apply_edit(opened, plan_edit(opened, edit_request(clip.id, extra)))
     return project
 
 

@@ -9,10 +9,13 @@ says where everything went. It calls the same core as the CLI and the GUI.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from workbench.errors import UsageError, VerificationFailed
+
+Say = Callable[[str], None]
 
 
 def sample_assets_dir() -> Path:
@@ -31,79 +34,32 @@ def _save_still(frame: object, path: Path) -> None:
     cv2.imwrite(str(path), image)
 
 
-def run_demo(output: Path, out: TextIO | None = None) -> Path:
+def _build_project(project_path: Path, sample: Path, say: Say) -> int:
+    """A fresh project with the sample clip and the demo's three edits; returns the clip id."""
     from workbench.catalog import Catalog
-    from workbench.disclosure.export import read_export_file
-    from workbench.disclosure.exporters import ExportContext, export
-    from workbench.disclosure.store import utc_now
-    from workbench.disclosure.verify import verify_rows
-    from workbench.inference import SessionOptions, get_engine
-    from workbench.media import open_reader, probe
-    from workbench.progress import TerminalProgress
+    from workbench.editing import EditRequest, add_probed_clip, apply_edit, plan_edit
+    from workbench.media import probe
     from workbench.project import Project
-    from workbench.render import RenderRequest, run_render
-    from workbench.tools.registry import get_tool
 
-    stream = sys.stdout if out is None else out
-
-    def say(text: str) -> None:
-        print(text, file=stream, flush=True)
-
-    sample = sample_assets_dir() / "sample.mp4"
-    output = output.resolve()
-    output.mkdir(parents=True, exist_ok=True)
-    project_path = output / "sample.wbproj"
-    for stale in output.glob("sample.wbproj*"):
-        if stale.is_file():
-            stale.unlink()
     catalog = Catalog()
-    options = SessionOptions.from_settings()
     info = probe(sample)
     say(
         f"sample       {sample} ({info.width}x{info.height}, {info.frame_count} frames "
         f"at {info.frame_rate} fps, audio {', '.join(a.codec for a in info.audio) or 'none'})"
     )
     with Project.create(project_path, "Workbench sample") as project:
-        clip = project.add_clip(sample, fingerprint=info.fingerprint, media=info.to_dict())
+        clip = add_probed_clip(project, info)
         # cleanup first (on the source's own pixels), then enlarge
         for tool_id, params in (("dust", {}), ("denoise", {}), ("upscale", {"scale": 2})):
-            tool = get_tool(tool_id)
-            resolved = tool.resolve(params)
-            entry = catalog.find(tool.default_model(resolved))
-            engine = get_engine(catalog.load_checked(entry.id), options)
-            edit = project.add_edit(
-                clip.id,
-                tool=tool,
-                parameters=resolved,
-                frames=(0, info.frame_count - 1),
-                model=entry,
-                provider=engine.provider,
-            )
-            say(
-                f"edit {edit.id}       {tool.name} with model {entry.id} "
-                f"({entry.card.weights_licence if entry.card else 'undisclosed'})"
-            )
-    rendered = output / "sample-restored.mov"
-    say("render       decode → dust → denoise → upscale ×2 → ProRes 422 HQ …")
-    result = run_render(RenderRequest(project_path, clip.id, rendered), TerminalProgress(stream))
-    with Project.open(project_path, readonly=True) as project:
-        report = project.verify()
-        if not report.ok:
-            raise VerificationFailed(report.summary())
-        export_path = output / "sample-log.json"
-        export("json", ExportContext(project.log_data(), utc_now()), export_path)
-        csv_path = output / "sample-log.csv"
-        export("csv", ExportContext(project.log_data(), utc_now()), csv_path)
-        info_summary = project.info()
-    exported = read_export_file(export_path)
-    offline = verify_rows(
-        exported.rows, exported.checkpoints, exported.keys, project_id=exported.project_id
-    )
-    before, after = output / "frame17-before.png", output / "frame17-after.png"
-    with open_reader(sample) as reader:
-        _save_still(reader.read(17), before)
-    with open_reader(rendered) as reader:
-        _save_still(reader.read(17), after)
+            planned = plan_edit(project, EditRequest(clip.id, tool_id, params), catalog=catalog)
+            edit = apply_edit(project, planned)
+            entry = planned.model
+            licence = entry.card.weights_licence if entry and entry.card else "undisclosed"
+            say(f"edit {edit.id}       {planned.tool.name} with model {edit.model_id} ({licence})")
+        return clip.id
+
+
+def _say_render(result: Any, rendered: Path, sample: Path, project_path: Path, say: Say) -> None:
     say(
         f"rendered     {rendered} ({result.frame_count} frames in {result.seconds:.1f} s, "
         f"sha256 {result.sha256[:16]}…)"
@@ -119,6 +75,50 @@ def run_demo(output: Path, out: TextIO | None = None) -> Path:
         f"qc           {qc.get('status', 'not run')}: ffprobe and MediaInfo against "
         f"{sample.name} (check: workbench qc {rendered.name} --against {sample})"
     )
+
+
+def run_demo(output: Path, out: TextIO | None = None) -> Path:
+    from workbench.disclosure.export import read_export_file
+    from workbench.disclosure.verify import verify_rows
+    from workbench.editing import export_log
+    from workbench.media import open_reader
+    from workbench.progress import TerminalProgress
+    from workbench.project import Project
+    from workbench.render import RenderRequest, run_render
+
+    stream = sys.stdout if out is None else out
+
+    def say(text: str) -> None:
+        print(text, file=stream, flush=True)
+
+    sample = sample_assets_dir() / "sample.mp4"
+    output = output.resolve()
+    output.mkdir(parents=True, exist_ok=True)
+    project_path = output / "sample.wbproj"
+    for stale in output.glob("sample.wbproj*"):
+        if stale.is_file():
+            stale.unlink()
+    clip_id = _build_project(project_path, sample, say)
+    rendered = output / "sample-restored.mov"
+    say("render       decode → dust → denoise → upscale ×2 → ProRes 422 HQ …")
+    result = run_render(RenderRequest(project_path, clip_id, rendered), TerminalProgress(stream))
+    with Project.open(project_path, readonly=True) as project:
+        report = project.verify()
+        if not report.ok:
+            raise VerificationFailed(report.summary())
+        info_summary = project.info()
+    export_path = export_log(project_path, "json", output / "sample-log.json").path
+    csv_path = export_log(project_path, "csv", output / "sample-log.csv").path
+    exported = read_export_file(export_path)
+    offline = verify_rows(
+        exported.rows, exported.checkpoints, exported.keys, project_id=exported.project_id
+    )
+    before, after = output / "frame17-before.png", output / "frame17-after.png"
+    with open_reader(sample) as reader:
+        _save_still(reader.read(17), before)
+    with open_reader(rendered) as reader:
+        _save_still(reader.read(17), after)
+    _say_render(result, rendered, sample, project_path, say)
     say(f"stills       {before.name} / {after.name} (frame 17, before and after)")
     say(
         f"project      {project_path}  ({info_summary['edits']} edits, "

@@ -1,0 +1,131 @@
+"""``workbench`` commands: Rendering and delivery checks: render, qc."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import UsageError
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from workbench.progress import TerminalProgress
+    from workbench.render import RenderRequest, run_render
+
+    if args.list_codecs:
+        from workbench.media.formats import ALIASES, codec_table
+
+        for name, extensions, what in codec_table():
+            also = sorted(a for a, target in ALIASES.items() if target == name)
+            aka = f"  (also: {', '.join(also)})" if also else ""
+            print(f"{name:<14} {extensions:<22} {what}{aka}")
+        return 0
+    if not (args.project and args.clip and args.output):
+        raise UsageError(
+            "render needs PROJECT CLIP -o OUTPUT", hint="or --list-codecs to see the codecs"
+        )
+    convert: list[int] = []
+    for item in args.convert_audio:
+        if item == "pcm":
+            continue
+        if not item.isdigit():
+            raise UsageError(f"--convert-audio takes pcm or a stream number; got {item!r}")
+        convert.append(int(item))
+    request = RenderRequest(
+        Path(args.project),
+        int(args.clip),
+        Path(args.output),
+        args.codec,
+        drop_streams=tuple(args.drop_stream),
+        convert_audio=tuple(convert),
+        convert_all_audio="pcm" in args.convert_audio,
+        smart=not args.re_encode_all,
+    )
+    result = run_render(request, TerminalProgress())
+    resumed = f", resumed at frame {result.resumed_from}" if result.resumed_from else ""
+    print(
+        f"rendered {result.output} ({result.frame_count} frames, {result.seconds:.1f} s{resumed})"
+    )
+    print(f"sha256 {result.sha256}  log entry {result.log_entry}")
+    from workbench.render.delivery_qc import warn_lines
+
+    qc = result.extra.get("qc") or {}
+    print(f"qc     {qc.get('status', 'not run')} (ffprobe, MediaInfo against the source)")
+    for line in warn_lines(qc):
+        print(line, file=sys.stderr)
+    return 0
+
+
+def cmd_qc(args: argparse.Namespace) -> int:
+    """``workbench qc``; with ``--project`` the render's own expectations from the log."""
+
+    from workbench.disclosure.records import RENDER
+    from workbench.fsutil import sha256_file
+    from workbench.project import Project
+    from workbench.qc.command import run
+
+    if args.project and not args.expect:
+        digest = sha256_file(Path(args.output))
+        with Project.open(Path(args.project), readonly=True) as project:
+            for entry in reversed(project.log.entries()):
+                output = entry.get("output") or {}
+                if entry.get("schema") == RENDER and output.get("sha256") == digest:
+                    expectations = (entry.get("qc") or {}).get("expectations")
+                    if expectations:
+                        args.expect = json.dumps(expectations)
+                    break
+            else:
+                raise UsageError(
+                    f"{Path(args.output).name} is not a render recorded in {args.project}",
+                    hint="give the project the file was rendered from, or --expect",
+                )
+    return run(args)
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("render", help="render a clip's edits (resumes an interrupted render)")
+    p.add_argument("project", nargs="?")
+    p.add_argument("clip", nargs="?")
+    p.add_argument("-o", "--output")
+    p.add_argument(
+        "--codec",
+        help="prores (422 HQ), prores_422, prores_4444, dnxhr_hq, dnxhr_hqx, ffv1, h264, png, "
+        "tiff, exr, dpx…; default: the source's own codec where the container holds it",
+    )
+    p.add_argument("--list-codecs", action="store_true", help="say what each codec writes")
+    p.add_argument(
+        "--re-encode-all",
+        action="store_true",
+        help="encode every frame again, even those no edit touches (no smart rendering)",
+    )
+    p.add_argument(
+        "--drop-stream",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N",
+        help="leave the source's stream #N out of the deliverable",
+    )
+    p.add_argument(
+        "--convert-audio",
+        action="append",
+        default=[],
+        metavar="pcm|N",
+        help="re-encode audio the container cannot hold as PCM (all such tracks, or stream #N)",
+    )
+    p.set_defaults(func=cmd_render)
+
+    from workbench.qc.command import add_parser as add_qc_parser
+
+    add_qc_parser(sub)
+    p = sub.choices["qc"]
+    p.add_argument(
+        "--project",
+        metavar="PROJECT",
+        help="take the expected differences (an upscale, a new codec) from the render of this "
+        "file recorded in the project's log",
+    )
+    p.set_defaults(func=cmd_qc)
