@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from fractions import Fraction
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -19,11 +20,14 @@ from workbench.disclosure.credentials import (
     VALID,
     CredentialsError,
     NoCredentialsError,
+    SignRequest,
     checkpoint_for,
     match_log,
     read_credentials,
     sidecar_path,
     sign_media,
+    sign_output,
+    sign_render,
 )
 from workbench.disclosure.identity import (
     IdentityError,
@@ -261,3 +265,87 @@ def test_identity_files_reload_and_bad_certificates_are_refused(
         import_identity(tmp_path / "ca.pem", tmp_path / "ca.key", directory=tmp_path / "bad")
     with pytest.raises(IdentityError, match="does not belong"):
         import_identity(tmp_path / "leaf.pem", tmp_path / "ca.key", directory=tmp_path / "bad2")
+
+
+def _request(project: Any, identity: SigningIdentity, pending: Path, output: Path) -> SignRequest:
+    return SignRequest(
+        pending=pending,
+        output=output,
+        source=Path("/footage/A001.mov"),
+        edit_entries=(*(e["id"] for e in live_edit_entries(project)), "not-an-entry"),
+        model_cards=tuple(CARDS),
+        log_data=project.log_data(),
+        identity=identity,
+    )
+
+
+def test_sign_output_embeds_and_the_file_matches_the_log(
+    media: dict[str, Path], tmp_path: Path, project: Any, identity: SigningIdentity
+) -> None:
+    pending = tmp_path / ".render.png.pending.png"
+    shutil.copy(media["png"], pending)
+    recorded = sign_output(_request(project, identity, pending, tmp_path / "render.png"))
+    assert recorded == {
+        "credentials": {
+            "signed": True,
+            "embedded": True,
+            "sidecar": None,
+            "signer": identity.subject,
+            "actions": 2,  # the id that is not in the log is left out
+        }
+    }
+    report = read_credentials(pending, identity.ca_pem)
+    assert report.state == TRUSTED
+    assert match_log(report, project.log_data()) == []
+
+
+def test_sign_output_moves_a_sidecar_beside_the_final_name(
+    media: dict[str, Path], tmp_path: Path, project: Any, identity: SigningIdentity
+) -> None:
+    pending = tmp_path / "render.pending.exr"
+    output = tmp_path / "render.exr"
+    shutil.copy(media["exr"], pending)
+    recorded = sign_output(_request(project, identity, pending, output))
+    assert recorded["credentials"]["embedded"] is False
+    assert recorded["credentials"]["sidecar"] == "render.c2pa"
+    assert not pending.with_suffix(".c2pa").exists()
+    pending.replace(output)  # what the render does when it registers the output
+    report = read_credentials(output, identity.ca_pem)
+    assert report.state == TRUSTED
+    assert match_log(report, project.log_data()) == []
+
+
+def test_sign_output_records_a_format_that_cannot_carry_credentials(
+    tmp_path: Path, project: Any, identity: SigningIdentity
+) -> None:
+    pending = tmp_path / "render.mkv"
+    pending.write_bytes(b"not signed")
+    recorded = sign_output(_request(project, identity, pending, pending))
+    assert recorded == {
+        "credentials": {"signed": False, "reason": ".mkv cannot carry Content Credentials"}
+    }
+    assert pending.read_bytes() == b"not signed"
+
+
+def test_sign_render_is_a_deprecated_wrapper_over_sign_output(
+    media: dict[str, Path], tmp_path: Path, project: Any, identity: SigningIdentity
+) -> None:
+    pending = tmp_path / "render.png"
+    shutil.copy(media["png"], pending)
+    edits = [SimpleNamespace(log_entry=e["id"]) for e in live_edit_entries(project)]
+    plan = SimpleNamespace(
+        clip=SimpleNamespace(path="/footage/A001.mov"),
+        edits=[*edits, SimpleNamespace(log_entry=None)],
+        models=[SimpleNamespace(card=card) for card in CARDS] + [SimpleNamespace(card=None)],
+    )
+    with pytest.deprecated_call():
+        recorded = sign_render(
+            pending,
+            plan=plan,
+            request=SimpleNamespace(output=pending),
+            log_data=project.log_data(),
+            identity=identity,
+        )
+    assert recorded["credentials"]["signed"] is True
+    assert recorded["credentials"]["actions"] == 2
+    assert match_log(read_credentials(pending), project.log_data()) == []

@@ -9,6 +9,7 @@ import av
 import pytest
 
 from media.media_clips import make_video
+from support import project_with
 from workbench.cli import main
 from workbench.config import user_config_dir
 from workbench.disclosure.credentials import TRUSTED, VALID, match_log, read_credentials
@@ -34,12 +35,7 @@ def project(tmp_path: Path) -> Path:
         audio="pcm_s16le",
         options={"profile": "0"},
     )
-    path = tmp_path / "p.wbproj"
-    assert main(["new", str(path)]) == 0
-    assert main(["import", str(path), str(clip)]) == 0
-    if main(["apply", str(path), "1", "--tool", "denoise", "--region", "0,0,32,24"]) != 0:
-        pytest.skip("the denoise tool or its model is not available")
-    return path
+    return project_with(tmp_path, clip, ["--tool", "denoise", "--region", "0,0,32,24"])
 
 
 def test_rendered_mov_carries_credentials_matching_the_log(project: Path, tmp_path: Path) -> None:
