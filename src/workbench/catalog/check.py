@@ -88,6 +88,24 @@ def check_onnx_bytes(
     Raises :class:`ModelRejectedError` with a reason a user can act on.
     """
     limits = limits or ModelLimits()
+    model = _load(data, name, limits)
+    _check_self_contained(model, name)
+    opset = _check_opset(model, name, limits)
+    count, domains = _check_nodes(model, name, limits)
+    inputs, outputs = _check_io(model, name, limits)
+    return OnnxFacts(
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        opset=opset,
+        node_count=count,
+        inputs=inputs,
+        outputs=outputs,
+        domains=frozenset(domains),
+    )
+
+
+def _load(data: bytes, name: str, limits: ModelLimits) -> Any:
+    """The parsed model, if the bytes are of an allowed size and hold a graph."""
     if len(data) > limits.max_bytes:
         raise ModelRejectedError(
             f"{name}: the file is {len(data) / 1e6:.1f} MB; models larger than "
@@ -107,6 +125,11 @@ def check_onnx_bytes(
         ) from None
     if not model.HasField("graph") or len(model.graph.node) == 0:
         raise ModelRejectedError(f"{name}: the ONNX file holds no graph")
+    return model
+
+
+def _check_self_contained(model: Any, name: str) -> None:
+    import onnx
 
     for tensor in _walk_tensors(model.graph):
         if tensor.data_location == onnx.TensorProto.EXTERNAL or len(tensor.external_data) > 0:
@@ -116,6 +139,9 @@ def check_onnx_bytes(
                 hint="re-export the model with all weights inside the .onnx file",
             )
 
+
+def _check_opset(model: Any, name: str, limits: ModelLimits) -> int:
+    """The default domain's opset, once every imported domain is allowed and functions absent."""
     opset = 0
     for entry in model.opset_import:
         if entry.domain not in limits.allowed_domains:
@@ -131,7 +157,11 @@ def check_onnx_bytes(
         )
     if len(model.functions) > 0:
         raise ModelRejectedError(f"{name}: model-local functions are not accepted")
+    return opset
 
+
+def _check_nodes(model: Any, name: str, limits: ModelLimits) -> tuple[int, set[str]]:
+    """(node count, domains used), subgraphs included, within the limits."""
     domains: set[str] = set()
     count = 0
     for node in _walk_nodes(model.graph):
@@ -144,7 +174,14 @@ def check_onnx_bytes(
                 f"{node.domain!r}, which is not allowed"
             )
         domains.add(node.domain)
+    return count, domains
 
+
+_Shapes = tuple[tuple[str, tuple[int | str | None, ...]], ...]
+
+
+def _check_io(model: Any, name: str, limits: ModelLimits) -> tuple[_Shapes, _Shapes]:
+    """(inputs, outputs) with their shapes; every input an NCHW image tensor."""
     initializer_names = {t.name for t in model.graph.initializer}
     inputs = tuple(
         (vi.name, _shape_of(vi)) for vi in model.graph.input if vi.name not in initializer_names
@@ -163,13 +200,4 @@ def check_onnx_bytes(
         for dim in shape:
             if isinstance(dim, int) and dim < 0:
                 raise ModelRejectedError(f"{name}: input {input_name!r} has a negative dimension")
-
-    return OnnxFacts(
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        opset=opset,
-        node_count=count,
-        inputs=inputs,
-        outputs=outputs,
-        domains=frozenset(domains),
-    )
+    return inputs, outputs

@@ -229,6 +229,50 @@ def video_pix_fmt(spec: CodecSpec, like: MediaInfo | None, depth: int, is_float:
     return spec.pixel_format(depth, is_float)
 
 
+def _image_writer(
+    text: str,
+    target: Path,
+    name: str,
+    like: MediaInfo | None,
+    depth: int,
+    is_float: bool,
+    start_number: int | None,
+) -> ImageWriter:
+    """A sequence writer for a frame pattern, else a writer of one still."""
+    from workbench.media.sequence import is_pattern
+
+    spec = CODECS[name]
+    ext = target.suffix.lower()
+    if DEFAULT_CODEC_BY_EXTENSION.get(ext) not in (name, None) and name != "jpeg":
+        raise UnsupportedMediaError(f"{name} images cannot be written as {ext} files")
+    if is_pattern(text):
+        numbers: tuple[int, ...] = ()
+        if like is not None and like.kind is MediaKind.SEQUENCE and start_number is None:
+            numbers = like.frame_numbers
+        return ImageWriter(
+            target,
+            spec,
+            bit_depth=depth,
+            is_float=is_float,
+            numbers=numbers,
+            start_number=1 if start_number is None else start_number,
+            transfer=like.color.transfer if like is not None else 2,
+        )
+    if like is not None and like.frame_count > 1:
+        raise UnsupportedMediaError(
+            f"{target.name} is one image, but the source has {like.frame_count} frames",
+            hint=f"write a sequence instead, e.g. {target.stem}_%04d{target.suffix}",
+        )
+    return ImageWriter(
+        target,
+        spec,
+        bit_depth=depth,
+        is_float=is_float,
+        still=True,
+        transfer=like.color.transfer if like is not None else 2,
+    )
+
+
 def open_writer(
     path: str | os.PathLike[str],
     like: MediaInfo | None = None,
@@ -255,8 +299,6 @@ def open_writer(
     still. Explicit arguments override what ``like`` says. Size comes from the first frame.
     ``label`` is the name messages use (a render writes under a pending name).
     """
-    from workbench.media.sequence import is_pattern
-
     text = os.fspath(path)
     target = local_path(text, must_exist=False)
     ext = target.suffix.lower()
@@ -275,34 +317,7 @@ def open_writer(
     depth = bit_depth or (like.bit_depth if like else 8)
     is_float = bool(like and like.is_float) and bit_depth is None
     if spec.kind == "image":
-        if DEFAULT_CODEC_BY_EXTENSION.get(ext) not in (name, None) and name != "jpeg":
-            raise UnsupportedMediaError(f"{name} images cannot be written as {ext} files")
-        if is_pattern(text):
-            numbers: tuple[int, ...] = ()
-            if like is not None and like.kind is MediaKind.SEQUENCE and start_number is None:
-                numbers = like.frame_numbers
-            return ImageWriter(
-                target,
-                spec,
-                bit_depth=depth,
-                is_float=is_float,
-                numbers=numbers,
-                start_number=1 if start_number is None else start_number,
-                transfer=like.color.transfer if like is not None else 2,
-            )
-        if like is not None and like.frame_count > 1:
-            raise UnsupportedMediaError(
-                f"{target.name} is one image, but the source has {like.frame_count} frames",
-                hint=f"write a sequence instead, e.g. {target.stem}_%04d{target.suffix}",
-            )
-        return ImageWriter(
-            target,
-            spec,
-            bit_depth=depth,
-            is_float=is_float,
-            still=True,
-            transfer=like.color.transfer if like is not None else 2,
-        )
+        return _image_writer(text, target, name, like, depth, is_float, start_number)
     if ext not in CONTAINERS:
         raise UnsupportedMediaError(
             f"{label or target.name}: {name} video needs a .mov, .mxf, .mkv or .mp4 file"
