@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import onnx
 import pytest
+import rfc8785
 from onnx import TensorProto, helper, numpy_helper
 
 from workbench.catalog import Catalog, ModelCard, check_onnx_bytes
@@ -225,3 +226,48 @@ def test_models_cli(
     assert main(["models", "verify"]) == 1
     out = capsys.readouterr().out
     assert "FAIL" in out and "not a readable ONNX file" in out
+
+
+# -- the facts a tool needs to run the model ------------------------------------------------
+def test_run_facts_are_optional_and_leave_an_older_cards_digest_alone() -> None:
+    older = card_for(b"x")
+    card = ModelCard.model_validate(older)
+    assert (card.receptive_radius, card.size_multiple, card.colour_space) == (None, None, None)
+    # absent facts stay out of the canonical JSON: the digest the log pinned is the same
+    assert card.to_json_dict() == ModelCard.model_validate(older).to_json_dict()
+    assert not {"receptive_radius", "size_multiple", "colour_space"} & set(card.to_json_dict())
+    assert card.digest() == hashlib.sha256(rfc8785.dumps(card.to_json_dict())).hexdigest()
+    stated = ModelCard.model_validate(
+        card_for(b"x", receptive_radius=14, size_multiple=16, colour_space="source")
+    )
+    assert (stated.receptive_radius, stated.size_multiple, stated.colour_space) == (
+        14,
+        16,
+        "source",
+    )
+    assert stated.digest() != card.digest()  # the facts are disclosed, so the log pins them
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("receptive_radius", -1), ("size_multiple", 0), ("colour_space", ""), ("task", "Invert!")],
+)
+def test_bad_run_facts_are_refused(tmp_path: Path, field: str, value: object) -> None:
+    data = write_model(tmp_path, "m", conv_model(), None)
+    (tmp_path / "m.card.json").write_text(json.dumps(card_for(data, **{field: value})))
+    entry = Catalog([tmp_path]).entries()[0]
+    assert not entry.disclosed and field in (entry.problem or "")
+
+
+def test_a_third_party_task_is_a_valid_card(tmp_path: Path) -> None:
+    data = write_model(tmp_path, "m", conv_model(), None)
+    (tmp_path / "m.card.json").write_text(json.dumps(card_for(data, task="invert")))
+    assert Catalog([tmp_path]).find("test-denoise").card.task == "invert"  # type: ignore[union-attr]
+
+
+def test_shipped_cards_state_their_run_facts() -> None:
+    for entry in Catalog().entries():
+        card = entry.card
+        assert card is not None, entry.problem
+        assert card.receptive_radius is not None and card.size_multiple is not None
+        assert card.colour_space == "source"

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, RuntimeException
 
 from inference.inference_models import (
+    card_for,
     cell_net,
     conv_net,
     engine_for,
@@ -29,7 +30,15 @@ from workbench.inference import (
     is_out_of_memory,
     run_image,
 )
-from workbench.inference.tiling import gather, plan_axis, ramp, reflect_indices, tile_length
+from workbench.inference.tiling import (
+    gather,
+    overlap_for,
+    plan_axis,
+    ramp,
+    reflect_indices,
+    tile_length,
+    with_receptive_radius,
+)
 from workbench.progress import Progress
 
 WHOLE = 4096  # a tile size larger than any test frame: one run per frame
@@ -120,6 +129,40 @@ def test_seams_of_a_deep_model_are_below_one_8bit_step() -> None:
     assert err[~near_seam].max() < 1e-5  # every difference lives in the overlaps
     step = max(np.abs(np.diff(err, axis=0)).max(), np.abs(np.diff(err, axis=1)).max())
     assert step < 1 / 255
+
+
+# -- the model card's receptive radius ----------------------------------------------------
+
+
+def carded_engine(data: bytes, **card_fields: object) -> Engine:
+    session = create_session(data, ["CPUExecutionProvider"], threads=1)
+    card = card_for(data, **card_fields)
+    return Engine.from_session(session, card=card, options=SessionOptions(tile_size=64))
+
+
+def test_a_card_with_a_larger_receptive_radius_makes_the_tiler_overlap_more() -> None:
+    """The 10-layer net looks 10 px around: with the default overlap (16, margin 6) its tiles
+    leave seams; a card that says so gets 2 x 10 + 4 = 24 px, and tiled equals whole frame."""
+    data = conv_net(layers=10, hidden=16, seed=5)
+    x = frame(160, 230, seed=2)
+    silent, said = carded_engine(data), carded_engine(data, receptive_radius=10)
+    reference = whole(said.with_options(SessionOptions(overlap=24, min_tile_size=64)), x)
+    assert np.abs(run_image(silent, x) - reference).max() > 1e-4  # the seams
+    np.testing.assert_allclose(run_image(said, x), reference, atol=1e-5, rtol=0)
+    # what the tiler does with it: the overlap, and tiles big enough to hold it
+    assert overlap_for(10, 4) == 24
+    assert with_receptive_radius(said, 10).options.overlap == 24
+    assert with_receptive_radius(said, 40).options.overlap == 84
+    assert with_receptive_radius(said, 40).options.tile_size > 2 * 84
+    assert with_receptive_radius(said, 2) is said  # never narrower than the options' overlap
+
+
+def test_the_callers_receptive_radius_comes_before_the_cards() -> None:
+    data = conv_net(layers=10, hidden=16, seed=5)
+    x = frame(100, 140, seed=2)
+    said, silent = carded_engine(data, receptive_radius=10), carded_engine(data)
+    np.testing.assert_array_equal(run_image(said, x, receptive_radius=0), run_image(silent, x))
+    np.testing.assert_array_equal(run_image(silent, x, receptive_radius=10), run_image(said, x))
 
 
 def test_upscale_x2_geometry_and_tiling() -> None:

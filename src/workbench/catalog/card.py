@@ -4,6 +4,12 @@ A card sits beside its ONNX file as ``<name>.card.json``. Its ``sha256`` must eq
 the ONNX bytes; a model without a valid card is *undisclosed*, and project policy decides whether
 such a model may be used at all. The JSON Schema of the card is exported from this module
 (``ModelCard.model_json_schema()``) and shipped as ``catalog/model-card.schema.json``.
+
+Besides the disclosure, a card carries the facts a tool needs to run its model well: how far the
+model looks (``receptive_radius``, which sets the tiles' overlap), the multiple its frame sides
+must be (``size_multiple``), and the colour space it works in (``colour_space``). They are
+optional: an older or imported card without them gets the tool's defaults, and since absent
+fields are left out of the canonical JSON, such a card's digest (what the log pins) is unchanged.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 CARD_SCHEMA = "workbench.model-card/1"
 
-Task = Literal["upscale", "denoise", "dust", "deblock"]
+TASK_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+#: The colour space every shipped model works in: the clip's code values as decoded, unconverted.
+SOURCE_COLOUR_SPACE = "source"
 ConsentBasis = Literal["public-domain", "cc0", "cc-by", "generated", "licensed", "consented"]
 C2paAction = Literal["c2pa.enhanced", "c2pa.resized", "c2pa.edited", "c2pa.color_adjustments"]
 SourceType = Literal[
@@ -97,8 +105,33 @@ class ModelCard(_Strict):
     name: str
     version: str
     sha256: str = Field(pattern=_SHA256_PATTERN, description="SHA-256 of the ONNX file's bytes")
-    task: Task
+    task: str = Field(
+        pattern=TASK_PATTERN,
+        description="the tool task the model serves: upscale, denoise, dust, deblock, or the "
+        "task of a third-party tool",
+    )
     scale: int = Field(default=1, ge=1, le=8)
+    receptive_radius: int | None = Field(
+        default=None,
+        ge=0,
+        le=1024,
+        description="input pixels on each side of a pixel that still change its output (the "
+        "receptive radius, or a measured bound where the field fades sooner): tiles overlap by "
+        "twice this plus the feather. Absent: the tool's own default",
+    )
+    size_multiple: int | None = Field(
+        default=None,
+        ge=1,
+        le=256,
+        description="height and width the model takes are multiples of this: frames are "
+        "reflect-padded up to it and tiles start and end on its grid. Absent: the tool's default",
+    )
+    colour_space: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._()+-]{0,63}$",
+        description="the colour space the model works in; 'source' (the clip's code values as "
+        "decoded, no conversion) is the only one Workbench feeds today. Absent: 'source'",
+    )
     architecture: str
     parameters: int = Field(ge=0)
     flops_per_output_pixel: float = Field(ge=0)

@@ -6,6 +6,10 @@ is never materialised; tiles gather through reflected indices), so border pixels
 Outputs are blended with separable linear ramps, and because the weights are separable, the weight
 normaliser is two 1-D vectors: memory is the output frame plus a few tiles, whatever the frame size.
 
+How much the tiles share is the model's business: a model that looks ``r`` pixels around each
+pixel (its card's ``receptive_radius``) gets an overlap of ``2 r + feather``, so the zero-weight
+margin of every tile is at least ``r`` wide and no weighted pixel lacks context.
+
 When a tile runs out of memory the tile limit halves, and that tile — and every later one — is
 itself tiled at the smaller size, so work already done on the frame is kept. Cancel is checked
 before every model run, so it lands between tiles.
@@ -14,6 +18,7 @@ before every model run, so it lands between tiles.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -236,8 +241,44 @@ def _first_line(exc: BaseException) -> str:
     return text[0][:300] if text else exc.__class__.__name__
 
 
+def overlap_for(receptive_radius: int, feather: int) -> int:
+    """The overlap whose zero-weight margin, ``(overlap - feather) // 2``, is the radius."""
+    return 2 * receptive_radius + feather
+
+
+def card_receptive_radius(engine: Engine) -> int | None:
+    """What the card of the engine's model says of its receptive radius (None: nothing)."""
+    card = getattr(getattr(engine, "model", None), "card", None)
+    radius = getattr(card, "receptive_radius", None)
+    return radius if isinstance(radius, int) else None
+
+
+def with_receptive_radius(engine: Engine, receptive_radius: int) -> Engine:
+    """``engine`` with tiles that overlap enough for a model looking ``receptive_radius`` px
+    around each pixel; never less than its own options' overlap. The tile sizes grow with the
+    overlap, so a tile still holds more than its borders."""
+    options = engine.options
+    overlap = overlap_for(receptive_radius, options.feather)
+    if options.overlap >= overlap:
+        return engine
+    margin = overlap - options.feather
+    return engine.with_options(
+        replace(
+            options,
+            overlap=overlap,
+            min_tile_size=max(options.min_tile_size, 2 * overlap + 2),
+            tile_size=max(options.tile_size, 2 * overlap + 2 + margin),
+        )
+    )
+
+
 def run_image(
-    engine: Engine, inputs: FloatArray, *, progress: Progress | None = None, align: int = 1
+    engine: Engine,
+    inputs: FloatArray,
+    *,
+    progress: Progress | None = None,
+    align: int = 1,
+    receptive_radius: int | None = None,
 ) -> FloatArray:
     """Run an image model over an H×W×C float32 stack; returns sH×sW×C_out float32.
 
@@ -253,7 +294,14 @@ def run_image(
     ``align`` (for models that work in cells, like space-to-depth by 2): every tile starts on a
     multiple of it and spans a multiple of it, so tiling gives what one whole-frame run gives
     and any tile size works. The frame's sides must then be multiples of ``align`` (pad first).
+
+    ``receptive_radius`` (px): how far the model looks, as the caller resolved it (a tool takes
+    its model card's, else its own default); None takes the card's. The tiles then overlap by at
+    least ``2 × radius + feather`` (:func:`with_receptive_radius`); with neither, by the options'.
     """
+    radius = receptive_radius if receptive_radius is not None else card_receptive_radius(engine)
+    if radius is not None:
+        engine = with_receptive_radius(engine, radius)
     frame = np.asarray(inputs)
     if frame.ndim == 2:
         frame = frame[:, :, None]

@@ -1,11 +1,12 @@
 """What every augmentative tool is: parameters, disclosure class, and a pure frame function.
 
 A tool is thin. It declares its parameters (with defaults and valid ranges, so the CLI, the GUI
-and the log agree on them), how its edits are disclosed, which model task it runs, and how many
-neighbouring frames it needs; its :meth:`Tool.process` maps frames to a frame. Everything a tool
-shares with the others — the region outside which pixels are untouched, the blend strength, the
-bicubic base an upscaler is blended against — lives in :func:`apply_tool`, so no tool can forget
-it.
+and the log agree on them), how its edits are disclosed, which model task it runs, how many
+neighbouring frames it needs, and what to assume of a model whose card is silent on how it is
+run (:class:`~workbench.tools.model_facts.ModelFacts`); its :meth:`Tool.process` maps frames to
+a frame. Everything a tool shares with the others — the region outside which pixels are
+untouched, the blend strength, the bicubic base an upscaler is blended against — lives in
+:func:`apply_tool`, so no tool can forget it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from numpy.typing import NDArray
 
 from workbench.errors import UsageError
 from workbench.progress import Progress
+from workbench.tools.model_facts import ModelFacts, facts_for
 
 Frame = NDArray[np.float32]
 ParamKind = Literal["float", "int", "bool", "choice"]
@@ -144,6 +146,9 @@ class Tool(ABC):
     classification: ClassVar[Classification]
     params: ClassVar[tuple[Param, ...]]
     temporal_radius: ClassVar[int] = 0
+    #: How to run a model whose card does not say (its receptive radius, size multiple, colour
+    #: space); what the card says wins. See :func:`run_model`.
+    model_facts: ClassVar[ModelFacts] = ModelFacts()
 
     def default_model(self, params: Mapping[str, Any]) -> str:
         """The shipped model id used when the artist picks none."""
@@ -294,32 +299,27 @@ def run_model(
     stack: Frame,
     progress: Progress,
     *,
-    multiple: int = 16,
+    defaults: ModelFacts = ModelFacts(),  # noqa: B008 - frozen, shared on purpose
     scale: int = 1,
-    min_overlap: int = 0,
 ) -> Frame:
-    """Run an image model over a frame stack of any size (padded to the model's multiple).
+    """Run an image model over a frame stack of any size, the way its card says to.
 
-    ``min_overlap`` widens the tiles' shared border for models that look further than the
-    engine's default overlap (the dust detector needs 48 px of context to see a defect whole).
+    The card's ``receptive_radius``, ``size_multiple`` and ``colour_space`` — else ``defaults``,
+    the calling tool's :attr:`Tool.model_facts` — decide how wide the tiles overlap and what
+    multiple the stack is reflect-padded to (and tiles aligned on); a colour space the tools
+    cannot feed is refused. The result is cropped back to the stack's size × ``scale``.
     """
-    from dataclasses import replace
-
     from workbench.inference import run_image
 
-    options = getattr(engine, "options", None)
-    if options is not None and options.overlap < min_overlap:
-        margin = min_overlap - options.feather
-        engine = engine.with_options(
-            replace(
-                options,
-                overlap=min_overlap,
-                min_tile_size=max(options.min_tile_size, 2 * min_overlap + 2),
-                tile_size=max(options.tile_size, 2 * min_overlap + 2 + margin),
-            )
-        )
-    padded, height, width = pad_to_multiple(stack, multiple)
-    out = run_image(engine, padded, progress=progress, align=multiple)
+    facts = facts_for(engine, defaults)
+    padded, height, width = pad_to_multiple(stack, facts.size_multiple)
+    out = run_image(
+        engine,
+        padded,
+        progress=progress,
+        align=facts.size_multiple,
+        receptive_radius=facts.receptive_radius,
+    )
     return np.asarray(out[: height * scale, : width * scale], np.float32)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from workbench.progress import Progress
 from workbench.tools.base import Classification, Frame, FrameWindow, Param, Tool, run_model
+from workbench.tools.model_facts import ModelFacts
 
 
 class Denoise(Tool):
@@ -21,6 +22,8 @@ class Denoise(Tool):
     )
     task = "denoise"
     classification = Classification("c2pa.enhanced")
+    #: for a denoiser card that does not say: 32 px of tile overlap (the shipped card's figure)
+    model_facts = ModelFacts(receptive_radius=14, size_multiple=2)
     params = (
         Param(
             "level",
@@ -59,5 +62,5 @@ class Denoise(Tool):
             return frame.copy()
         plane = np.full((*frame.shape[:2], 1), sigma, np.float32)
         stack = np.concatenate([frame, plane], axis=2)
-        out = run_model(engine, stack, progress, multiple=2, min_overlap=32)
+        out = run_model(engine, stack, progress, defaults=self.model_facts)
         return np.clip(out, 0.0, 1.0).astype(np.float32)

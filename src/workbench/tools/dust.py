@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from workbench.progress import Progress
 from workbench.tools.base import Classification, Frame, FrameWindow, Param, Tool, run_model
+from workbench.tools.model_facts import ModelFacts
 
 
 class Dust(Tool):
@@ -24,6 +25,9 @@ class Dust(Tool):
     task = "dust"
     classification = Classification("c2pa.enhanced")
     temporal_radius = 1
+    #: for a detector card that does not say: 48 px of tile overlap, the context the shipped
+    #: detector needs to see a defect whole
+    model_facts = ModelFacts(receptive_radius=22, size_multiple=2)
     params = (
         Param(
             "threshold",
@@ -49,7 +53,7 @@ class Dust(Tool):
 
         def run(stack: Frame, k: int) -> NDArray[np.float32]:
             part = progress.sub(0.5 * k, 0.5 * (k + 1))
-            out = run_model(engine, stack, part, multiple=2, min_overlap=48)
+            out = run_model(engine, stack, part, defaults=self.model_facts)
             return np.asarray(out[:, :, 0], np.float32)
 
         probability = detect_both_ways(run, current, prev_aligned, next_aligned)

@@ -9,6 +9,7 @@ import numpy as np
 
 from workbench.progress import Progress
 from workbench.tools.base import Classification, Frame, FrameWindow, Param, Tool, run_model
+from workbench.tools.model_facts import ModelFacts
 
 
 class Upscale(Tool):
@@ -18,6 +19,9 @@ class Upscale(Tool):
     description = "Enlarge ×2 or ×4, restoring detail that bicubic enlargement blurs."
     task = "upscale"
     classification = Classification("c2pa.resized")
+    #: for an upscaler card that does not say: the x4 model has 11 convolutions (receptive
+    #: radius 11 input px); 12 gives 28 px of overlap, so tiled equals whole frame
+    model_facts = ModelFacts(receptive_radius=12, size_multiple=2)
     params = (Param("scale", "choice", 2, "enlargement factor", choices=(2, 4), label="Scale"),)
 
     def default_model(self, params: Mapping[str, Any]) -> str:
@@ -30,7 +34,5 @@ class Upscale(Tool):
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
     ) -> Frame:
         scale = self.scale(params)
-        # The x4 model has 11 convolutions (receptive radius 11 input px): 28 px of overlap
-        # keeps its tiles' weighted pixels out of reach of their edges (tiled == whole frame).
-        out = run_model(engine, window.current, progress, multiple=2, scale=scale, min_overlap=28)
+        out = run_model(engine, window.current, progress, defaults=self.model_facts, scale=scale)
         return np.clip(out, 0.0, 1.0).astype(np.float32)

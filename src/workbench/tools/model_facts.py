@@ -1,0 +1,69 @@
+"""What a tool must know about the model it runs, from the model's card or the tool's defaults.
+
+A model card may say how far the model looks (``receptive_radius``), what its frame sides must
+be multiples of (``size_multiple``) and which colour space it works in (``colour_space``). The
+tool's own :attr:`~workbench.tools.base.Tool.model_facts` are the defaults for a card that does
+not say — an older card, an imported one, or none — so a new model with other needs is one card
+away, and no tool hard-codes what only its model knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from workbench.catalog.card import SOURCE_COLOUR_SPACE
+from workbench.inference.errors import ModelInterfaceError
+
+if TYPE_CHECKING:
+    from workbench.catalog.card import ModelCard
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    """How a model is run: its receptive radius (px), frame-side multiple and colour space."""
+
+    receptive_radius: int = 0
+    size_multiple: int = 1
+    colour_space: str = SOURCE_COLOUR_SPACE
+
+    def with_card(self, card: ModelCard | None) -> ModelFacts:
+        """These facts with whatever ``card`` states in their place."""
+        if card is None:
+            return self
+        return ModelFacts(
+            receptive_radius=_given(card.receptive_radius, self.receptive_radius),
+            size_multiple=_given(card.size_multiple, self.size_multiple),
+            colour_space=_given(card.colour_space, self.colour_space),
+        )
+
+    def require_supported(self, model: str = "the model") -> None:
+        """Refuse a colour space the tools cannot feed (they hand models the clip as decoded)."""
+        if self.colour_space != SOURCE_COLOUR_SPACE:
+            raise ModelInterfaceError(
+                f"{model} works in the colour space {self.colour_space!r}; Workbench gives "
+                f"models the clip's own code values ({SOURCE_COLOUR_SPACE!r}) and cannot "
+                "convert to another working space yet",
+                hint="use a model whose card says colour_space 'source' (or says none)",
+            )
+
+
+def card_of(engine: Any) -> ModelCard | None:
+    """The card of the model an engine runs (None for undisclosed models and test fakes)."""
+    model = getattr(engine, "model", None)
+    card: ModelCard | None = getattr(model, "card", None)
+    return card
+
+
+def facts_for(engine: Any, defaults: ModelFacts) -> ModelFacts:
+    """``defaults`` overridden by the card of the engine's model, checked to be usable."""
+    card = card_of(engine)
+    facts = defaults.with_card(card)
+    facts.require_supported(f"model {card.id}" if card is not None else "the model")
+    return facts
+
+
+def _given(value: T | None, default: T) -> T:
+    return default if value is None else value
