@@ -205,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "parameters": params,
         "flops_per_output_pixel": round(flops, 1),
+        "receptive_radius": 22,
+        "size_multiple": 2,
+        "colour_space": "source",
         "inputs": [
             {
                 "name": "input",
