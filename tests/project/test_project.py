@@ -223,10 +223,6 @@ def test_older_schema_is_backed_up_then_upgraded(
         "MIGRATIONS",
         [*schema.MIGRATIONS, schema.Migration(old_version + 1, "notes", add_notes)],
     )
-    import workbench.project.project as project_module
-
-    monkeypatch.setattr(project_module, "MIGRATIONS", schema.MIGRATIONS)
-    monkeypatch.setattr(project_module, "current_version", schema.current_version)
     before = digest(project_path)
     with Project.open(project_path, key=TEST_KEY) as project:
         assert project.conn.execute("PRAGMA user_version").fetchone()[0] == old_version + 1

@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.disclosure import records
 from workbench.disclosure.canonical import canonical_bytes, parse_json_object
 from workbench.disclosure.store import CheckpointRow, KeyRow, LogRow, LogStore, as_bytes
 from workbench.errors import DisclosureError
+
+if TYPE_CHECKING:
+    from workbench.disclosure.entries import TypedEntry
 
 EXPORT_SCHEMA = "workbench.log-export/1"
 
@@ -42,6 +45,12 @@ class LogData:
             if entry is not None:
                 out.append({**records.upgraded(entry), "hash": row.entry_hash})
         return out
+
+    def typed_entries(self) -> list[TypedEntry]:
+        """The entries that read as typed entries (see :func:`entries.readable`), in order."""
+        from workbench.disclosure.entries import readable
+
+        return readable(self.rows)
 
 
 def log_data_from_store(store: LogStore, project: dict[str, Any]) -> LogData:

@@ -71,13 +71,9 @@ def runtime_info(provider: str | None = None) -> dict[str, Any]:
 
 def region_record(region: dict[str, Any] | None) -> dict[str, Any]:
     """Full frame, a rectangle, or a mask (by hash); normalised for the log."""
-    if not region or region.get("kind", "full") == "full":
-        return {"kind": "full"}
-    if region["kind"] == "rect":
-        return {"kind": "rect", **{k: int(region[k]) for k in ("x", "y", "w", "h")}}
-    if region["kind"] == "mask":
-        return {"kind": "mask", "sha256": str(region["sha256"])}
-    raise ValueError(f"unknown region kind {region['kind']!r}")
+    from workbench.disclosure.entries.values import Region
+
+    return Region.from_input(region).to_dict()
 
 
 def summary(entry: dict[str, Any]) -> str:

@@ -18,13 +18,38 @@ Ledger arithmetic (per model, over its live edits):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from workbench import APP_NAME, __version__
-from workbench.disclosure import records
+from workbench.disclosure.entries import (
+    ClipMedia,
+    EditEntry,
+    ImportEntry,
+    Region,
+    RenderEntry,
+    RevertEntry,
+    ToggleEntry,
+    TypedEntry,
+    bodies,
+    parse_entry,
+)
+from workbench.disclosure.report_ledger import (
+    ATTRIBUTED_BASES,
+    ContributorTotal,
+    KindSummary,
+    LedgerRow,
+    ModelUsage,
+    credits_text,
+    frames_by_clip,
+    kind_summaries,
+    ledger_rows,
+    model_usage,
+)
+from workbench.disclosure.report_ledger import contributor_totals as _contributor_totals
+from workbench.errors import DisclosureError
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -38,7 +63,6 @@ KIND_NAMES = {
     "c2pa.color_adjustments": "colour adjustment",
     "c2pa.edited": "editing",
 }
-ATTRIBUTED_BASES = ("cc-by", "licensed", "consented")
 
 
 @dataclass(frozen=True)
@@ -93,9 +117,14 @@ class EditRow:
         return self.state == "live"
 
     @property
+    def region_spec(self) -> Region:
+        return Region.from_dict(self.region)
+
+    @property
     def pixels(self) -> int | None:
-        if self.region.get("kind") == "rect":
-            w, h = int(self.region.get("w", 0)), int(self.region.get("h", 0))
+        region = self.region_spec
+        if region.kind == "rect":
+            w, h = region.w, region.h
             if self.clip.width and self.clip.height:
                 w, h = min(w, self.clip.width), min(h, self.clip.height)
             return max(w, 0) * max(h, 0)
@@ -108,78 +137,16 @@ class EditRow:
 
     @property
     def region_text(self) -> str:
-        kind = self.region.get("kind", "full")
-        if kind == "rect":
-            r = self.region
-            return f"rectangle {r.get('w')}x{r.get('h')} at ({r.get('x')}, {r.get('y')})"
-        if kind == "mask":
-            return f"mask {str(self.region.get('sha256', ''))[:12]}"
+        r = self.region_spec
+        if r.kind == "rect":
+            return f"rectangle {r.w}x{r.h} at ({r.x}, {r.y})"
+        if r.kind == "mask":
+            return f"mask {r.sha256[:12]}"
         return "full frame"
 
     @property
     def representative_frame(self) -> int:
         return (self.first + self.last) // 2
-
-
-@dataclass(frozen=True)
-class ModelUsage:
-    id: str
-    version: str
-    sha256: str
-    licence: str
-    consent: str
-    card: ModelCard | None
-    frames: int
-    megapixels: float | None
-    seconds: float | None
-    edits: int
-    clips: int
-
-
-@dataclass(frozen=True)
-class LedgerRow:
-    model_id: str
-    model_version: str
-    model_sha256: str
-    weights_licence: str
-    contributor: str
-    role: str
-    share: float | None
-    basis: str
-    frames: int
-    megapixels: float | None
-    seconds: float | None
-
-    @property
-    def contributor_megapixels(self) -> float | None:
-        if self.megapixels is None or self.share is None:
-            return None
-        return self.megapixels * self.share
-
-    @property
-    def contributor_seconds(self) -> float | None:
-        if self.seconds is None or self.share is None:
-            return None
-        return self.seconds * self.share
-
-
-@dataclass(frozen=True)
-class ContributorTotal:
-    """One contributor's part across every model used: what a payout is computed against."""
-
-    name: str
-    models: tuple[str, ...]
-    megapixels: float | None
-    seconds: float | None
-
-
-@dataclass(frozen=True)
-class KindSummary:
-    kind: str
-    shots: int
-    frames: int
-    seconds: float | None
-    edits: int
 
 
 @dataclass(frozen=True)
@@ -208,7 +175,7 @@ class ProducerReport:
 
     @property
     def frames_assisted(self) -> int:
-        return sum(len(s) for s in _frames_by_clip(self.live_edits).values())
+        return sum(len(s) for s in frames_by_clip(self.live_edits).values())
 
     @property
     def total_frames(self) -> int | None:
@@ -276,23 +243,7 @@ class ProducerReport:
 
     @property
     def contributor_totals(self) -> list[ContributorTotal]:
-        by_name: dict[str, list[LedgerRow]] = {}
-        for row in self.ledger:
-            if row.share:
-                by_name.setdefault(row.contributor, []).append(row)
-        out = []
-        for name, rows in by_name.items():
-            mps = [r.contributor_megapixels for r in rows]
-            secs = [r.contributor_seconds for r in rows]
-            out.append(
-                ContributorTotal(
-                    name=name,
-                    models=tuple(dict.fromkeys(r.model_id for r in rows)),
-                    megapixels=None if None in mps else sum(m or 0.0 for m in mps),
-                    seconds=None if None in secs else sum(x or 0.0 for x in secs),
-                )
-            )
-        return sorted(out, key=lambda c: (-(c.megapixels or 0.0), c.name))
+        return _contributor_totals(self.ledger)
 
 
 _CONTROL = {
@@ -313,56 +264,79 @@ def printable(value: Any) -> str:
     return ("" if value is None else str(value)).translate(_CONTROL)
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _rate(value: Any) -> Fraction | None:
-    try:
-        rate = Fraction(str(value)) if value is not None else None
-    except (ValueError, ZeroDivisionError):
-        return None
-    return rate if rate and rate > 0 else None
-
-
 def clip_info(clip: Mapping[str, Any]) -> ClipInfo:
     """From a project clip (``{id, name, path, media}``) or a log import entry's clip."""
-    media = clip.get("media") or {}
+    media = ClipMedia.from_dict(clip.get("media") or {})
     return ClipInfo(
         id=str(clip.get("id")),
         name=str(clip.get("name") or str(clip.get("path") or "").rsplit("/", 1)[-1] or "?"),
         path=str(clip.get("path") or ""),
-        width=_int(media.get("width")),
-        height=_int(media.get("height")),
-        frame_rate=_rate(media.get("frame_rate")),
-        frame_count=_int(media.get("frame_count")),
+        width=media.width,
+        height=media.height,
+        frame_rate=media.frame_rate,
+        frame_count=media.frame_count,
     )
 
 
-def _frames_by_clip(edits: Iterable[EditRow]) -> dict[str, set[int]]:
-    out: dict[str, set[int]] = {}
-    for e in edits:
-        out.setdefault(e.clip.id, set()).update(range(e.first, e.last + 1))
+def _typed(entries: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], TypedEntry]]:
+    """Each entry that reads as a typed entry, beside the dict it came from.
+
+    An entry that does not read (a damaged export) is left out; verification says why.
+    """
+    out: list[tuple[Mapping[str, Any], TypedEntry]] = []
+    for raw in entries:
+        try:
+            out.append((raw, parse_entry(raw)))
+        except DisclosureError:
+            continue
     return out
 
 
-def _seconds(edits: Iterable[EditRow]) -> float | None:
-    rows = list(edits)
-    rates: dict[str, Fraction] = {}
-    for e in rows:
-        if e.clip.frame_rate is None:
-            return None
-        rates[e.clip.id] = e.clip.frame_rate
-    if not rows:
-        return None
-    total = sum(
-        (Fraction(len(frames)) / rates[cid] for cid, frames in _frames_by_clip(rows).items()),
-        Fraction(0),
+def _edit_state(typed: list[TypedEntry]) -> Callable[[str], str]:
+    """An edit's state ("live", "reverted" or "off") by the id of the entry that added it."""
+    reverted = {b.reverts for _, b in bodies(typed, RevertEntry)}
+    enabled = {b.entry: b.enabled for _, b in bodies(typed, ToggleEntry)}
+
+    def state(entry_id: str) -> str:
+        if entry_id in reverted:
+            return "reverted"
+        return "live" if enabled.get(entry_id, True) else "off"
+
+    return state
+
+
+def _edit_row(
+    raw: Mapping[str, Any],
+    e: TypedEntry,
+    body: EditEntry,
+    info: ClipInfo,
+    card: ModelCard | None,
+    state: str,
+) -> EditRow:
+    edit, classification = body.edit, body.classification
+    return EditRow(
+        entry_id=e.id,
+        seq=e.seq,
+        time=e.envelope.time,
+        operator=e.envelope.operator,
+        clip=info,
+        edit_id=str(edit.id),
+        tool=edit.tool.id or "?",
+        tool_version=edit.tool.version,
+        parameters=dict(edit.parameters),
+        first=edit.frames[0],
+        last=edit.frames[1],
+        region=edit.region.to_dict(),
+        model=body.model.to_dict() if body.model is not None else {},
+        card=card,
+        action=classification.c2pa_action or "c2pa.edited",
+        source_type=classification.digital_source_type or "",
+        nature=classification.nature or "assistive",
+        state=state,
+        hash=e.hash,
+        signoff=body.signoff,
+        entry=dict(raw),
     )
-    return float(total)
 
 
 def edit_rows(
@@ -370,181 +344,58 @@ def edit_rows(
     clips: Mapping[str, ClipInfo],
     cards: Mapping[str, ModelCard],
 ) -> list[EditRow]:
-    reverted = {e.get("reverts") for e in entries if e.get("schema") == records.REVERT}
-    enabled: dict[str, bool] = {}
-    for e in entries:
-        if e.get("schema") == records.TOGGLE:
-            enabled[str(e.get("entry"))] = bool(e.get("enabled"))
+    pairs = _typed(entries)
+    state = _edit_state([e for _, e in pairs])
     rows: list[EditRow] = []
-    for e in entries:
-        if e.get("schema") != records.EDIT:
+    for raw, e in pairs:
+        if not isinstance(e.body, EditEntry):
             continue
-        edit = e.get("edit") or {}
-        clip = edit.get("clip") or {}
-        cid = str(clip.get("id"))
-        info = clips.get(cid) or clip_info(clip)
-        frames = edit.get("frames") or [0, 0]
-        model = e.get("model") or {}
-        classification = e.get("classification") or {}
-        state = "live"
-        if e.get("id") in reverted:
-            state = "reverted"
-        elif not enabled.get(str(e.get("id")), True):
-            state = "off"
-        rows.append(
-            EditRow(
-                entry_id=str(e.get("id")),
-                seq=int(e.get("seq") or 0),
-                time=str(e.get("time") or ""),
-                operator=str(e.get("operator") or ""),
-                clip=info,
-                edit_id=str(edit.get("id")),
-                tool=str((edit.get("tool") or {}).get("id") or "?"),
-                tool_version=str((edit.get("tool") or {}).get("version") or ""),
-                parameters=dict(edit.get("parameters") or {}),
-                first=int(frames[0]),
-                last=int(frames[1]),
-                region=dict(edit.get("region") or {"kind": "full"}),
-                model=dict(model),
-                card=cards.get(str(model.get("sha256"))) if model else None,
-                action=str(classification.get("c2pa_action") or "c2pa.edited"),
-                source_type=str(classification.get("digital_source_type") or ""),
-                nature=str(classification.get("nature") or "assistive"),
-                state=state,
-                hash=str(e.get("hash") or ""),
-                signoff=str(e.get("signoff") or ""),
-                entry=e,
-            )
-        )
+        ref = e.body.edit.clip
+        info = clips.get(str(ref.id)) or clip_info(ref.to_dict())
+        card = cards.get(e.body.model.sha256) if e.body.model is not None else None
+        rows.append(_edit_row(raw, e, e.body, info, card, state(e.id)))
     return rows
-
-
-def model_usage(live: list[EditRow]) -> list[ModelUsage]:
-    by_model: dict[str, list[EditRow]] = {}
-    for e in live:
-        if e.model:
-            by_model.setdefault(str(e.model.get("sha256")), []).append(e)
-    out: list[ModelUsage] = []
-    for sha, rows in by_model.items():
-        m = rows[0].model
-        mps = [r.megapixels for r in rows]
-        out.append(
-            ModelUsage(
-                id=str(m.get("id")),
-                version=str(m.get("version") or ""),
-                sha256=sha,
-                licence=str(m.get("licence") or "unknown"),
-                consent=str(m.get("consent") or "undisclosed"),
-                card=rows[0].card,
-                frames=sum(r.frames for r in rows),
-                megapixels=None if any(v is None for v in mps) else sum(v or 0.0 for v in mps),
-                seconds=_seconds(rows),
-                edits=len(rows),
-                clips=len({r.clip.id for r in rows}),
-            )
-        )
-    return sorted(out, key=lambda u: (u.id, u.sha256))
-
-
-def ledger_rows(usage: list[ModelUsage]) -> list[LedgerRow]:
-    rows: list[LedgerRow] = []
-    for u in usage:
-        common = {
-            "model_id": u.id,
-            "model_version": u.version,
-            "model_sha256": u.sha256,
-            "weights_licence": u.licence,
-            "frames": u.frames,
-            "megapixels": u.megapixels,
-            "seconds": u.seconds,
-        }
-        if u.card is None:
-            rows.append(
-                LedgerRow(
-                    contributor="(undisclosed: no model card)",
-                    role="",
-                    share=None,
-                    basis="",
-                    **common,  # type: ignore[arg-type]
-                )
-            )
-            continue
-        for c in u.card.contributors:
-            rows.append(
-                LedgerRow(
-                    contributor=c.name,
-                    role=c.role,
-                    share=float(c.share),
-                    basis=c.basis,
-                    **common,  # type: ignore[arg-type]
-                )
-            )
-    return rows
-
-
-def kind_summaries(live: list[EditRow]) -> list[KindSummary]:
-    kinds: dict[str, list[EditRow]] = {}
-    for e in live:
-        kinds.setdefault(e.kind, []).append(e)
-    return [
-        KindSummary(
-            kind=k,
-            shots=len({r.clip.id for r in rows}),
-            frames=sum(len(s) for s in _frames_by_clip(rows).values()),
-            seconds=_seconds(rows),
-            edits=len(rows),
-        )
-        for k, rows in sorted(kinds.items())
-    ]
-
-
-def _join(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def credits_text(report: ProducerReport) -> str:
-    """A short end-credits line, then the attributions the training data's licences ask for."""
-    live = report.live_edits
-    if not live:
-        return f"No AI-assisted edits (disclosure log by {APP_NAME}).\n"
-    kinds = _join([k.kind for k in report.kinds])
-    attributed: list[str] = []
-    other: set[str] = set()
-    attributions: list[str] = []
-    for u in report.usage:
-        if u.card is None:
-            other.add("undisclosed data")
-            continue
-        for s in u.card.training_data:
-            if s.consent_basis in ATTRIBUTED_BASES:
-                if s.author not in attributed:
-                    attributed.append(s.author)
-                if s.attribution and s.attribution not in attributions:
-                    attributions.append(s.attribution)
-            elif s.consent_basis in ("cc0", "public-domain"):
-                other.add("public-domain images")
-            elif s.consent_basis == "generated":
-                other.add("generated images")
-    nature = "AI-assisted" if report.all_assistive else "AI-assisted and AI-generated"
-    line = f"{nature} {kinds}: {APP_NAME}."
-    rest = _join(sorted(o.replace(" images", "") for o in other if o.endswith(" images")))
-    rest = f"{rest} images" if rest else ""
-    if "undisclosed data" in other:
-        rest = _join([r for r in (rest, "undisclosed data") if r])
-    if attributed:
-        line += f" Models trained on licensed data from {_join(attributed)}, with attribution"
-        line += f", and on {rest}." if rest else "."
-    elif rest:
-        line += f" Models trained on {rest}."
-    lines = [line]
-    if attributions:
-        lines += ["", "Training data attributions:"] + [f"  {a}" for a in attributions]
-    return "\n".join(lines) + "\n"
 
 
 Thumbnailer = Callable[[EditRow], "tuple[NDArray[Any], NDArray[Any]] | None"]
+
+
+def _clip_infos(typed: list[TypedEntry], context: ExportContext) -> dict[str, ClipInfo]:
+    """Every clip: as imported (from the log), then as the project now holds it."""
+    clips: dict[str, ClipInfo] = {}
+    for _, body in bodies(typed, ImportEntry):
+        info = clip_info(body.clip.to_dict())
+        clips[info.id] = info
+    for clip in context.clips:
+        info = clip_info(clip)
+        clips[info.id] = info
+    return clips
+
+
+def _render_row(e: TypedEntry, body: RenderEntry) -> dict[str, Any]:
+    return {
+        "time": e.envelope.time,
+        "clip": body.clip.id,
+        "output": body.output.path,
+        "sha256": body.output.sha256,
+        "codec": body.output.codec,
+        "edits": len(body.edits),
+        "qc": _qc_text(body.qc),
+    }
+
+
+def _last_checkpoint(context: ExportContext) -> dict[str, Any] | None:
+    if not context.data.checkpoints:
+        return None
+    cp = context.data.checkpoints[-1]
+    return {
+        "seq": cp.seq,
+        "tree_size": cp.tree_size,
+        "head": cp.head_hash,
+        "time": cp.time,
+        "key_id": cp.key_id,
+        "signature": cp.signature,
+    }
 
 
 def build_report(context: ExportContext) -> ProducerReport:
@@ -553,42 +404,12 @@ def build_report(context: ExportContext) -> ProducerReport:
 
     data = context.data
     entries = data.entries()
-    clips: dict[str, ClipInfo] = {}
-    for e in entries:
-        if e.get("schema") == records.IMPORT and isinstance(e.get("clip"), dict):
-            info = clip_info(e["clip"])
-            clips[info.id] = info
-    for clip in context.clips:
-        info = clip_info(clip)
-        clips[info.id] = info
+    typed = [e for _, e in _typed(entries)]
+    clips = _clip_infos(typed, context)
     rows = edit_rows(entries, clips, context.cards)
     live = [r for r in rows if r.live]
     usage = model_usage(live)
     report = verify_rows(data.rows, data.checkpoints, data.keys, project_id=data.project_id)
-    checkpoint: dict[str, Any] | None = None
-    if data.checkpoints:
-        cp = data.checkpoints[-1]
-        checkpoint = {
-            "seq": cp.seq,
-            "tree_size": cp.tree_size,
-            "head": cp.head_hash,
-            "time": cp.time,
-            "key_id": cp.key_id,
-            "signature": cp.signature,
-        }
-    renders = [
-        {
-            "time": e.get("time"),
-            "clip": (e.get("clip") or {}).get("id"),
-            "output": (e.get("output") or {}).get("path"),
-            "sha256": (e.get("output") or {}).get("sha256"),
-            "codec": (e.get("output") or {}).get("codec"),
-            "edits": len(e.get("edits") or []),
-            "qc": _qc_text(e.get("qc")),
-        }
-        for e in entries
-        if e.get("schema") == records.RENDER
-    ]
     return ProducerReport(
         project=dict(data.project),
         exported=context.exported,
@@ -599,9 +420,9 @@ def build_report(context: ExportContext) -> ProducerReport:
         ledger=ledger_rows(usage),
         verified=report.ok,
         verification=report.summary(),
-        checkpoint=checkpoint,
+        checkpoint=_last_checkpoint(context),
         public_keys=[{"key_id": str(k.key_id), "public_key": str(k.public_key)} for k in data.keys],
-        renders=renders,
+        renders=[_render_row(e, b) for e, b in bodies(typed, RenderEntry)],
         entries=len(entries),
     )
 
@@ -621,3 +442,26 @@ def _qc_text(qc: Any) -> str:
     if status == "not run":
         return f"not run: {qc.get('reason', '')}"
     return status
+
+
+__all__ = [
+    "ATTRIBUTED_BASES",
+    "KIND_NAMES",
+    "ClipInfo",
+    "ContributorTotal",
+    "EditRow",
+    "KindSummary",
+    "LedgerRow",
+    "ModelUsage",
+    "ProducerReport",
+    "Thumbnailer",
+    "build_report",
+    "clip_info",
+    "credits_text",
+    "edit_rows",
+    "generator",
+    "kind_summaries",
+    "ledger_rows",
+    "model_usage",
+    "printable",
+]

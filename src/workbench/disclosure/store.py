@@ -18,6 +18,7 @@ from typing import Any
 
 from workbench.disclosure import records
 from workbench.disclosure.canonical import canonical_bytes, parse_json_object, sha256_hex
+from workbench.disclosure.entries import CheckpointEntry, EntryBody
 from workbench.disclosure.keys import SigningKey
 
 DDL = """
@@ -201,6 +202,10 @@ class LogStore:
         self._pending.append(entry_hash)
         return {**entry, "hash": entry_hash}
 
+    def append_entry(self, body: EntryBody, *, operator: str) -> dict[str, Any]:
+        """Append a typed entry (its ``to_dict()`` is exactly what is hashed)."""
+        return self.append(body.SCHEMA, body.to_dict(), operator=operator)
+
     def ensure_key(self, key: SigningKey, operator: str) -> None:
         exists = self.conn.execute(
             "SELECT 1 FROM signing_keys WHERE key_id = ?", (key.key_id,)
@@ -220,22 +225,22 @@ class LogStore:
         tree_size, head_hash = self.head()
         row = self.conn.execute("SELECT MAX(seq) FROM checkpoints").fetchone()
         seq = int(row[0] or 0) + 1
-        body_dict = {
-            "schema": records.CHECKPOINT,
-            "seq": seq,
-            "project": self.project_id,
-            "tree_size": tree_size,
-            "head": head_hash,
-            "first": tree_size - len(self._pending) + 1,
-            "hashes": list(self._pending),
-            "time": self.clock(),
-            "key_id": key.key_id,
-        }
+        signed = CheckpointEntry(
+            seq=seq,
+            project=self.project_id,
+            tree_size=tree_size,
+            head=head_hash,
+            first=tree_size - len(self._pending) + 1,
+            hashes=tuple(self._pending),
+            time=self.clock(),
+            key_id=key.key_id,
+        )
+        body_dict = signed.to_dict()
         body = canonical_bytes(body_dict)
         signature = key.sign(body)
         self.conn.execute(
             f"INSERT INTO checkpoints ({', '.join(CHECKPOINT_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (seq, tree_size, head_hash, body_dict["time"], key.key_id, body, signature),
+            (seq, tree_size, head_hash, signed.time, key.key_id, body, signature),
         )
         self._pending.clear()
         return {**body_dict, "signature": signature}

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from workbench.disclosure import records
 from workbench.disclosure.canonical import canonical_bytes, parse_json_object, sha256_hex
+from workbench.disclosure.entries import CheckpointEntry
 from workbench.disclosure.keys import public_key_id, verify_signature
 from workbench.disclosure.store import CheckpointRow, KeyRow, LogRow, as_bytes
 from workbench.errors import DisclosureError
@@ -71,6 +72,13 @@ class Report:
 
 
 _COLUMN_FIELDS = (("id", "id"), ("schema", "schema"), ("time", "time"), ("operator", "operator"))
+_CHECKPOINT_COLUMNS = (
+    ("seq", "seq"),
+    ("tree_size", "tree_size"),
+    ("head_hash", "head"),
+    ("time", "time"),
+    ("key_id", "key_id"),
+)
 
 
 def verify_rows(
@@ -82,48 +90,81 @@ def verify_rows(
 ) -> Report:
     """Verify a whole log. Never raises for bad data: everything wrong becomes a Problem."""
     report = Report(entries=len(rows), checkpoints=len(checkpoints))
-    problems = report.problems
-    hashes: dict[int, str] = {}  # position (1-based) -> recomputed hash of the entry there
-    seen_ids: dict[str, int] = {}
-    seen_hashes: dict[str, int] = {}
-    prev = records.GENESIS_PREV
-    expected = 1
-
+    chain = _ChainCheck(project_id, report.problems)
     for row in rows:
+        chain.check(row)
+    report.head = chain.prev
+    key_table = _keys(keys, report.problems)
+    report.key_ids = sorted(key_table)
+    covered = _check_checkpoints(checkpoints, key_table, chain.hashes, project_id, report.problems)
+    _check_coverage(checkpoints, covered, chain.hashes, report.problems)
+    report.problems.sort(key=_order)
+    return report
+
+
+class _ChainCheck:
+    """The entry pass: each row against its own bytes, its predecessor and the rows before.
+
+    It reads the raw JSON object, not a typed entry: what is checked is exactly what was
+    stored, and a typed reading would normalise away the very edits it must find.
+    """
+
+    def __init__(self, project_id: str | None, problems: list[Problem]) -> None:
+        self.project_id = project_id
+        self.problems = problems
+        self.hashes: dict[int, str] = {}  # position (1-based) -> recomputed hash of the entry there
+        self.seen_ids: dict[str, int] = {}
+        self.seen_hashes: dict[str, int] = {}
+        self.prev = records.GENESIS_PREV
+        self.expected = 1
+
+    def check(self, row: LogRow) -> None:
+        seq = self._position(row)
+        body = as_bytes(row.body)
+        recomputed = sha256_hex(body)
+        self.hashes[seq] = recomputed
+        entry = parse_json_object(body)
+        if entry is None:
+            self.problems.append(Problem("changed", "the entry's bytes are not a JSON object", seq))
+        else:
+            self._check_place(entry, seq, recomputed)
+            self._check_stored(row, entry, body, seq, recomputed)
+            self._check_claims(entry, seq)
+        self.prev = recomputed
+
+    def _position(self, row: LogRow) -> int:
+        """The row's sequence number; a gap before it is reported as missing entries."""
+        expected = self.expected
         seq = row.seq if isinstance(row.seq, int) else None
         if seq is None:
-            problems.append(
+            self.problems.append(
                 Problem("changed", f"sequence number {row.seq!r} is not an integer", expected)
             )
             seq = expected
         if seq > expected:
             missing = f"{expected}" if seq == expected + 1 else f"{expected}-{seq - 1}"
-            problems.append(
+            self.problems.append(
                 Problem(
                     "missing", f"entries {missing} are missing (deleted from the log)", expected
                 )
             )
-        expected = seq + 1
-        body = as_bytes(row.body)
-        recomputed = sha256_hex(body)
-        hashes[seq] = recomputed
-        entry = parse_json_object(body)
-        if entry is None:
-            problems.append(Problem("changed", "the entry's bytes are not a JSON object", seq))
-            prev = recomputed
-            continue
+        self.expected = seq + 1
+        return seq
+
+    def _check_place(self, entry: dict[str, Any], seq: int, recomputed: str) -> None:
+        """Duplicated (same id or bytes as an earlier entry) or moved from its place."""
         body_seq = entry.get("seq")
         entry_id = entry.get("id")
-        if isinstance(entry_id, str) and entry_id in seen_ids:
-            problems.append(
-                Problem("duplicated", f"duplicates entry {seen_ids[entry_id]} (same id)", seq)
+        if isinstance(entry_id, str) and entry_id in self.seen_ids:
+            self.problems.append(
+                Problem("duplicated", f"duplicates entry {self.seen_ids[entry_id]} (same id)", seq)
             )
-        elif recomputed in seen_hashes:
-            problems.append(
-                Problem("duplicated", f"duplicates entry {seen_hashes[recomputed]}", seq)
+        elif recomputed in self.seen_hashes:
+            self.problems.append(
+                Problem("duplicated", f"duplicates entry {self.seen_hashes[recomputed]}", seq)
             )
         elif body_seq != seq:
-            problems.append(
+            self.problems.append(
                 Problem(
                     "reordered",
                     f"entry {body_seq} was found at position {seq} (rows swapped or moved)",
@@ -131,42 +172,58 @@ def verify_rows(
                 )
             )
         if isinstance(entry_id, str):
-            seen_ids.setdefault(entry_id, seq)
-        seen_hashes.setdefault(recomputed, seq)
+            self.seen_ids.setdefault(entry_id, seq)
+        self.seen_hashes.setdefault(recomputed, seq)
+
+    def _check_stored(
+        self, row: LogRow, entry: dict[str, Any], body: bytes, seq: int, recomputed: str
+    ) -> None:
+        """The row's bytes are canonical, its columns say what its body says, its hash holds."""
         if canonical_or_none(entry) != body:
-            problems.append(Problem("changed", "the entry's bytes are not in canonical form", seq))
+            self.problems.append(
+                Problem("changed", "the entry's bytes are not in canonical form", seq)
+            )
         for column, key in _COLUMN_FIELDS:
             if getattr(row, column) != entry.get(key):
-                problems.append(
+                self.problems.append(
                     Problem("changed", f"column {column!r} differs from the entry", seq)
                 )
         if row.prev_hash != entry.get("prev"):
-            problems.append(Problem("changed", "column 'prev_hash' differs from the entry", seq))
+            self.problems.append(
+                Problem("changed", "column 'prev_hash' differs from the entry", seq)
+            )
         if row.entry_hash != recomputed:
-            problems.append(Problem("changed", "the entry's hash does not match its contents", seq))
-        if entry.get("prev") != prev:
-            problems.append(
+            self.problems.append(
+                Problem("changed", "the entry's hash does not match its contents", seq)
+            )
+
+    def _check_claims(self, entry: dict[str, Any], seq: int) -> None:
+        """It links to the entry before it, has a known schema, and is of this project."""
+        if entry.get("prev") != self.prev:
+            self.problems.append(
                 Problem(
-                    "inserted" if body_seq == seq else "reordered",
+                    "inserted" if entry.get("seq") == seq else "reordered",
                     "does not link to the entry before it (an entry was inserted, removed or "
                     "rewritten before this one)",
                     seq,
                 )
             )
         if entry.get("schema") not in records.ENTRY_SCHEMAS:
-            problems.append(Problem("changed", f"unknown schema {entry.get('schema')!r}", seq))
-        if project_id is not None and entry.get("project") != project_id:
-            problems.append(Problem("changed", "belongs to another project", seq))
-        prev = recomputed
-    report.head = prev
+            self.problems.append(Problem("changed", f"unknown schema {entry.get('schema')!r}", seq))
+        if self.project_id is not None and entry.get("project") != self.project_id:
+            self.problems.append(Problem("changed", "belongs to another project", seq))
 
-    key_table = _keys(keys, problems)
-    report.key_ids = sorted(key_table)
-    covered = _check_checkpoints(checkpoints, key_table, hashes, project_id, problems)
+
+def _check_coverage(
+    checkpoints: Sequence[CheckpointRow],
+    covered: int,
+    hashes: dict[int, str],
+    problems: list[Problem],
+) -> None:
+    """Entries past the last *valid* checkpoint are suspect, unless a checkpoint that failed its
+    own checks claims them: that checkpoint's problem is then the cause, already reported."""
     claimed = max((cp.tree_size for cp in checkpoints if isinstance(cp.tree_size, int)), default=0)
     last_seq = max(hashes) if hashes else 0
-    # Entries past the last *valid* checkpoint are suspect, unless a checkpoint that failed its
-    # own checks claims them: that checkpoint's problem is then the cause, already reported.
     if covered < last_seq and claimed < last_seq:
         first_uncovered = covered + 1
         problems.append(
@@ -177,8 +234,6 @@ def verify_rows(
                 first_uncovered,
             )
         )
-    problems.sort(key=_order)
-    return report
 
 
 def canonical_or_none(entry: dict[str, Any]) -> bytes | None:
@@ -225,88 +280,87 @@ def _check_checkpoints(
                 Problem("bad-checkpoint", f"checkpoint {expected} is missing", None, expected)
             )
         expected = number + 1
-        body = as_bytes(cp.body)
-        public = keys.get(str(cp.key_id))
-        if public is None:
-            problems.append(
-                Problem("bad-signature", f"signed with unknown key {cp.key_id!r}", None, number)
-            )
+        signed = _signed_checkpoint(cp, number, keys, project_id, problems)
+        if signed is None:
             continue
-        if not isinstance(cp.signature, str) or not verify_signature(public, cp.signature, body):
-            problems.append(Problem("bad-signature", "the signature does not verify", None, number))
-            continue
-        data = parse_json_object(body)
-        if data is None or data.get("schema") != records.CHECKPOINT:
-            problems.append(
-                Problem("bad-checkpoint", "signed bytes are not a checkpoint", None, number)
-            )
-            continue
-        mismatched = [
-            column
-            for column, key in (
-                ("seq", "seq"),
-                ("tree_size", "tree_size"),
-                ("head_hash", "head"),
-                ("time", "time"),
-                ("key_id", "key_id"),
-            )
-            if getattr(cp, column) != data.get(key)
-        ]
-        if mismatched:
-            problems.append(
-                Problem(
-                    "bad-checkpoint",
-                    f"column {mismatched[0]!r} differs from what was signed",
-                    None,
-                    number,
-                )
-            )
-        if project_id is not None and data.get("project") != project_id:
-            problems.append(Problem("bad-checkpoint", "signed for another project", None, number))
-        tree_size = data.get("tree_size")
-        first = data.get("first")
-        signed_hashes = data.get("hashes")
-        if not (
-            isinstance(tree_size, int)
-            and isinstance(first, int)
-            and isinstance(signed_hashes, list)
-        ):
-            problems.append(Problem("bad-checkpoint", "malformed checkpoint", None, number))
-            continue
-        if (
-            not signed_hashes
-            or first + len(signed_hashes) - 1 != tree_size
-            or (signed_hashes[-1] != data.get("head"))
-        ):
+        if not signed.consistent:
             problems.append(
                 Problem("bad-checkpoint", "its head and entry hashes disagree", None, number)
             )
             continue
-        for offset, signed in enumerate(signed_hashes):
-            position = first + offset
-            actual = hashes.get(position)
-            if actual is None:
-                if position > max(hashes, default=0):
-                    problems.append(
-                        Problem(
-                            "truncated",
-                            f"checkpoint {number} vouches for entry {position}, which is gone "
-                            "(the log was cut back)",
-                            position,
-                        )
-                    )
-                    break
-                continue  # a missing entry in the middle is reported by the entry pass
-            if actual != signed:
+        _check_vouched(signed, number, hashes, problems)
+        covered = max(covered, signed.tree_size)
+    return covered
+
+
+def _signed_checkpoint(
+    cp: CheckpointRow,
+    number: int,
+    keys: dict[str, str],
+    project_id: str | None,
+    problems: list[Problem],
+) -> CheckpointEntry | None:
+    """What the checkpoint signed, once its signature verifies; None (and why) when not."""
+    body = as_bytes(cp.body)
+    public = keys.get(str(cp.key_id))
+    if public is None:
+        problems.append(
+            Problem("bad-signature", f"signed with unknown key {cp.key_id!r}", None, number)
+        )
+        return None
+    if not isinstance(cp.signature, str) or not verify_signature(public, cp.signature, body):
+        problems.append(Problem("bad-signature", "the signature does not verify", None, number))
+        return None
+    data = parse_json_object(body)
+    if data is None or data.get("schema") != records.CHECKPOINT:
+        problems.append(
+            Problem("bad-checkpoint", "signed bytes are not a checkpoint", None, number)
+        )
+        return None
+    # The columns are compared with the signed object as it is, before any typed reading.
+    mismatched = [c for c, key in _CHECKPOINT_COLUMNS if getattr(cp, c) != data.get(key)]
+    if mismatched:
+        problems.append(
+            Problem(
+                "bad-checkpoint",
+                f"column {mismatched[0]!r} differs from what was signed",
+                None,
+                number,
+            )
+        )
+    if project_id is not None and data.get("project") != project_id:
+        problems.append(Problem("bad-checkpoint", "signed for another project", None, number))
+    try:
+        return CheckpointEntry.from_dict(data)
+    except DisclosureError:
+        problems.append(Problem("bad-checkpoint", "malformed checkpoint", None, number))
+        return None
+
+
+def _check_vouched(
+    signed: CheckpointEntry, number: int, hashes: dict[int, str], problems: list[Problem]
+) -> None:
+    """Each entry hash the checkpoint signed, against the entry now at that position."""
+    last = max(hashes, default=0)
+    for offset, vouched in enumerate(signed.hashes):
+        position = signed.first + offset
+        actual = hashes.get(position)
+        if actual is None:
+            if position > last:
                 problems.append(
                     Problem(
-                        "changed",
-                        f"differs from what checkpoint {number} signed",
+                        "truncated",
+                        f"checkpoint {number} vouches for entry {position}, which is gone "
+                        "(the log was cut back)",
                         position,
                     )
                 )
-        covered = max(covered, tree_size)
-    return covered
+                break
+            continue  # a missing entry in the middle is reported by the entry pass
+        if actual != vouched:
+            problems.append(
+                Problem("changed", f"differs from what checkpoint {number} signed", position)
+            )
 
 
 def verify_against(

@@ -1,11 +1,14 @@
 """The project file: clips, the edit stack, consent, policy and the disclosure log."""
 
+from workbench.project.masks import masks_dir, store_mask
 from workbench.project.policy import Policy
 from workbench.project.project import (
     Clip,
+    ClipMedia,
     Consent,
     Edit,
     Project,
+    Region,
     Render,
     backup_project,
     inspect_project_file,
@@ -14,12 +17,16 @@ from workbench.project.project import (
 
 __all__ = [
     "Clip",
+    "ClipMedia",
     "Consent",
     "Edit",
     "Policy",
     "Project",
+    "Region",
     "Render",
     "backup_project",
     "inspect_project_file",
+    "masks_dir",
     "model_log_record",
+    "store_mask",
 ]

@@ -1,0 +1,378 @@
+"""Typed log entries: one golden file per schema label, exact round trips, and refusals.
+
+A golden file changes only when the on-disk form of an entry does; regenerate them on purpose
+with ``WORKBENCH_REGOLD=1`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from support import new_project, populate
+from workbench.disclosure import records
+from workbench.disclosure.canonical import canonical_bytes
+from workbench.disclosure.entries import (
+    SCHEMA_TYPES,
+    CheckpointEntry,
+    Classification,
+    ClipMedia,
+    ClipRef,
+    ConsentEntry,
+    ConsentRecord,
+    EditEntry,
+    EditLink,
+    EditSpec,
+    ImportedClip,
+    ImportEntry,
+    ModelRecord,
+    OutputRef,
+    PolicyEntry,
+    ProjectEntry,
+    Region,
+    RelinkEntry,
+    RenderEntry,
+    RevertEntry,
+    Runtime,
+    SignoffEntry,
+    ToggleEntry,
+    ToolRef,
+    parse_checkpoint,
+    parse_entry,
+)
+from workbench.errors import DisclosureError
+
+GOLDEN = Path(__file__).parent / "golden" / "entries"
+SHA = "ab" * 32
+CLIP = ClipRef(1, "/footage/A001.mov", "cd" * 32)
+
+
+def _edit(model: ModelRecord | None = None) -> EditEntry:
+    return EditEntry(
+        edit=EditSpec(
+            id=3,
+            clip=CLIP,
+            frames=(0, 23),
+            region=Region.rect(10, 20, 64, 48),
+            tool=ToolRef("denoise", "1.0"),
+            parameters={"strength": 0.75, "model": "denoise"},
+        ),
+        model=model
+        or ModelRecord("denoise", "1.0.0", SHA, "MIT", "consented", "ef" * 32, ("cc0",)),
+        runtime=Runtime("1.20.0", "CPUExecutionProvider"),
+        classification=Classification("c2pa.enhanced", "algorithmicallyEnhanced", "assistive"),
+        consent_ref=None,
+        signoff="pending",
+    )
+
+
+EXAMPLES: dict[str, Any] = {
+    records.PROJECT: ProjectEntry("Test project", "2026-01-01T00:00:00.000000Z", 3),
+    records.IMPORT: ImportEntry(ImportedClip(1, "A001.mov", "/footage/A001.mov", "cd" * 32)),
+    records.EDIT: _edit(),
+    records.REVERT: RevertEntry("00000000-0000-4000-8000-000000000003", 3, "undo"),
+    records.TOGGLE: ToggleEntry(3, "00000000-0000-4000-8000-000000000003", False),
+    records.CONSENT: ConsentEntry(
+        ConsentRecord(1, "Jane Doe", "likeness, this film", None, "contracts/jd.pdf", SHA)
+    ),
+    records.POLICY: PolicyEntry(
+        {
+            "allowed_tools": ["denoise"],
+            "allowed_models": None,
+            "allow_undisclosed": False,
+            "signoff_required": ["upscale"],
+        }
+    ),
+    records.RENDER: RenderEntry(
+        render=1,
+        clip=CLIP,
+        output=OutputRef("/out/A001_clean.mov", SHA, "prores_ks"),
+        frames=(0, 23),
+        frame_digest="12" * 32,
+        plan="34" * 32,
+        edits=(EditLink(3, "00000000-0000-4000-8000-000000000003"),),
+        qc={"status": "passed", "expected": []},
+        extra={"credentials": {"manifest": "urn:c2pa:1", "signed": True}},
+    ),
+    records.RELINK: RelinkEntry(1, "/footage/A001.mov", "/media/A001.mov", "cd" * 32),
+    records.SIGNOFF: SignoffEntry(3, "00000000-0000-4000-8000-000000000003", "approved"),
+    records.CHECKPOINT: CheckpointEntry(
+        seq=2,
+        project="00000000-0000-4000-8000-00000000000p",
+        tree_size=3,
+        head="56" * 32,
+        first=2,
+        hashes=("78" * 32, "56" * 32),
+        time="2026-01-01T00:00:05.000000Z",
+        key_id="0123456789abcdef",
+    ),
+}
+
+
+def test_every_schema_label_has_a_type_and_an_example() -> None:
+    labels = {*records.ENTRY_SCHEMAS, records.CHECKPOINT}
+    assert set(SCHEMA_TYPES) == labels == set(EXAMPLES)
+    assert len(labels) == 11
+    for label, example in EXAMPLES.items():
+        assert type(example) is SCHEMA_TYPES[label]
+        assert label == example.SCHEMA
+
+
+@pytest.mark.parametrize("label", sorted(EXAMPLES))
+def test_golden(label: str) -> None:
+    entry = EXAMPLES[label]
+    data = canonical_bytes(entry.to_dict())
+    golden = GOLDEN / (label.replace("workbench.", "").replace("/", "-") + ".json")
+    if os.environ.get("WORKBENCH_REGOLD"):
+        golden.write_bytes(data + b"\n")
+    assert data + b"\n" == golden.read_bytes(), f"the on-disk form of {label} changed"
+    assert type(entry).from_dict(entry.to_dict()) == entry
+
+
+@pytest.mark.parametrize("label", sorted(records.ENTRY_SCHEMAS))
+def test_parse_entry_dispatches_on_the_label(label: str) -> None:
+    body = EXAMPLES[label]
+    envelope = {
+        "schema": label,
+        "seq": 7,
+        "id": "e7",
+        "time": "2026-01-01T00:00:07.000000Z",
+        "operator": "Test Operator",
+        "project": "p",
+        "app": {"name": "Workbench", "version": "0.0.0"},
+        "prev": "0" * 64,
+    }
+    typed = parse_entry({**envelope, **body.to_dict(), "hash": "9" * 64})
+    assert typed.body == body
+    assert typed.envelope.seq == 7 and typed.id == "e7" and typed.hash == "9" * 64
+    assert typed.to_dict() == {**envelope, **body.to_dict()}
+
+
+def test_project_entries_read_back_to_their_exact_bytes(tmp_path: Path) -> None:
+    """What the project writes through the dataclasses is exactly what they read back."""
+    with new_project(tmp_path / "p.wbproj") as project:
+        populate(project, edits=2)
+        edit = project.edits()[0]
+        project.set_edit_enabled(edit.id, False)
+        project.revert_edit(edit.id)
+        project.add_consent(subject="Jane", scope="likeness", document_ref="c.pdf")
+        project.set_policy(project.policy().model_copy(update={"signoff_required": ["denoise"]}))
+        rows = project.log.rows()
+        checkpoints = project.log.checkpoint_rows()
+        typed = project.log_data().typed_entries()
+    assert len(rows) == 8
+    assert [type(e.body).__name__ for e in typed] == [
+        "ProjectEntry",
+        "ImportEntry",
+        "EditEntry",
+        "EditEntry",
+        "ToggleEntry",
+        "RevertEntry",
+        "ConsentEntry",
+        "PolicyEntry",
+    ]
+    for row in rows:
+        typed = parse_entry(row)
+        assert canonical_bytes(typed.to_dict()) == row.body
+        assert typed.hash == row.entry_hash
+    for cp in checkpoints:
+        signed = parse_checkpoint(json.loads(cp.body))
+        assert canonical_bytes(signed.to_dict()) == cp.body
+
+
+@pytest.mark.parametrize(
+    ("label", "change"),
+    [
+        (records.EDIT, lambda d: d["edit"].pop("frames")),
+        (records.EDIT, lambda d: d.update(signoff="maybe")),
+        (records.EDIT, lambda d: d["edit"]["region"].update(kind="ellipse")),
+        (records.REVERT, lambda d: d.update(edit="3")),
+        (records.TOGGLE, lambda d: d.update(enabled=1)),
+        (records.RENDER, lambda d: d.update(edits={"edit": 3})),
+        (records.CONSENT, lambda d: d["consent"].update(id=True)),
+        (records.CHECKPOINT, lambda d: d.update(hashes="56")),
+    ],
+)
+def test_malformed_bodies_are_refused(label: str, change: Any) -> None:
+    data = EXAMPLES[label].to_dict()
+    change(data)
+    with pytest.raises(DisclosureError, match="malformed"):
+        SCHEMA_TYPES[label].from_dict(data)
+
+
+def test_from_dict_refuses_another_kind_and_upgrades_older_versions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(DisclosureError, match="not a"):
+        RevertEntry.from_dict({"schema": records.TOGGLE, **EXAMPLES[records.TOGGLE].to_dict()})
+
+    def revert_v0(entry: dict[str, Any]) -> dict[str, Any]:
+        entry["schema"] = records.REVERT
+        entry["reason"] = entry.pop("why")
+        return entry
+
+    monkeypatch.setitem(records.UPGRADES, "workbench.revert/0", revert_v0)
+    old = {"schema": "workbench.revert/0", "reverts": "e3", "edit": 3, "why": "remove"}
+    assert RevertEntry.from_dict(old) == RevertEntry("e3", 3, "remove")
+    assert old["why"] == "remove"  # the entry as read is not changed
+
+
+def test_older_entries_without_later_fields_still_read() -> None:
+    data = EXAMPLES[records.EDIT].to_dict()
+    data["classification"] = {"c2pa_action": "c2pa.enhanced"}
+    data["model"] = {k: v for k, v in data["model"].items() if k != "training_data"}
+    data["edit"].pop("region")
+    entry = EditEntry.from_dict(data)
+    assert entry.edit.region == Region()
+    assert entry.model is not None and entry.model.training_data is None
+    assert entry.classification.to_dict() == {"c2pa_action": "c2pa.enhanced"}
+    render = EXAMPLES[records.RENDER].to_dict()
+    render.pop("qc")
+    assert "qc" not in RenderEntry.from_dict(render).to_dict()
+
+
+def test_region() -> None:
+    assert Region.from_dict(None) == Region.from_dict({}) == Region()
+    assert Region.from_input({"kind": "rect", "x": "1", "y": 2, "w": 3, "h": 4}) == Region.rect(
+        1, 2, 3, 4
+    )
+    assert Region.mask(SHA).to_dict() == {"kind": "mask", "sha256": SHA}
+    with pytest.raises(ValueError, match="unknown region kind"):
+        Region.from_input({"kind": "ellipse"})
+    assert records.region_record({"kind": "rect", "x": 1, "y": 2, "w": 3, "h": 4}) == {
+        "kind": "rect",
+        "x": 1,
+        "y": 2,
+        "w": 3,
+        "h": 4,
+    }
+
+
+def test_clip_media_keeps_what_the_probe_wrote() -> None:
+    stored = {
+        "width": 1920,
+        "height": 1080,
+        "frame_rate": "24000/1001",
+        "frame_count": 48,
+        "field_order": 0,
+        "codec": "prores",
+        "timecode": None,
+        "bit_depth": 10,
+        "audio": [{"codec": "pcm_s24le"}],
+        "profile": None,
+    }
+    media = ClipMedia.from_dict(stored)
+    assert media.to_dict() == stored
+    assert media.frame_rate == Fraction(24000, 1001) and media.pixels == 1920 * 1080
+    assert media.get("frame_count") == 48 and media["codec"] == "prores"
+    assert media.get("missing", "x") == "x" and dict(media) == stored
+    odd = {"width": "wide", "frame_rate": "24", "frame_count": 12}
+    lenient = ClipMedia.from_dict(odd)
+    assert lenient.to_dict() == odd
+    assert lenient.width is None and lenient.frame_rate == 24 and lenient.frame_count == 12
+    assert ClipMedia.from_dict(None) == ClipMedia()
+
+
+# -- property: from_dict(to_dict(x)) == x ------------------------------------------------------
+text = st.text(max_size=12)
+ints = st.integers(min_value=0, max_value=2**31)
+opt_text = st.none() | text
+json_scalar = st.none() | st.booleans() | st.integers(-(2**40), 2**40) | text
+json_obj = st.dictionaries(text, json_scalar, max_size=4)
+regions = st.one_of(
+    st.just(Region()),
+    st.builds(Region.rect, ints, ints, ints, ints),
+    st.builds(Region.mask, text),
+)
+clip_refs = st.builds(ClipRef, ints, text, text)
+pairs = st.tuples(ints, ints)
+models = st.builds(
+    ModelRecord,
+    text,
+    opt_text,
+    text,
+    opt_text,
+    text,
+    opt_text,
+    st.none() | st.lists(text, max_size=3).map(tuple),
+)
+edits = st.builds(
+    EditEntry,
+    edit=st.builds(
+        EditSpec, ints, clip_refs, pairs, regions, st.builds(ToolRef, text, text), json_obj
+    ),
+    model=st.none() | models,
+    runtime=st.builds(Runtime, opt_text, opt_text),
+    classification=st.builds(Classification, text, opt_text, opt_text),
+    consent_ref=st.none() | ints,
+    signoff=st.sampled_from(["pending", "not-required"]),
+    action=text,
+)
+reserved = RenderEntry.KNOWN | set(records.ENVELOPE) | {"hash"}
+renders = st.builds(
+    RenderEntry,
+    render=ints,
+    clip=clip_refs,
+    output=st.builds(OutputRef, text, text, text),
+    frames=pairs,
+    frame_digest=text,
+    plan=text,
+    edits=st.lists(st.builds(EditLink, ints, text), max_size=3).map(tuple),
+    qc=st.none() | json_obj,
+    extra=st.dictionaries(text.filter(lambda k: k not in reserved), json_scalar, max_size=3),
+)
+any_entry = st.one_of(
+    st.builds(ProjectEntry, text, text, ints),
+    st.builds(ImportEntry, st.builds(ImportedClip, ints, text, text, text)),
+    edits,
+    st.builds(RevertEntry, text, ints, text),
+    st.builds(ToggleEntry, ints, text, st.booleans()),
+    st.builds(ConsentEntry, st.builds(ConsentRecord, ints, text, text, opt_text, text, opt_text)),
+    st.builds(PolicyEntry, json_obj),
+    renders,
+    st.builds(RelinkEntry, ints, text, text, text),
+    st.builds(SignoffEntry, ints, text, text),
+    st.builds(
+        CheckpointEntry,
+        ints,
+        text,
+        ints,
+        text,
+        ints,
+        st.lists(text, max_size=3).map(tuple),
+        text,
+        text,
+    ),
+)
+
+
+@given(any_entry)
+def test_round_trip(entry: Any) -> None:
+    assert type(entry).from_dict(entry.to_dict()) == entry
+    canonical_bytes(entry.to_dict())  # and it is always canonical JSON
+
+
+media_values = st.builds(
+    ClipMedia,
+    width=st.none() | ints,
+    height=st.none() | ints,
+    frame_count=st.none() | ints,
+    frame_rate=st.none() | st.fractions(min_value=Fraction(1, 1000), max_value=1000),
+    field_order=st.none() | st.integers(0, 5),
+    codec=opt_text,
+    timecode=opt_text,
+    bit_depth=st.none() | st.integers(1, 32),
+    extra=st.dictionaries(text.filter(lambda k: k not in ClipMedia.TYPED), json_scalar, max_size=3),
+)
+
+
+@given(media_values)
+def test_clip_media_round_trip(media: ClipMedia) -> None:
+    assert ClipMedia.from_dict(media.to_dict()) == media
