@@ -94,7 +94,7 @@ def parse_rect(text: str) -> dict[str, Any]:
 
 
 def _region(project: Project, request: EditRequest) -> dict[str, Any]:
-    from workbench.project.masks import store_mask
+    from workbench.project.masks import mask_path, store_mask
 
     region = dict(request.region or {})
     kind = region.get("kind", "mask" if request.mask is not None else "full")
@@ -116,8 +116,7 @@ def _region(project: Project, request: EditRequest) -> dict[str, Any]:
         if request.mask is not None:
             return {"kind": "mask", "sha256": store_mask(request.mask, project.path)}
         digest = str(region.get("sha256") or "")
-        if len(digest) != 64 or not (project.path.with_name(project.path.name + ".masks")
-                                     / f"{digest}.png").is_file():
+        if len(digest) != 64 or not mask_path(project.path, digest).is_file():
             raise UsageError("a mask region names a mask that is not stored with this project")
         return {"kind": "mask", "sha256": digest}
     raise UsageError(f"unknown region kind {kind!r} (full, rect or mask)")
