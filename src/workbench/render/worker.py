@@ -17,7 +17,69 @@ from typing import Any
 
 from workbench.errors import Cancelled, WorkbenchError
 from workbench.progress import Progress
-from workbench.render.pipeline import RenderRequest
+from workbench.render.request import RenderRequest
+
+
+def error_record(exc: WorkbenchError) -> dict[str, Any]:
+    """What the child sends of an error: its class, message, hint and exit code."""
+    cls = type(exc)
+    return {
+        "type": f"{cls.__module__}.{cls.__qualname__}",
+        "message": exc.message,
+        "hint": exc.hint,
+        "exit_code": exc.exit_code,
+    }
+
+
+def _error_class(name: str) -> type[WorkbenchError]:
+    """The WorkbenchError subclass called ``name`` (``module.Class``), else WorkbenchError.
+
+    Only Workbench's own modules are imported, and only an error class is accepted.
+    """
+    import importlib
+
+    module_name, _, qualname = name.rpartition(".")
+    if module_name != "workbench" and not module_name.startswith("workbench."):
+        return WorkbenchError
+    try:
+        found: Any = importlib.import_module(module_name)
+        for part in qualname.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError):
+        return WorkbenchError
+    if isinstance(found, type) and issubclass(found, WorkbenchError):
+        return found
+    return WorkbenchError
+
+
+def error_from_event(event: dict[str, Any]) -> WorkbenchError:
+    """The error a finished render's event stands for: the child's class, with its hint.
+
+    A ``cancelled`` event gives :class:`Cancelled`; an error the child could not type (a bug,
+    or the child dying) gives a plain :class:`WorkbenchError` whose hint holds the details.
+    """
+    if event.get("type") == "cancelled":
+        return Cancelled()
+    record = event.get("error")
+    if not isinstance(record, dict):
+        error = WorkbenchError(str(event.get("message", "the render failed")))
+        if event.get("details"):
+            error.hint = "details: " + str(event["details"])[-2000:]
+        return error
+    cls = _error_class(str(record.get("type", "")))
+    message = str(record.get("message", ""))
+    hint = record.get("hint")
+    try:
+        error = cls(message, hint=hint) if cls is not Cancelled else Cancelled(message)
+    except TypeError:  # a subclass with its own constructor: fill in what the root sets
+        error = cls.__new__(cls)
+        Exception.__init__(error, message)
+        error.message = message
+    error.hint = hint if isinstance(hint, str) else None
+    code = record.get("exit_code")
+    if isinstance(code, int) and code != error.exit_code:
+        error.exit_code = code
+    return error
 
 
 def _child(request: RenderRequest, events: Any, cancel: Any) -> None:
@@ -37,7 +99,7 @@ def _child(request: RenderRequest, events: Any, cancel: Any) -> None:
     except Cancelled:
         events.put({"type": "cancelled"})
     except WorkbenchError as exc:
-        events.put({"type": "error", "message": str(exc)})
+        events.put({"type": "error", "message": str(exc), "error": error_record(exc)})
     except BaseException as exc:  # a bug: report it rather than die silently
         events.put(
             {
@@ -95,6 +157,19 @@ class RenderHandle:
                 "run the render again to resume it",
             }
             yield self.finished
+
+    def error(self) -> WorkbenchError | None:
+        """The error the render ended with (its class and hint as raised in the child), or
+        None while it runs or when it succeeded."""
+        if self.finished is None or self.finished.get("type") == "done":
+            return None
+        return error_from_event(self.finished)
+
+    def raise_for_error(self) -> None:
+        """Raise, in this process, the error the render ended with; nothing when it did not."""
+        error = self.error()
+        if error is not None:
+            raise error
 
     def cancel(self) -> None:
         """Ask the render to stop at its next safe point; never blocks."""

@@ -1,0 +1,275 @@
+"""``build_plan``: a render request checked against the project and the footage, as plain data.
+
+Everything that can refuse a render is asked here, before any frame is decoded: an offline or
+changed clip, an edit awaiting sign-off, a model no longer in the catalogue, a painted mask
+missing, an output the container or the encoder cannot take (``preflight``). What comes out is a
+:class:`~workbench.render.plan.RenderPlan`; nothing live (engine, mask, file) is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from workbench import __version__
+from workbench.errors import NotFoundError, PolicyError, UsageError
+from workbench.media.info import MediaInfo
+from workbench.render.plan import (
+    AudioPlan,
+    LogHead,
+    PlannedClip,
+    PlannedEdit,
+    RenderPlan,
+    TilePlan,
+    cut_segments,
+    with_digest,
+)
+from workbench.render.request import RenderRequest
+
+_VIDEO_SUFFIXES = (".mov", ".mp4", ".mkv", ".mxf")
+_IMAGE_SUFFIXES = (".png", ".tif", ".tiff", ".jpg", ".exr", ".dpx")
+
+
+def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = None) -> RenderPlan:
+    """Everything the render needs, checked before any frame is decoded."""
+    from workbench.catalog import Catalog
+    from workbench.inference import SessionOptions
+    from workbench.project import Project
+
+    catalog = catalog or Catalog()
+    options = options or SessionOptions.from_settings()
+    output = request.output.resolve()
+    request = dataclasses.replace(request, output=output)
+    if output.suffix.lower() in _VIDEO_SUFFIXES and not output.parent.is_dir():
+        raise UsageError(f"the output folder {output.parent} does not exist")
+    with Project.open(request.project_path, readonly=True) as project:
+        clip = project.clip(request.clip_id)
+        info = _probe_clip(clip)
+        edits = _planned_edits(project, clip.id, info, catalog)
+        project_path, project_id, head = str(project.path), project.id, _log_head(project)
+    codec = _codec_for(output, request.codec, info)
+    request = _with_conversions(request, info)
+    pix_fmt = _pix_fmt(info, codec)
+    scale = edits_scale(edits)
+    _preflight(info, request, codec, pix_fmt, scale)
+    mode = segment_mode(codec, info)
+    plan = RenderPlan(
+        project_path=project_path,
+        project_id=project_id,
+        log_head=head,
+        app_version=__version__,
+        clip=PlannedClip(clip.id, clip.path, clip.fingerprint),
+        edits=edits,
+        codec=codec,
+        container=output.suffix.lower(),
+        output=str(output),
+        frame_count=info.frame_count,
+        frame_size=(info.width * scale, info.height * scale),
+        pix_fmt=pix_fmt,
+        audio=AudioPlan(tuple(request.drop_streams), tuple(request.convert_audio)),
+        segment_frames=request.segment_frames,
+        segment_mode=mode,
+        copy_packets=_copies_packets(request, info, codec, mode, pix_fmt),
+        smart=request.smart,
+        sign=request.sign,
+        tiles=TilePlan(options.tile_size, options.overlap, options.feather, options.min_tile_size),
+        segments=cut_segments(info.frame_count, request.segment_frames, _radius(edits)),
+    )
+    _check_single_image(plan)
+    return with_digest(plan)
+
+
+def _probe_clip(clip: Any) -> MediaInfo:
+    """The clip's footage, refused when it is offline or no longer what was imported."""
+    from workbench.media import probe
+
+    if not Path(clip.path).exists() and "%" not in clip.path:
+        raise UsageError(
+            f"clip {clip.id} is offline: {clip.path} does not exist",
+            hint="relink the clip to where the footage is now",
+        )
+    info = probe(clip.path)
+    if info.fingerprint != clip.fingerprint:
+        raise UsageError(
+            f"clip {clip.id} changed on disk since it was imported ({clip.path})",
+            hint="re-import the footage; the log pins the file it saw",
+        )
+    return info
+
+
+def _planned_edits(
+    project: Any, clip_id: int, info: MediaInfo, catalog: Any
+) -> tuple[PlannedEdit, ...]:
+    from workbench.tools.base import check_edit_range
+    from workbench.tools.registry import get_tool
+
+    edits = [e for e in project.edits(clip_id) if e.enabled]
+    pending = project.edits_pending_signoff()
+    for edit in edits:
+        if edit.id in pending:
+            raise PolicyError(
+                f"edit {edit.id} ({edit.tool}) needs sign-off before it can be rendered",
+                hint=f"a producer signs it off: workbench signoff {project.path.name} {edit.id}",
+            )
+    planned: list[PlannedEdit] = []
+    for edit in edits:
+        tool = get_tool(edit.tool)
+        params = tool.resolve(edit.parameters)
+        if edit.model_id is not None:
+            check_model(catalog, edit)
+        check_edit_range(
+            tool, params, tuple(edit.frames), info.frame_count, field_order=info.field_order
+        )
+        if edit.region.get("kind") == "mask":
+            check_mask(Path(project.path), edit.region["sha256"])
+        planned.append(
+            PlannedEdit(
+                id=edit.id,
+                log_entry=edit.log_entry,
+                tool=edit.tool,
+                tool_version=edit.tool_version,
+                parameters=params,
+                frames=(int(edit.frames[0]), int(edit.frames[1])),
+                region=dict(edit.region),
+                model_id=edit.model_id,
+                model_sha256=edit.model_sha256,
+                enabled=edit.enabled,
+            )
+        )
+    return tuple(planned)
+
+
+def check_model(catalog: Any, edit: Any) -> Any:
+    """The catalogue entry of the exact model file an edit used, or a UsageError."""
+    try:
+        entry = catalog.find(edit.model_sha256 or edit.model_id)
+    except NotFoundError:
+        entry = None
+    if entry is None or entry.sha256 != edit.model_sha256:
+        raise UsageError(
+            f"edit {edit.id} used model {edit.model_id} with SHA-256 "
+            f"{(edit.model_sha256 or '')[:12]}…, which is no longer in the catalogue",
+            hint="restore that model file, or remove the edit and apply it again",
+        )
+    return entry
+
+
+def check_mask(project_path: Path, sha256: str) -> bytes:
+    """A painted mask's bytes, refused when missing or not the ones the edit recorded."""
+    from workbench.project.masks import mask_path
+
+    path = mask_path(project_path, sha256)
+    data = path.read_bytes() if path.exists() else b""
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise UsageError(f"the mask {sha256[:12]}… is missing or changed ({path})")
+    return data
+
+
+def _log_head(project: Any) -> LogHead:
+    row = project.conn.execute("SELECT seq, id FROM log ORDER BY seq DESC LIMIT 1").fetchone()
+    return LogHead(0, "") if row is None else LogHead(int(row[0]), str(row[1]))
+
+
+def edits_scale(edits: tuple[PlannedEdit, ...]) -> int:
+    """How much the stack enlarges a frame (an upscale ×2 then ×2 is 4)."""
+    from workbench.tools.registry import get_tool
+
+    scale = 1
+    for edit in edits:
+        scale *= get_tool(edit.tool).scale(edit.parameters)
+    return scale
+
+
+def _radius(edits: tuple[PlannedEdit, ...]) -> int:
+    from workbench.tools.registry import get_tool
+
+    return sum(get_tool(e.tool).temporal_radius for e in edits)
+
+
+def segment_mode(codec: str, info: MediaInfo) -> str:
+    """How segments are stored.
+
+    ``direct``: intra-only deliverables (ProRes, DNxHR, FFV1) at a constant rate are encoded
+    once, in segments, and joined packet for packet at the end — no second encode, and no more
+    disk than the output itself. Otherwise a lossless intermediate is re-encoded at the end:
+    ``ffv1`` (16-bit) for integer sources, ``exr`` (32-bit float) for float ones.
+    """
+    from workbench.media.formats import CODECS
+
+    if CODECS[codec].intra_only and not info.vfr and not info.is_float:
+        return "direct"
+    return "exr" if info.is_float else "ffv1"
+
+
+def _copies_packets(
+    request: RenderRequest, info: MediaInfo, codec: str, mode: str, pix_fmt: str | None
+) -> bool:
+    from workbench.render.smart import can_copy_packets
+
+    return request.smart and can_copy_packets(info, codec, mode, pix_fmt)
+
+
+def _codec_for(output: Path, codec: str | None, info: MediaInfo | None = None) -> str:
+    from workbench.media.formats import CODECS, default_codec, resolve_codec
+
+    name = resolve_codec(codec) if codec else default_codec(output.suffix, info)
+    if name is None or name not in CODECS:
+        raise UsageError(
+            f"cannot tell which codec to write for {output.name}",
+            hint=f"give --codec ({', '.join(sorted(CODECS))}) or use .mov/.mkv/.mp4/.png/.exr",
+        )
+    return name
+
+
+def _with_conversions(request: RenderRequest, info: MediaInfo) -> RenderRequest:
+    """``--convert-audio pcm``: every audio track the container cannot hold, by number."""
+    from workbench.media.formats import CONTAINERS
+
+    container = CONTAINERS.get(request.output.suffix.lower())
+    if not request.convert_all_audio or container is None:
+        return request
+    extra = [
+        a.index
+        for a in info.audio
+        if a.codec not in container.audio and a.index not in request.drop_streams
+    ]
+    return dataclasses.replace(
+        request, convert_audio=tuple(sorted({*request.convert_audio, *extra}))
+    )
+
+
+def _pix_fmt(info: MediaInfo, codec: str) -> str | None:
+    from workbench.media.formats import CODECS
+    from workbench.media.writer import video_pix_fmt
+
+    spec = CODECS[codec]
+    return (
+        video_pix_fmt(spec, info, info.bit_depth, info.is_float) if spec.kind == "video" else None
+    )
+
+
+def _preflight(
+    info: MediaInfo, request: RenderRequest, codec: str, pix_fmt: str | None, scale: int
+) -> None:
+    from workbench.render.preflight import StreamChoices, preflight
+
+    preflight(
+        info,
+        request.output,
+        codec,
+        pix_fmt,
+        (info.width * scale, info.height * scale),
+        StreamChoices(tuple(request.drop_streams), tuple(request.convert_audio)),
+    )
+
+
+def _check_single_image(plan: RenderPlan) -> None:
+    output = plan.output_path
+    single_image = plan.container in _IMAGE_SUFFIXES and not {"%", "#"} & set(output.name)
+    if plan.frame_count > 1 and single_image:
+        raise UsageError(
+            f"{output.name} is one image but clip {plan.clip.id} has {plan.frame_count} frames",
+            hint=f"render to a video (.mov) or a sequence ({output.stem}_%04d{output.suffix})",
+        )

@@ -1,0 +1,83 @@
+"""The last step: the finished output and its log entry join the project in one transaction.
+
+Only the process that registers writes the project (a farm's coordinator; locally, the render
+itself). The output is moved from its pending name into place inside that transaction, so a
+failure to do so leaves no entry behind, and an entry never names a file that is not there.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import ProjectLockedError, UsageError
+from workbench.fsutil import fsync_dir
+from workbench.progress import NullProgress, Progress
+from workbench.render.finishing import FinishedRender
+from workbench.render.plan import RenderPlan
+
+
+def open_for_writing(path: Path, wait: float) -> Any:
+    """The project, opened for writing; waits up to ``wait`` seconds for another writer."""
+    from workbench.project import Project
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return Project.open(path)
+        except ProjectLockedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _rendered_edits(project: Any, plan: RenderPlan) -> list[Any]:
+    """The project's records of the edits the plan rendered (as they were when planned)."""
+    edits = []
+    for planned in plan.edits:
+        edit = project.edit(planned.id)
+        if edit.log_entry != planned.log_entry:
+            raise UsageError(
+                f"edit {planned.id} is not the edit the render was planned with",
+                hint="plan the render again",
+            )
+        edits.append(edit)
+    return edits
+
+
+def register(
+    plan: RenderPlan,
+    finished: FinishedRender,
+    *,
+    lock_wait: float = 30.0,
+    progress: Progress | None = None,
+) -> Any:
+    """Move the output into place and register it with its log entry; the project's Render."""
+    progress = progress or NullProgress()
+    output = plan.output_path
+    pending = finished.pending
+
+    def move_into_place() -> None:
+        os.replace(pending, output)
+        fsync_dir(output.parent)
+
+    progress.update(0.995, "registering the render in the project")
+    with open_for_writing(Path(plan.project_path), lock_wait) as project:
+        if project.id != plan.project_id:
+            raise UsageError(
+                f"{Path(plan.project_path).name} is not the project the render planned"
+            )
+        return project.register_render(
+            plan.clip.id,
+            output=str(output),
+            sha256=finished.sha256,
+            codec=plan.codec,
+            frame_count=plan.frame_count,
+            frame_digest=finished.frame_digest,
+            plan=plan.digest,
+            edits=_rendered_edits(project, plan),
+            extra=finished.extra,
+            before_commit=move_into_place if pending != output else None,
+        )

@@ -1,0 +1,38 @@
+"""What a front end asks a render for, and what it gets back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SEGMENT_FRAMES = 12
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    project_path: Path
+    clip_id: int
+    output: Path
+    codec: str | None = None
+    segment_frames: int = SEGMENT_FRAMES
+    sign: bool = True
+    drop_streams: tuple[int, ...] = ()
+    convert_audio: tuple[int, ...] = ()
+    convert_all_audio: bool = False
+    """Re-encode as PCM every audio track the output's container cannot hold."""
+    smart: bool = True
+    """Copy the source's packets for frames no edit touches, where the codecs match."""
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    output: Path
+    sha256: str
+    frame_count: int
+    frame_digest: str
+    render_id: int
+    log_entry: str
+    resumed_from: int
+    seconds: float
+    extra: dict[str, Any] = field(default_factory=dict)
