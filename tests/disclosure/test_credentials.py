@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from fractions import Fraction
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -27,7 +26,6 @@ from workbench.disclosure.credentials import (
     sidecar_path,
     sign_media,
     sign_output,
-    sign_render,
 )
 from workbench.disclosure.identity import (
     IdentityError,
@@ -325,27 +323,3 @@ def test_sign_output_records_a_format_that_cannot_carry_credentials(
         "credentials": {"signed": False, "reason": ".mkv cannot carry Content Credentials"}
     }
     assert pending.read_bytes() == b"not signed"
-
-
-def test_sign_render_is_a_deprecated_wrapper_over_sign_output(
-    media: dict[str, Path], tmp_path: Path, project: Any, identity: SigningIdentity
-) -> None:
-    pending = tmp_path / "render.png"
-    shutil.copy(media["png"], pending)
-    edits = [SimpleNamespace(log_entry=e["id"]) for e in live_edit_entries(project)]
-    plan = SimpleNamespace(
-        clip=SimpleNamespace(path="/footage/A001.mov"),
-        edits=[*edits, SimpleNamespace(log_entry=None)],
-        models=[SimpleNamespace(card=card) for card in CARDS] + [SimpleNamespace(card=None)],
-    )
-    with pytest.deprecated_call():
-        recorded = sign_render(
-            pending,
-            plan=plan,
-            request=SimpleNamespace(output=pending),
-            log_data=project.log_data(),
-            identity=identity,
-        )
-    assert recorded["credentials"]["signed"] is True
-    assert recorded["credentials"]["actions"] == 2
-    assert match_log(read_credentials(pending), project.log_data()) == []

@@ -1,4 +1,4 @@
-"""A real render signs its output through ``credentials.sign_render``; the log and file agree."""
+"""A real render signs its output through ``credentials.sign_output``; the log and file agree."""
 
 from __future__ import annotations
 

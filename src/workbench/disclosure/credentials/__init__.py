@@ -60,7 +60,6 @@ from workbench.disclosure.credentials.sign import (
     SignResult,
     sign_media,
     sign_output,
-    sign_render,
 )
 
 __all__ = [
@@ -92,5 +91,4 @@ __all__ = [
     "sidecar_path",
     "sign_media",
     "sign_output",
-    "sign_render",
 ]

@@ -12,7 +12,6 @@ import contextlib
 import io
 import os
 import tempfile
-import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -342,37 +341,3 @@ def sign_output(request: SignRequest) -> dict[str, Any]:
             "actions": result.actions,
         }
     }
-
-
-def sign_render(
-    pending: Path,
-    *,
-    plan: Any,
-    request: Any,
-    log_data: LogData,
-    identity: SigningIdentity | None = None,
-    delivery: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Deprecated: build a :class:`SignRequest` and call :func:`sign_output`.
-
-    Reads the render's private plan by duck typing: ``plan.clip.path``, ``plan.edits`` (each
-    with ``log_entry``), ``plan.models`` (each with ``card``) and ``request.output``.
-    """
-    warnings.warn(
-        "sign_render is deprecated; build a SignRequest and call sign_output",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    edits = [getattr(e, "log_entry", None) for e in plan.edits]
-    return sign_output(
-        SignRequest(
-            pending=Path(pending),
-            output=Path(request.output),
-            source=Path(plan.clip.path),
-            edit_entries=tuple(str(e) for e in edits if e),
-            model_cards=tuple(m.card for m in plan.models if getattr(m, "card", None) is not None),
-            log_data=log_data,
-            delivery=delivery,
-            identity=identity,
-        )
-    )
