@@ -39,6 +39,7 @@ from support import project_with
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.render import RenderRequest, run_render
+from workbench.render.events import Advanced, RenderEvent
 
 # -- rendering ------------------------------------------------------------------------------------
 
@@ -811,7 +812,7 @@ def test_render_refuses_a_stream_the_container_cannot_hold_before_writing(
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    events: list[dict[str, Any]] = []
+    events: list[RenderEvent] = []
     try:
         with pytest.raises(WorkbenchError) as caught:
             run_render(RenderRequest(project, 1, out), on_event=events.append)
@@ -829,7 +830,7 @@ def test_render_refuses_a_stream_the_container_cannot_hold_before_writing(
     others = {".mov", ".mkv", ".mxf", ".mp4"} - {deliverable}
     assert any(o in text for o in others), f"no other container offered: {error}"
     assert not seen and not list(folder.iterdir()), f"written before refusing: {sorted(seen)}"
-    frames_done = [e for e in events if e.get("type") == "progress" and e.get("done")]
+    frames_done = [e for e in events if isinstance(e, Advanced) and e.done]
     assert not frames_done, f"frames were rendered before the refusal: {frames_done[-1]}"
     capsys.readouterr()
     assert main(["render", str(project), "1", "-o", str(out)]) == 2

@@ -23,6 +23,7 @@ from workbench.media import open_reader, probe
 from workbench.progress import Progress
 from workbench.project import Project
 from workbench.render import RenderRequest, render_in_worker, run_render
+from workbench.render.events import Advanced, Done, RenderEvent
 
 
 def audio_packets(path: Path) -> list[bytes]:
@@ -202,9 +203,9 @@ def test_cancel_leaves_no_output_and_no_entry(tmp_path: Path, prores: Path) -> N
     progress = Progress()
     seen = []
 
-    def on_event(event: dict[str, object]) -> None:
+    def on_event(event: RenderEvent) -> None:
         seen.append(event)
-        if event.get("done") == 15:
+        if isinstance(event, Advanced) and event.done == 15:
             progress.cancel()
 
     with pytest.raises(Cancelled):
@@ -227,9 +228,9 @@ def test_render_in_worker_reports_progress(tmp_path: Path, prores: Path) -> None
         events.extend(handle.events())
         time.sleep(0.05)
     handle.join(10)
-    assert handle.finished is not None and handle.finished["type"] == "done", events[-3:]
-    progress = [e for e in events if e["type"] == "progress"]
-    assert progress and progress[-1]["done"] == 30 and "fps" in progress[-1]
+    assert isinstance(handle.finished, Done), events[-3:]
+    progress = [e for e in events if isinstance(e, Advanced)]
+    assert progress and progress[-1].done == 30 and progress[-1].fps > 0
 
 
 def test_render_refuses_changed_or_offline_footage(tmp_path: Path, prores: Path) -> None:

@@ -20,11 +20,13 @@ from workbench.errors import (
 from workbench.project import Policy, Project
 from workbench.qc.errors import QcToolMissingError
 from workbench.render import RenderRequest, error_from_event, render_in_worker
+from workbench.render.events import Failed, event_from_dict, event_to_dict
 from workbench.render.worker import error_record
 
 
-def _event(exc: WorkbenchError) -> dict[str, object]:
-    return {"type": "error", "message": str(exc), "error": error_record(exc)}
+def _event(exc: WorkbenchError) -> Failed:
+    # through the JSON form, as a farm coordinator would read it
+    return event_from_dict(event_to_dict(Failed(str(exc), error_record(exc))))  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize(
@@ -50,7 +52,8 @@ def test_error_event_with_an_unusual_constructor_or_an_unknown_class() -> None:
     assert (again.message, again.hint, again.exit_code) == (exc.message, exc.hint, exc.exit_code)
 
     foreign = error_from_event(
-        {"type": "error", "error": {"type": "os.system", "message": "m", "exit_code": 9}}
+        {"type": "error", "message": "m",
+         "error": {"type": "os.system", "message": "m", "hint": None, "exit_code": 9}}
     )
     assert type(foreign) is WorkbenchError and foreign.exit_code == 9  # nothing imported
     old_style = error_from_event({"type": "error", "message": "boom", "details": "Traceback"})
@@ -74,8 +77,8 @@ def test_render_child_raises_its_error_class_in_the_parent(tmp_path: Path) -> No
         list(handle.events())
         time.sleep(0.05)
     handle.join(10)
-    assert handle.finished is not None and handle.finished["type"] == "error"
-    assert handle.finished["error"]["type"] == "workbench.errors.PolicyError"
+    assert isinstance(handle.finished, Failed) and handle.finished.error is not None
+    assert handle.finished.error.type == "workbench.errors.PolicyError"
     error = handle.error()
     assert isinstance(error, PolicyError) and error.exit_code == 5
     assert error.hint is not None and "signoff" in error.hint

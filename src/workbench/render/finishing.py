@@ -12,7 +12,6 @@ frame-identical to an uninterrupted one. Nothing here writes the project.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,9 @@ from workbench.errors import WorkbenchError
 from workbench.fsutil import sha256_file
 from workbench.media.info import MediaInfo
 from workbench.progress import NullProgress, Progress
+from workbench.render.events import EventSink, Warned, ignore
 from workbench.render.plan import RenderPlan
 from workbench.render.store import SegmentResult, SegmentStore, checked_frames
-
-Event = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -155,7 +153,7 @@ def finish(
     source: MediaInfo | None = None,
     models: Any = None,
     catalog: Any = None,
-    on_event: Callable[[Event], None] | None = None,
+    on_event: EventSink | None = None,
 ) -> FinishedRender:
     """Join, sign (when the plan says so) and QC the render; nothing is registered yet.
 
@@ -167,7 +165,7 @@ def finish(
     from workbench.render.signing import model_cards, sign_pending
 
     progress = progress or NullProgress()
-    emit = on_event or (lambda event: None)
+    emit = on_event or ignore
     source = source or open_source(plan)
     pending, frame_digest = join_segments(plan, store, progress, source)
     expect = expectations(plan, source)
@@ -181,5 +179,5 @@ def finish(
     progress.update(0.99, f"checking {output.name} with ffprobe and MediaInfo")
     extra["qc"] = check_delivery(output if is_sequence(output) else pending, source, expect)
     for line in warn_lines(extra["qc"]):
-        emit({"type": "warning", "message": line})
+        emit(Warned(line))
     return FinishedRender(pending, frame_digest, output_sha256(pending), extra)

@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
 from typing import Any
 
 from workbench.errors import Cancelled
 from workbench.progress import NullProgress, Progress
+from workbench.render.events import Done, EventSink, Started, ignore
 from workbench.render.finishing import finish
 from workbench.render.materialize import materialize
 from workbench.render.planning import build_plan
 from workbench.render.registration import register
 from workbench.render.request import SEGMENT_FRAMES, RenderRequest, RenderResult
-from workbench.render.segments import Event, render_pending
+from workbench.render.segments import render_pending
 from workbench.render.store import DirectorySegmentStore, SegmentStore
 
 
@@ -34,7 +34,7 @@ def run_render(
     request: RenderRequest,
     progress: Progress | None = None,
     *,
-    on_event: Callable[[Event], None] | None = None,
+    on_event: EventSink | None = None,
     catalog: Any = None,
     options: Any = None,
     lock_wait: float = 30.0,
@@ -45,7 +45,7 @@ def run_render(
     from workbench.inference import SessionOptions
 
     progress = progress or NullProgress()
-    emit = on_event or (lambda event: None)
+    emit = on_event or ignore
     catalog = catalog or Catalog()
     options = options or SessionOptions.from_settings()
     began = time.monotonic()
@@ -56,7 +56,7 @@ def run_render(
     work = segments.folder(plan) if isinstance(segments, DirectorySegmentStore) else None
     if work is not None:
         work.mkdir(parents=True, exist_ok=True)
-    emit({"type": "started", "total": plan.frame_count, "work": str(work or "")})
+    emit(Started(plan.frame_count, str(work or "")))
     resumed_from = render_pending(live, segments, progress, emit)
     finished = finish(plan, segments, progress, source=live.info, models=live.models, on_event=emit)
     render = register(plan, finished, lock_wait=lock_wait, progress=progress)
@@ -73,14 +73,7 @@ def run_render(
         time.monotonic() - began,
         finished.extra,
     )
-    emit(
-        {
-            "type": "done",
-            "output": str(plan.output_path),
-            "sha256": finished.sha256,
-            "render": render.id,
-        }
-    )
+    emit(Done(str(plan.output_path), finished.sha256, render.id))
     return result
 
 

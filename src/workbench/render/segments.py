@@ -21,6 +21,7 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.progress import NullProgress, Progress
+from workbench.render.events import Advanced, EventSink, ignore
 from workbench.render.materialize import MaterializedPlan, materialize
 from workbench.render.plan import PlannedSegment, RenderPlan
 from workbench.render.smart import SourcePackets
@@ -30,7 +31,6 @@ from workbench.tools.base import Frame
 
 QUEUE_DEPTH = 4  # decoded source frames waiting for the edit stack
 ENCODE_DEPTH = 2  # finished frames waiting for the encoder (they can be 4× a source frame)
-Event = dict[str, Any]
 _DONE = object()
 
 
@@ -55,7 +55,7 @@ def render_pending(
     live: MaterializedPlan,
     store: SegmentStore,
     progress: Progress,
-    on_event: Callable[[Event], None],
+    on_event: EventSink,
 ) -> int:
     """Render every segment the store lacks, in runs of consecutive segments; the first frame
     that had to be rendered (the frame count when none had)."""
@@ -110,7 +110,7 @@ class _SegmentRun:
         segments: list[PlannedSegment],
         store: SegmentStore,
         progress: Progress,
-        on_event: Callable[[Event], None] | None = None,
+        on_event: EventSink | None = None,
         *,
         started_at: int | None = None,
     ) -> None:
@@ -118,7 +118,7 @@ class _SegmentRun:
         self.segments = segments
         self.first, self.last = segments[0].first, segments[-1].last
         self.progress = progress
-        self.on_event = on_event or (lambda event: None)
+        self.on_event = on_event or ignore
         self.started_at = self.first if started_at is None else started_at
         self.radius = sum(step.tool.temporal_radius for step in live.steps)
         self.stop = threading.Event()
@@ -264,7 +264,7 @@ class _SegmentRun:
         self.progress.update(
             0.95 * done / count, f"frame {done}/{count}, {fps:.2f} fps, ETA {eta:.0f} s"
         )
-        self.on_event({"type": "progress", "done": done, "total": count, "fps": fps, "eta": eta})
+        self.on_event(Advanced(done, count, fps, eta))
 
     def run(self) -> list[SegmentResult]:
         evaluator = StackEvaluator(

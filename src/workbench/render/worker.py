@@ -17,18 +17,22 @@ from typing import Any
 
 from workbench.errors import Cancelled, WorkbenchError
 from workbench.progress import Progress
+from workbench.render.events import (
+    FINAL,
+    Done,
+    ErrorRecord,
+    Failed,
+    RenderEvent,
+    Stopped,
+    event_from_dict,
+)
 from workbench.render.request import RenderRequest
 
 
-def error_record(exc: WorkbenchError) -> dict[str, Any]:
+def error_record(exc: WorkbenchError) -> ErrorRecord:
     """What the child sends of an error: its class, message, hint and exit code."""
     cls = type(exc)
-    return {
-        "type": f"{cls.__module__}.{cls.__qualname__}",
-        "message": exc.message,
-        "hint": exc.hint,
-        "exit_code": exc.exit_code,
-    }
+    return ErrorRecord(f"{cls.__module__}.{cls.__qualname__}", exc.message, exc.hint, exc.exit_code)
 
 
 def _error_class(name: str) -> type[WorkbenchError]:
@@ -52,33 +56,34 @@ def _error_class(name: str) -> type[WorkbenchError]:
     return WorkbenchError
 
 
-def error_from_event(event: dict[str, Any]) -> WorkbenchError:
+def error_from_event(event: RenderEvent | dict[str, Any]) -> WorkbenchError:
     """The error a finished render's event stands for: the child's class, with its hint.
 
-    A ``cancelled`` event gives :class:`Cancelled`; an error the child could not type (a bug,
-    or the child dying) gives a plain :class:`WorkbenchError` whose hint holds the details.
+    A cancelled render gives :class:`Cancelled`; an error the child could not type (a bug, or
+    the child dying) gives a plain :class:`WorkbenchError` whose hint holds the details.
     """
-    if event.get("type") == "cancelled":
+    if isinstance(event, dict):
+        event = event_from_dict(event)
+    if isinstance(event, Stopped):
         return Cancelled()
-    record = event.get("error")
-    if not isinstance(record, dict):
-        error = WorkbenchError(str(event.get("message", "the render failed")))
-        if event.get("details"):
-            error.hint = "details: " + str(event["details"])[-2000:]
+    if not isinstance(event, Failed):
+        raise ValueError(f"a {event.KIND} event is not an error")
+    record = event.error
+    if record is None:
+        error = WorkbenchError(event.message or "the render failed")
+        if event.details:
+            error.hint = "details: " + event.details[-2000:]
         return error
-    cls = _error_class(str(record.get("type", "")))
-    message = str(record.get("message", ""))
-    hint = record.get("hint")
+    cls = _error_class(record.type)
     try:
-        error = cls(message, hint=hint) if cls is not Cancelled else Cancelled(message)
+        error = cls(record.message, hint=record.hint) if cls is not Cancelled else Cancelled()
     except TypeError:  # a subclass with its own constructor: fill in what the root sets
         error = cls.__new__(cls)
-        Exception.__init__(error, message)
-        error.message = message
-    error.hint = hint if isinstance(hint, str) else None
-    code = record.get("exit_code")
-    if isinstance(code, int) and code != error.exit_code:
-        error.exit_code = code
+        Exception.__init__(error, record.message)
+        error.message = record.message
+    error.hint = record.hint if isinstance(record.hint, str) else None
+    if record.exit_code != error.exit_code:
+        error.exit_code = record.exit_code
     return error
 
 
@@ -97,17 +102,11 @@ def _child(request: RenderRequest, events: Any, cancel: Any) -> None:
     try:
         run_render(request, progress, on_event=events.put)
     except Cancelled:
-        events.put({"type": "cancelled"})
+        events.put(Stopped())
     except WorkbenchError as exc:
-        events.put({"type": "error", "message": str(exc), "error": error_record(exc)})
+        events.put(Failed(str(exc), error_record(exc)))
     except BaseException as exc:  # a bug: report it rather than die silently
-        events.put(
-            {
-                "type": "error",
-                "message": f"internal error during the render: {exc!r}",
-                "details": traceback.format_exc(),
-            }
-        )
+        events.put(Failed(f"internal error during the render: {exc!r}", None, traceback.format_exc()))
 
 
 class RenderHandle:
@@ -129,7 +128,7 @@ class RenderHandle:
         )
         self._process.start()
         child_end.close()
-        self.finished: dict[str, Any] | None = None
+        self.finished: RenderEvent | None = None
 
     @property
     def pid(self) -> int | None:
@@ -139,29 +138,28 @@ class RenderHandle:
     def alive(self) -> bool:
         return self._process.is_alive()
 
-    def events(self) -> Iterator[dict[str, Any]]:
+    def events(self) -> Iterator[RenderEvent]:
         """Every event that has arrived, without blocking."""
         while True:
             try:
-                event = self._events.get_nowait()
+                event: RenderEvent = self._events.get_nowait()
             except queue.Empty:
                 break
-            if event.get("type") in ("done", "error", "cancelled"):
+            if isinstance(event, FINAL):
                 self.finished = event
             yield event
         if self.finished is None and not self._process.is_alive():
             code = self._process.exitcode
-            self.finished = {
-                "type": "error",
-                "message": f"the render process stopped unexpectedly (exit code {code}); "
-                "run the render again to resume it",
-            }
+            self.finished = Failed(
+                f"the render process stopped unexpectedly (exit code {code}); "
+                "run the render again to resume it"
+            )
             yield self.finished
 
     def error(self) -> WorkbenchError | None:
         """The error the render ended with (its class and hint as raised in the child), or
         None while it runs or when it succeeded."""
-        if self.finished is None or self.finished.get("type") == "done":
+        if self.finished is None or isinstance(self.finished, Done):
             return None
         return error_from_event(self.finished)
 
