@@ -15,22 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
 
-from workbench.errors import WorkbenchError
+from workbench.qt.timing import timed
+from workbench.render.events import Advanced, Done, Failed, RenderEvent, Started, Stopped
+from workbench.render.worker import error_from_event
 
 VIDEO_EXTENSIONS = {"ffv1": ".mkv", "h264": ".mp4"}  # the others go in QuickTime (.mov)
 IMAGE_EXTENSIONS = {"png": ".png", "tiff": ".tif", "jpeg": ".jpg", "exr": ".exr", "dpx": ".dpx"}
@@ -39,7 +27,7 @@ SEQUENCE_FRAME = "_%06d"
 
 def output_formats() -> dict[str, str]:
     """Every codec the writer offers, with the file ending a render to it gets."""
-    from workbench.media.writer import CODECS
+    from workbench.media import CODECS
 
     out: dict[str, str] = {}
     for name, spec in CODECS.items():
@@ -81,7 +69,8 @@ class RenderJob:
 
 
 class RenderQueue(QObject):
-    """The jobs and the one running child process; a view over it is :class:`RenderQueuePanel`."""
+    """The jobs and the one running child process (the panel in ``render_queue_panel`` shows
+    them)."""
 
     changed = Signal()
     failed = Signal(object, str)  # error, context
@@ -241,6 +230,7 @@ class RenderQueue(QObject):
                 if handle in self._spawned:
                     self._spawned.remove(handle)
 
+    @timed("RenderQueue.poll")
     def poll(self) -> None:
         self._reap()
         job, handle = self.running, self.handle
@@ -248,31 +238,10 @@ class RenderQueue(QObject):
             if not self._exiting:
                 self._timer.stop()
             return
+        heard = False
         for event in handle.events():
-            kind = event.get("type")
-            if kind == "started":
-                job.total = int(event.get("total", 0))
-                job.message = "rendering"
-            elif kind == "progress":
-                job.done = int(event.get("done", 0))
-                job.total = int(event.get("total", job.total))
-                job.fps = float(event.get("fps", 0.0))
-                job.eta = float(event.get("eta", 0.0))
-                job.message = "rendering"
-            elif kind == "done":
-                job.state = "done"
-                job.done = job.total
-                job.message = f"done — SHA-256 {str(event.get('sha256', ''))[:12]}…"
-            elif kind == "cancelled":
-                job.state = "cancelled"
-                job.message = "cancelled — Resume continues where it stopped"
-            elif kind == "error":
-                job.state = "failed"
-                job.message = str(event.get("message", "the render failed"))
-                error = WorkbenchError(job.message)
-                if event.get("details"):
-                    error.hint = "details: " + str(event["details"])[-2000:]
-                self.failed.emit(error, f"Render of {job.clip_name}")
+            heard = True
+            self._apply_event(job, event)
         if job.state == "running" and not handle.alive and handle.finished is not None:
             job.state = "failed"
         if job.state != "running":
@@ -284,7 +253,26 @@ class RenderQueue(QObject):
             self.changed.emit()
             self._next()
             return
-        self.changed.emit()
+        if heard:
+            self.changed.emit()  # only for news: the panel has nothing to redraw otherwise
+
+    def _apply_event(self, job: RenderJob, event: RenderEvent) -> None:
+        """What one event from the render child says about its job."""
+        if isinstance(event, Started):
+            job.total, job.message = event.total, "rendering"
+        elif isinstance(event, Advanced):
+            job.done, job.total, job.fps, job.eta = event.done, event.total, event.fps, event.eta
+            job.message = "rendering"
+        elif isinstance(event, Done):
+            job.state, job.done = "done", job.total
+            job.message = f"done — SHA-256 {event.sha256[:12]}…"
+        elif isinstance(event, Stopped):
+            job.state = "cancelled"
+            job.message = "cancelled — Resume continues where it stopped"
+        elif isinstance(event, Failed):
+            job.state, job.message = "failed", event.message or "the render failed"
+            # the child's own error class, message, hint and exit code
+            self.failed.emit(error_from_event(event), f"Render of {job.clip_name}")
 
     def shutdown(self) -> None:
         """Stop the running render (it resumes next time) and wait for its process."""
@@ -320,169 +308,3 @@ def _write_setting(key: str, value: str) -> None:
     settings = QSettings()
     settings.setValue(key, value)
     settings.sync()
-
-
-class RenderQueuePanel(QWidget):
-    queueRequested = Signal(int, str, object)  # clip id, output, codec
-
-    COLUMNS = ("Clip", "Output", "Codec", "State", "Frames", "FPS", "ETA", "Progress")
-
-    def __init__(self, queue: RenderQueue, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("renderQueuePanel")
-        self.queue = queue
-        self.clip_combo = QComboBox(self)
-        self.clip_combo.setObjectName("renderClip")
-        self.clip_combo.setAccessibleName("Clip to render")
-        self.codec_combo = QComboBox(self)
-        self.codec_combo.setObjectName("renderCodec")
-        self.codec_combo.setAccessibleName("Output format")
-        for codec, ext in output_formats().items():
-            label = f"{codec} sequence ({ext.lstrip('_')})" if "%" in ext else f"{codec} ({ext})"
-            self.codec_combo.addItem(label, codec)
-        self.output = QLineEdit(self)
-        self.output.setObjectName("renderOutput")
-        self.output.setAccessibleName("Output file")
-        self.output.setPlaceholderText("output file (.mov, .mkv, .mp4, or a frame pattern)")
-        self.browse = QPushButton("…", self)
-        self.browse.setObjectName("renderBrowse")
-        self.browse.setAccessibleName("Choose the output file")
-        self.browse.clicked.connect(self._browse)
-        self.add_button = QPushButton("Add to queue", self)
-        self.add_button.setObjectName("renderAdd")
-        self.add_button.setAccessibleName("Add a render to the queue")
-        self.add_button.clicked.connect(self._add)
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
-        self.table.setObjectName("renderJobs")
-        self.table.setAccessibleName("Render jobs")
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setObjectName("renderCancel")
-        self.cancel_button.setAccessibleName("Cancel the selected render")
-        self.resume_button = QPushButton("Resume", self)
-        self.resume_button.setObjectName("renderResume")
-        self.resume_button.setAccessibleName("Resume the selected render")
-        self.clear_button = QPushButton("Remove finished", self)
-        self.clear_button.setObjectName("renderClear")
-        self.clear_button.setAccessibleName("Remove finished renders from the list")
-        self.cancel_button.clicked.connect(lambda: self._on_selected(self.queue.cancel))
-        self.resume_button.clicked.connect(lambda: self._on_selected(self.queue.resume))
-        self.clear_button.clicked.connect(self.queue.remove_finished)
-        form = QHBoxLayout()
-        form.addWidget(self.clip_combo, 1)
-        form.addWidget(self.codec_combo)
-        form.addWidget(self.output, 2)
-        form.addWidget(self.browse)
-        form.addWidget(self.add_button)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.resume_button)
-        buttons.addWidget(self.clear_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(form)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        self.codec_combo.currentIndexChanged.connect(self._codec_changed)
-        self.clip_combo.activated.connect(self._suggest_for_clip)
-        self.queue.changed.connect(self.refresh)
-        self.default_folder: Path | None = None
-        self._suggested = ""
-
-    def set_clips(self, clips: list[tuple[int, str]], folder: Path | None) -> None:
-        current = self.clip_combo.currentData()
-        self.default_folder = folder
-        self.clip_combo.clear()
-        for clip_id, name in clips:
-            self.clip_combo.addItem(name, clip_id)
-        index = self.clip_combo.findData(current)
-        self.clip_combo.setCurrentIndex(max(0, index))
-        self._suggest()
-
-    def _suggest(self) -> None:
-        """Suggest an output beside the project, unless the user typed one of their own."""
-        if self.default_folder is None or self.clip_combo.count() == 0:
-            return
-        current = self.output.text().strip()
-        if current and current != self._suggested:
-            return
-        stem = Path(self.clip_combo.currentText()).stem or "render"
-        ext = output_formats().get(str(self.codec_combo.currentData()), ".mov")
-        self._suggested = str(self.default_folder / f"{stem}_workbench{ext}")
-        self.output.setText(self._suggested)
-
-    def _suggest_for_clip(self) -> None:
-        if self.output.text().strip() == self._suggested:
-            self.output.clear()
-        self._suggest()
-
-    def _codec_changed(self) -> None:
-        text = self.output.text().strip()
-        if text:
-            ext = output_formats().get(str(self.codec_combo.currentData()), ".mov")
-            was_suggested = text == self._suggested
-            self.output.setText(str(with_ending(Path(text), ext)))
-            if was_suggested:
-                self._suggested = self.output.text()
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Render to", self.output.text())
-        if path:
-            self.output.setText(path)
-
-    def _add(self) -> None:
-        clip_id = self.clip_combo.currentData()
-        output = self.output.text().strip()
-        if clip_id is None or not output:
-            return
-        self.queueRequested.emit(int(clip_id), output, self.codec_combo.currentData())
-
-    def _on_selected(self, action: Any) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        row = rows[0].row() if rows else (len(self.queue.jobs) - 1)
-        if 0 <= row < len(self.queue.jobs):
-            action(self.queue.jobs[row])
-
-    def refresh(self) -> None:
-        jobs = self.queue.jobs
-        selected = self.table.currentRow()
-        self.table.setRowCount(len(jobs))
-        for row, job in enumerate(jobs):
-            eta = f"{job.eta:.0f} s" if job.state == "running" and job.done else ""
-            cells = [
-                job.clip_name,
-                Path(job.output).name,
-                job.codec or "auto",
-                job.state if not job.message else f"{job.state}: {job.message}",
-                f"{job.done}/{job.total}" if job.total else "",
-                f"{job.fps:.1f}" if job.fps else "",
-                eta,
-            ]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(job.output if col == 1 else text)
-                self.table.setItem(row, col, item)
-            bar = self.table.cellWidget(row, 7)
-            if not isinstance(bar, QProgressBar):
-                bar = QProgressBar(self.table)
-                bar.setObjectName(f"renderProgress_{row}")
-                bar.setAccessibleName(f"Progress of render {row + 1}")
-                self.table.setCellWidget(row, 7, bar)
-            bar.setRange(0, max(1, job.total))
-            bar.setValue(job.done)
-            bar.setFormat("%p%")
-        if 0 <= selected < len(jobs):
-            self.table.selectRow(selected)
-        state_of = jobs[selected].state if 0 <= selected < len(jobs) else None
-        self.cancel_button.setEnabled(any(j.active for j in jobs))
-        self.resume_button.setEnabled(
-            any(j.state in ("failed", "cancelled", "interrupted") for j in jobs)
-            or state_of is not None
-        )
