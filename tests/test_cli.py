@@ -61,6 +61,7 @@ def test_console_script_runs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow  # .ci/run runs `workbench demo` itself, as the README's quick start does
 def test_demo_builds_a_verified_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "demo", "-o", str(tmp_path / "demo"))
     assert code == 0, err

@@ -9,8 +9,8 @@ languages, handler names, reel name, title, creation time, colour tags (containe
 bitstream), HDR metadata, field order, SAR/DAR, rotation, start time, codec profile, bit depth,
 and a clean decode. Every mismatch is collected, so one failing test lists all of them.
 
-The frame-count × rate duration matrix keeps one case per rate and per frame count (and each
-container) in the default run; the full cartesian product is behind ``-m slow``.
+The default run keeps one no-op case of each family and one duration case per container; every
+source, every deliverable and the full frame-count × rate matrix run with ``-m slow``.
 """
 
 from __future__ import annotations
@@ -521,20 +521,29 @@ def qc_findings(out: Path, source: Source, findings: Findings, against: Path | N
 
 # -- the matrix ---------------------------------------------------------------------------------
 
-# deliverables that repeat what another default case covers: run with -m slow
-SLOW_CASES = {
-    ("h264_bframes_aac_2997", ".mov"),
-    ("h264_pal_anamorphic_16_9", ".mp4"),
-    ("ffv1_yuv422p10", ".mov"),
-    ("dnxhr_hq_mxf_pcm", ".mov"),
-    ("mpeg2_mxf_pcm", ".mov"),
+# The default run keeps one case of each family (the codec families, a start offset, HDR, field
+# order, rotation and VFR, languages/subtitles/chapters, drop-frame timecode, MXF, an image
+# sequence, a foreign tmcd handler); every other source and deliverable runs with -m slow.
+DEFAULT_CASES = {
+    ("prores_hq_2398_pcm24_tc", ".mov"),
+    ("h264_bframes_aac_25", ".mp4"),
+    ("h264_editlist_start_3_5", ".mkv"),
+    ("hevc_hdr10", ".mov"),
+    ("prores_interlaced_tff", ".mov"),
+    ("phone_rotated_vfr", ".mov"),
+    ("ffv1_mkv_langs_srt_chapters", ".mkv"),
+    ("prores_2997_dropframe_tc", ".mov"),
+    ("dnxhr_hq_mxf_pcm", ".mxf"),
+    ("png16_sequence_86400", "_%06d.png"),
+    ("prores_apple_tmcd_handler", ".mov"),
 }
+DEFAULT_SOURCES = {name for name, _ in DEFAULT_CASES}
 CASES = [
     pytest.param(
         spec.name,
         deliverable,
         id=f"{spec.name}->{deliverable.lstrip('_')}",
-        marks=(pytest.mark.slow,) if (spec.name, deliverable) in SLOW_CASES else (),
+        marks=() if (spec.name, deliverable) in DEFAULT_CASES else (pytest.mark.slow,),
     )
     for spec in SPECS
     for deliverable in spec.deliverables
@@ -606,7 +615,13 @@ def _claims(source: Source) -> dict[str, bool]:
     return {name: test() for name, test in tests.items() if name in wanted}
 
 
-@pytest.mark.parametrize("name", [s.name for s in SPECS])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(s.name, marks=() if s.name in DEFAULT_SOURCES else (pytest.mark.slow,))
+        for s in SPECS
+    ],
+)
 def test_source_is_what_it_claims(name: str, delivery_sources: SourceFactory) -> None:
     """The factory's own check: each source has the properties its spec promises."""
     source = delivery_sources.get(name)
@@ -626,15 +641,10 @@ def _rate_id(rate: Fraction) -> str:
 
 
 def _duration_cases() -> list[Any]:
-    default: set[tuple[int, Fraction, str]] = set()
-    # .mov: every frame count once and every rate once
-    for i, frames in enumerate(DURATION_FRAMES):
-        default.add((frames, DURATION_RATES[i % len(DURATION_RATES)], ".mov"))
-    # the other containers: a few, covering both a 1001 rate and an integer rate each
-    default |= {
-        (13, Fraction(30000, 1001), ".mkv"), (25, Fraction(25), ".mkv"),
-        (12, Fraction(24000, 1001), ".mp4"), (1, Fraction(50), ".mp4"),
-        (11, Fraction(25), ".mxf"), (24, Fraction(60000, 1001), ".mxf"),
+    # by default one case per container, each at a rate of its own (the rest: -m slow)
+    default = {
+        (13, Fraction(30000, 1001), ".mov"), (25, Fraction(25), ".mkv"),
+        (12, Fraction(24000, 1001), ".mp4"), (24, Fraction(60000, 1001), ".mxf"),
     }  # fmt: skip
     cases = []
     for container, rates in (

@@ -168,6 +168,7 @@ def test_render_keeps_fidelity_across_formats(tmp_path: Path, kind: str) -> None
         assert after.missing_frames == before.missing_frames == (4,)
 
 
+@pytest.mark.slow
 def test_kill_9_and_resume_is_frame_identical(tmp_path: Path, prores: Path) -> None:
     project = project_with(tmp_path, prores, ["--tool", "denoise"], ["--tool", "upscale"])
     reference = tmp_path / "reference.mov"
