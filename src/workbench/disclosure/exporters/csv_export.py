@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +38,35 @@ COLUMNS = (
 )
 
 
+_FORMULA = "=+-@\t\r"
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
 def _safe(value: str) -> str:
-    """Neutralise spreadsheet formula injection (a cell starting with = + - @)."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
+    """Neutralise spreadsheet formula injection: no line of a cell may start with = + - @ (a
+    spreadsheet starts a new row at a bare CR as at LF, so each line is checked)."""
+    parts = _LINE_BREAK.split(value)
+    return "".join(
+        "'" + part if n % 2 == 0 and part and part[0] in _FORMULA else part
+        for n, part in enumerate(parts)
+    )
+
+
+class CsvRows:
+    """Rows written as CSV, any field that holds a CR or LF in quotes.
+
+    The csv module's minimal quoting looks only at the line terminator (LF here), so a field with
+    a bare CR went out unquoted and a spreadsheet started a new row inside it; such a row is
+    written with every field quoted.
+    """
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._minimal = csv.writer(buffer, lineterminator="\n")
+        self._quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Sequence[str]) -> None:
+        broken = any("\r" in value or "\n" in value for value in row)
+        (self._quoted if broken else self._minimal).writerow(row)
 
 
 def _row(entry: dict[str, Any]) -> dict[str, str]:
@@ -79,10 +105,11 @@ def _row(entry: dict[str, Any]) -> dict[str, str]:
 
 def write_to_string(context: ExportContext) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = CsvRows(buffer)
+    writer.writerow(COLUMNS)
     for entry in context.data.entries():
-        writer.writerow(_row(entry))
+        row = _row(entry)
+        writer.writerow([row[column] for column in COLUMNS])
     return buffer.getvalue()
 
 

@@ -7,12 +7,11 @@ never zero.
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
 from workbench.disclosure.exporters import ExportContext, write_atomic
-from workbench.disclosure.exporters.csv_export import _safe
+from workbench.disclosure.exporters.csv_export import CsvRows, _safe
 from workbench.disclosure.report_model import LedgerRow, ProducerReport, build_report
 
 COLUMNS = (
@@ -56,7 +55,7 @@ def row_values(row: LedgerRow) -> list[str]:
 
 def ledger_csv(report: ProducerReport) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvRows(buffer)
     writer.writerow(COLUMNS)
     for row in report.ledger:
         writer.writerow([_safe(v) for v in row_values(row)])
