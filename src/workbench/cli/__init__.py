@@ -48,6 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 0
     handler: Handler = args.func
+    from workbench.cli.terminal import safe_streams
+
+    with safe_streams():
+        return _run(handler, args)
+
+
+def _run(handler: Handler, args: argparse.Namespace) -> int:
+    """The command's exit code; errors a user can act on print ``error: …`` and their code."""
     try:
         return handler(args)
     except WorkbenchError as exc:
@@ -69,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 0
+        return 141  # a pipe closed under a write that SafeStream did not see: as SIGPIPE would
     except Exception:
         if args.debug:
             traceback.print_exc()
