@@ -39,7 +39,7 @@ from workbench.media.info import (
 from workbench.media.packets import DEFAULT_SEQUENCE_RATE, derive_rate, scan_packets
 from workbench.media.packets import PacketIndex as PacketIndex  # re-exported for the reader
 from workbench.media.safety import av_open_input, check_dimensions, local_path
-from workbench.media.sequence import IMAGE_EXTENSIONS, detect_sequence, is_pattern
+from workbench.media.sequence import IMAGE_EXTENSIONS, detect_sequence, names_sequence
 
 
 def _timecode(container: Any, stream: Any) -> str | None:
@@ -237,8 +237,9 @@ def probe(
     this process; use :func:`safe_probe` for files not yet known to be sound.
     """
     text = os.fspath(path)
-    p = local_path(text, must_exist=False) if is_pattern(text) else local_path(text)
-    if is_pattern(text) or p.suffix.lower() in IMAGE_EXTENSIONS:
+    sequence = names_sequence(text)
+    p = local_path(text, must_exist=False) if sequence else local_path(text)
+    if sequence or p.suffix.lower() in IMAGE_EXTENSIONS:
         spec = detect_sequence(p)
         if spec is None:
             return _probe_images(p, (p,), (), sequence_rate, MediaKind.STILL)
@@ -345,7 +346,7 @@ def safe_probe(
     from workbench.media import errors as media_errors
 
     text = os.fspath(path)
-    local_path(text, must_exist=not is_pattern(text))
+    local_path(text, must_exist=not names_sequence(text))
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, text, decode_check), daemon=True)

@@ -53,8 +53,15 @@ class SequenceSpec:
 
 
 def is_pattern(path: str | os.PathLike[str]) -> bool:
+    """Whether the name is a frame pattern (``%04d``, ``%d``, ``####``), as an output names one."""
     name = os.path.basename(os.fspath(path))
     return bool(_PRINTF.search(name) or _HASHES.search(name))
+
+
+def names_sequence(path: str | os.PathLike[str]) -> bool:
+    """Whether a path to read names a sequence: a pattern, unless a file has exactly that name
+    (a real ``shot%d.mp4`` is a file)."""
+    return is_pattern(path) and not os.path.isfile(os.fspath(path))
 
 
 def split_pattern(path: str | os.PathLike[str]) -> tuple[Path, str, str, int]:
@@ -103,7 +110,7 @@ def detect_sequence(path: str | os.PathLike[str]) -> SequenceSpec | None:
     A pattern always gives a sequence (an error if no file matches). A concrete file gives a
     sequence only when at least one sibling shares its prefix, suffix and padding.
     """
-    if is_pattern(path):
+    if names_sequence(path):
         folder, prefix, suffix, padding = split_pattern(path)
         frames = _scan(folder, prefix, suffix, padding)
         if not frames:

@@ -20,7 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import NamedTuple
 
-from workbench.media.sequence import detect_sequence, is_pattern
+from workbench.media.sequence import detect_sequence, names_sequence
 from workbench.qc.errors import QcUnreadableError
 from workbench.qc.reads import (
     Json,
@@ -57,7 +57,7 @@ class _Source(NamedTuple):
 
 
 def _source(text: str, rate: Fraction | int | None, notes: list[str]) -> _Source:
-    if is_pattern(text):
+    if names_sequence(text):
         spec = detect_sequence(text)
         assert spec is not None
         sequence_start = spec.frames[0]
