@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from workbench.fsutil import write_atomic
+
 APP_DIR_NAME = "workbench"
 
 
@@ -63,9 +65,7 @@ def load_settings() -> dict[str, Any]:
 def save_settings(settings: dict[str, Any]) -> None:
     path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(settings, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(settings, indent=2, sort_keys=True).encode("utf-8"))
 
 
 def operator_name() -> str:

@@ -32,14 +32,18 @@ def fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old file or the new, never half.
 
-    Raises ``OSError`` (the temporary file removed) for the caller to name as it sees fit.
+    ``mode`` gives the new file's permissions from its creation on (0o600 for a private key,
+    which is never readable by others, not even for a moment). Raises ``OSError`` (the temporary
+    file removed) for the caller to name as it sees fit.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with tmp.open("wb") as handle:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        fd = os.open(tmp, flags, 0o666 if mode is None else mode)
+        with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

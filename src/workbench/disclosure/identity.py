@@ -36,6 +36,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from workbench.config import user_config_dir
 from workbench.errors import SigningKeyError
+from workbench.fsutil import write_atomic
 
 IDENTITY_SCHEMA = "workbench.identity/1"
 META_FILE = "identity.json"
@@ -113,13 +114,7 @@ def identity_dir() -> Path:
 
 
 def _write_private(path: Path, data: bytes, mode: int = 0o600) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, data, mode=mode)
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:

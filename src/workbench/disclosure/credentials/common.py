@@ -7,13 +7,13 @@ is bound to. ``c2pa`` is imported inside the functions that use it.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from workbench.errors import DisclosureError
+from workbench.fsutil import sha256_file as sha256_file
 from workbench.media.formats import MIME_BY_EXTENSION
 
 ACTIONS_LABEL = "c2pa.actions.v2"
@@ -116,14 +116,6 @@ class ConcatenatedFiles(io.RawIOBase):
             self._open[1].close()
             self._open = None
         super().close()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def sequence_of(path: Path) -> tuple[list[Path], Path] | None:
