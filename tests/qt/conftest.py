@@ -26,8 +26,14 @@ def clip(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def no_leaks(qapp: object, tmp_path: Path) -> Iterator[None]:
-    """Isolated QSettings; afterwards no window, worker thread or render process may remain."""
+def no_leaks(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
+    """Isolated QSettings; afterwards no window, worker thread or render process may remain.
+
+    A module that sets ``QT_FREE = True`` tests plain-Python parts and gets no application."""
+    if getattr(request.module, "QT_FREE", False):
+        yield
+        return
+    request.getfixturevalue("qapp")
     from PySide6.QtCore import QSettings, QThreadPool
     from PySide6.QtWidgets import QApplication
 

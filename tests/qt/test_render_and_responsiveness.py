@@ -13,6 +13,7 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
 from qt.qt_helpers import find, make_clip
 from workbench.project import Project
+from workbench.qt.timing import GUI_TIMINGS
 
 
 def _queue(window, qtbot, output: Path) -> object:
@@ -160,12 +161,13 @@ def test_event_loop_keeps_ticking_during_preview_and_render(window, tmp_path: Pa
     timer.setInterval(10)
     timer.timeout.connect(tick)
     stalls = _watch_gui_thread(clock, last)
+    GUI_TIMINGS.clear()
     last[0] = clock.elapsed()
     timer.start()
     qtbot.wait(50)
     job = _queue(window, qtbot, tmp_path / "hd_out.mkv")  # the user's click starts the render
     previews = 0
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 240  # a busy machine renders slowly; the limit is the stall
     while (job.state == "running" or previews < 3) and time.monotonic() < deadline:
         if c.displayed():
             c.set_frame((c.frame + 1) % c.count)  # scrub while the model runs
@@ -178,13 +180,16 @@ def test_event_loop_keeps_ticking_during_preview_and_render(window, tmp_path: Pa
     assert job.state == "done", job.message
     assert previews >= 3
     assert len(gaps) > 50
-    assert max(gaps) < 100, f"the event loop stalled for {max(gaps)} ms; where:\n" + "\n".join(
-        stalls.samples
+    assert max(gaps) < 100, (
+        f"the event loop stalled for {max(gaps)} ms; where:\n"
+        + "\n".join(stalls.samples)
+        + "\nthe GUI thread's slowest handlers:\n"
+        + GUI_TIMINGS.report()
     )
 
 
 def test_output_formats_cover_every_codec_and_switching_keeps_the_name(project_window) -> None:
-    from workbench.media.writer import CODECS
+    from workbench.media import CODECS
     from workbench.qt.render_queue import output_formats
 
     assert set(output_formats()) == set(CODECS)

@@ -154,7 +154,7 @@ def test_mask_brush_apply_stores_the_mask_beside_the_project(project_window, qtb
     image = canvas.image_rects()[0]
     drag(canvas, image.center() - QPointF(30, 0), image.center() + QPointF(30, 0))
     assert canvas.region() == {"kind": "mask"}
-    assert canvas.mask is not None and canvas.mask.any()
+    assert canvas.painted_mask is not None and canvas.painted_mask.any()
     qtbot.mouseClick(find(project_window, "toolApplyClip"), Qt.MouseButton.LeftButton)
     with Project.open(c.session.path, readonly=True) as project:
         (edit,) = project.edits()

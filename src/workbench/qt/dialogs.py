@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -110,24 +109,6 @@ def card_html(entry: CatalogEntry) -> str:
         f"<h3>Intended use</h3><p>{e(c.intended_use)}</p>"
         f"<h3>Limitations</h3><p>{e(c.limitations)}</p>"
     )
-
-
-def import_model(onnx: Path, card: Path | None, target_dir: Path) -> Path:
-    """Check a model file (and its card) and copy both into the user's model folder."""
-    from workbench.catalog.catalog import load_checked_path, read_card
-    from workbench.errors import UsageError
-
-    checked = load_checked_path(onnx)
-    if card is not None:
-        read_card(card, checked.sha256)  # the card must describe exactly these bytes
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / onnx.name
-    if target.exists():
-        raise UsageError(f"a model named {onnx.name} is already in {target_dir}")
-    shutil.copyfile(onnx, target)
-    if card is not None:
-        shutil.copyfile(card, card_path_for(target))
-    return target
 
 
 class ModelLibraryDialog(QDialog):

@@ -1,7 +1,8 @@
 """The edit stack: the clip's edits in order; enable, disable, select, remove or sign off each.
 
 An edit the project policy holds for sign-off is marked "awaiting sign-off" until someone
-signs it off (``Sign off…``); renders of the clip are refused until then.
+signs it off (``Sign off…``); renders of the clip are refused until then. The panel follows the
+clip's stack and the selection through the :class:`~workbench.qt.view_state.ViewState`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.project import Edit
+from workbench.project import Clip, Edit
+from workbench.qt.view_state import ViewState
 
 
 def region_text(region: dict[str, object]) -> str:
@@ -35,9 +37,10 @@ class EditStackPanel(QWidget):
     removeRequested = Signal(int)
     signoffRequested = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, state: ViewState | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("editStackPanel")
+        self.state = state if state is not None else ViewState()
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("editStackList")
         self.tree.setAccessibleName("Edit stack")
@@ -69,11 +72,26 @@ class EditStackPanel(QWidget):
         self._filling = False
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
+        self._shown: tuple[list[Edit], int | None, set[int]] | None = None
+        events = self.state.events
+        events.clip.connect(self._clip_changed)
+        events.edits.connect(self._edits_changed)
+        events.selected_edit.connect(self.select)
+
+    def _clip_changed(self, clip: Clip | None) -> None:
+        self.set_edits(self.state.edits, None, self.state.pending_signoff)
+
+    def _edits_changed(self, edits: list[Edit]) -> None:
+        self.set_edits(edits, self.state.selected_edit, self.state.pending_signoff)
 
     def set_edits(
         self, edits: list[Edit], selected: int | None = None, pending: set[int] | None = None
     ) -> None:
         """Show ``edits``; ``pending`` holds the ids still awaiting sign-off."""
+        shown = (list(edits), selected, set(pending or ()))
+        if shown == self._shown:
+            return  # a refresh that changed nothing keeps the list (and what the user sees)
+        self._shown = shown
         self._filling = True
         self.pending = set(pending or ())
         self.tree.clear()
@@ -113,9 +131,12 @@ class EditStackPanel(QWidget):
         return int(items[0].data(0, Qt.ItemDataRole.UserRole)) if items else None
 
     def select(self, edit_id: int | None) -> None:
+        if edit_id is None:
+            return
         for row in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(row)
-            item.setSelected(item.data(0, Qt.ItemDataRole.UserRole) == edit_id)
+            if item is not None:
+                item.setSelected(item.data(0, Qt.ItemDataRole.UserRole) == edit_id)
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if self._filling or column != 0:

@@ -72,7 +72,8 @@ def _resize_to(frame: Frame, shape: tuple[int, ...]) -> Frame:
 def difference(original: Frame, result: Frame, gain: float = 4.0) -> Frame:
     """|result - original|, amplified so that small cleanups are visible."""
     base = _resize_to(original, result.shape)
-    return np.clip(np.abs(result - base) * gain, 0.0, 1.0).astype(np.float32)
+    diff: Frame = np.clip(np.abs(result - base) * gain, 0.0, 1.0).astype(np.float32)
+    return diff
 
 
 def load_mask(path: str | None) -> NDArray[Any] | None:
@@ -235,14 +236,14 @@ class FrameService(QObject):
 
     def _original(self, path: str, index: int) -> Frame | None:
         with self._cache_lock:
-            frame = self._originals.get((path, index))
-            if frame is not None:
+            cached = self._originals.get((path, index))
+            if cached is not None:
                 self._originals.move_to_end((path, index))
-                return frame
+                return cached
         reader = self._reader(path)
         if not 0 <= index < len(reader):
             return None
-        frame = reader.read(index)
+        frame: Frame = reader.read(index)
         with self._cache_lock:
             self._originals[(path, index)] = frame
             while len(self._originals) > self.ORIGINALS:

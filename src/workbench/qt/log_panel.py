@@ -63,9 +63,10 @@ class LogModel(QAbstractTableModel):
         super().__init__()
         self.rows: list[list[str]] = []
 
-    def set_entries(self, entries: list[dict[str, Any]]) -> None:
+    def set_rows(self, rows: list[list[str]]) -> None:
+        """Rows already formatted by :func:`entry_row` (on a worker, for a long log)."""
         self.beginResetModel()
-        self.rows = [entry_row(e) for e in entries]
+        self.rows = rows
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -149,8 +150,11 @@ class LogPanel(QWidget):
         self.set_badge(None, "not verified yet")
 
     def set_entries(self, entries: list[dict[str, Any]]) -> None:
-        self.model.set_entries(entries)
-        if not self._fitted and entries:
+        self.set_rows([entry_row(e) for e in entries])
+
+    def set_rows(self, rows: list[list[str]]) -> None:
+        self.model.set_rows(rows)
+        if not self._fitted and rows:
             self.table.resizeColumnsToContents()
             self._fitted = True
         self.table.scrollToBottom()

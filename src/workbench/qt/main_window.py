@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QFileDialog,
-    QInputDialog,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
 
 from workbench.disclosure.exporters import formats
+from workbench.qt import prompts
 from workbench.qt.controller import Controller, Panels, recent_projects
 from workbench.qt.edit_stack import EditStackPanel
 from workbench.qt.log_panel import LogPanel
 from workbench.qt.media_bin import MediaBinPanel
-from workbench.qt.render_queue import RenderQueue, RenderQueuePanel
+from workbench.qt.render_queue import RenderQueue
+from workbench.qt.render_queue_panel import RenderQueuePanel
 from workbench.qt.timeline import TimelinePanel
 from workbench.qt.tools_panel import ToolsPanel
+from workbench.qt.view_state import ViewState
 from workbench.qt.viewer import MODE_LABELS, Mode, ViewerPanel
 
 LAYOUT_VERSION = 1
@@ -44,16 +39,17 @@ class MainWindow(QMainWindow):
             | QMainWindow.DockOption.AllowNestedDocks
         )
         self.render_queue = RenderQueue(self)
+        self.state = ViewState()
         self.panels = Panels(
             media=MediaBinPanel(self),
             viewer=ViewerPanel(self),
-            timeline=TimelinePanel(self),
-            tools=ToolsPanel(self),
-            edits=EditStackPanel(self),
+            timeline=TimelinePanel(self.state, self),
+            tools=ToolsPanel(self.state, self),
+            edits=EditStackPanel(self.state, self),
             renders=RenderQueuePanel(self.render_queue, self),
             log=LogPanel(formats(), self),
         )
-        self.controller = Controller(self, self.panels, self.render_queue)
+        self.controller = Controller(self, self.panels, self.render_queue, self.state)
         self.confirm_close: Callable[[], bool] = self._ask_close
         self.setCentralWidget(self.panels.viewer)
         p = self.panels
@@ -105,7 +101,7 @@ class MainWindow(QMainWindow):
         text: str,
         name: str,
         slot: Callable[[], object],
-        shortcut: str | QKeySequence | None = None,
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
     ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
@@ -120,36 +116,31 @@ class MainWindow(QMainWindow):
         return action
 
     def _menus(self) -> None:
-        c = self.controller
         bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self._action(
-            file,
-            "&New Project…",
-            "actionNewProject",
-            self.ask_new_project,
-            QKeySequence.StandardKey.New,
-        )
-        self._action(
-            file,
-            "&Open Project…",
-            "actionOpenProject",
-            self.ask_open_project,
-            QKeySequence.StandardKey.Open,
-        )
+        self._file_menu(bar.addMenu("&File"))
+        self._edit_menu(bar.addMenu("&Edit"))
+        self._view_menu(bar.addMenu("&View"))
+        self._playback_menu(bar.addMenu("&Playback"))
+        self._project_menu(bar.addMenu("&Project"))
+
+    def _file_menu(self, file: QMenu) -> None:
+        c = self.controller
+        keys = QKeySequence.StandardKey
+        self._action(file, "&New Project…", "actionNewProject", self.ask_new_project, keys.New)
+        self._action(file, "&Open Project…", "actionOpenProject", self.ask_open_project, keys.Open)
         self.recent_menu = file.addMenu("Open &Recent")
         self.recent_menu.setObjectName("menuRecent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._action(file, "&Import Media…", "actionImportMedia", c.ask_import, "Ctrl+I")
         file.addSeparator()
         self._action(file, "&Close Project", "actionCloseProject", c.close_project)
-        self._action(file, "&Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file, "&Quit", "actionQuit", self.close, keys.Quit)
 
-        edit = bar.addMenu("&Edit")
-        undo = c.undo.createUndoAction(self, "&Undo")
+    def _edit_menu(self, edit: QMenu) -> None:
+        undo = self.controller.undo.createUndoAction(self, "&Undo")
         undo.setObjectName("actionUndo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = c.undo.createRedoAction(self, "&Redo")
+        redo = self.controller.undo.createRedoAction(self, "&Redo")
         redo.setObjectName("actionRedo")
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         edit.addAction(undo)
@@ -164,45 +155,43 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Preferences,
         )
 
-        view = bar.addMenu("&View")
+    def _view_menu(self, view: QMenu) -> None:
+        viewer = self.panels.viewer
         for n, mode in enumerate(Mode, start=1):
             self._action(
                 view, f"Viewer: {MODE_LABELS[mode]}", f"actionMode_{mode.value}",
-                lambda m=mode: self.panels.viewer.set_mode(m), f"Ctrl+{n}",
+                functools.partial(viewer.set_mode, mode), f"Ctrl+{n}",
             )  # fmt: skip
+        self._action(view, "&Fit", "actionFit", lambda: viewer.canvas.set_zoom(None), "F")
         self._action(
-            view, "&Fit", "actionFit", lambda: self.panels.viewer.canvas.set_zoom(None), "F"
-        )
-        self._action(
-            view,
-            "&100 %",
-            "actionActualSize",
-            lambda: self.panels.viewer.canvas.set_zoom(1.0),
-            "Ctrl+0",
+            view, "&100 %", "actionActualSize", lambda: viewer.canvas.set_zoom(1.0), "Ctrl+0"
         )
         view.addSeparator()
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         self._action(view, "Reset &layout", "actionResetLayout", self.reset_layout)
 
-        play = bar.addMenu("&Playback")
-        for text, name, slot, key in (
-            ("Play / pause", "actionPlay", c.toggle_play, "Space"),
-            ("Play backward (J)", "actionShuttleBack", lambda: c.shuttle(-1), "J"),
-            ("Stop (K)", "actionStop", c.stop_play, "K"),
-            ("Play forward (L)", "actionShuttleForward", lambda: c.shuttle(1), "L"),
-            ("Previous frame", "actionPrevFrame", lambda: c.step(-1), "Left"),
-            ("Next frame", "actionNextFrame", lambda: c.step(1), "Right"),
-            ("Previous edit", "actionPrevEdit", lambda: c.jump_edit(-1), "Up"),
-            ("Next edit", "actionNextEdit", lambda: c.jump_edit(1), "Down"),
-            ("Set in point", "actionMarkIn", c.mark_in, "I"),
-            ("Set out point", "actionMarkOut", c.mark_out, "O"),
-            ("Go to start", "actionStart", c.go_start, "Home"),
-            ("Go to end", "actionEnd", c.go_end, "End"),
-        ):
+    def _playback_menu(self, play: QMenu) -> None:
+        t = self.controller.transport
+        actions: tuple[tuple[str, str, Callable[[], object], str], ...] = (
+            ("Play / pause", "actionPlay", t.toggle_play, "Space"),
+            ("Play backward (J)", "actionShuttleBack", lambda: t.shuttle(-1), "J"),
+            ("Stop (K)", "actionStop", t.stop, "K"),
+            ("Play forward (L)", "actionShuttleForward", lambda: t.shuttle(1), "L"),
+            ("Previous frame", "actionPrevFrame", lambda: t.step(-1), "Left"),
+            ("Next frame", "actionNextFrame", lambda: t.step(1), "Right"),
+            ("Previous edit", "actionPrevEdit", lambda: t.jump_edit(-1), "Up"),
+            ("Next edit", "actionNextEdit", lambda: t.jump_edit(1), "Down"),
+            ("Set in point", "actionMarkIn", t.mark_in, "I"),
+            ("Set out point", "actionMarkOut", t.mark_out, "O"),
+            ("Go to start", "actionStart", t.go_start, "Home"),
+            ("Go to end", "actionEnd", t.go_end, "End"),
+        )
+        for text, name, slot, key in actions:
             self._action(play, text, name, slot, key)
 
-        project = bar.addMenu("&Project")
+    def _project_menu(self, project: QMenu) -> None:
+        c = self.controller
         self._action(project, "&Policy…", "actionPolicy", self.show_policy)
         self._action(project, "&Model Library…", "actionModelLibrary", self.show_models, "Ctrl+M")
         self._action(project, "&Verify Log", "actionVerify", c.verify)
@@ -211,7 +200,7 @@ class MainWindow(QMainWindow):
                 project,
                 f"Export Log as {fmt.upper()}…",
                 f"actionExport_{fmt}",
-                lambda f=fmt: c.ask_export(f),
+                functools.partial(c.ask_export, fmt),
             )
 
     def show_operator(self) -> None:
@@ -241,21 +230,14 @@ class MainWindow(QMainWindow):
 
     # -- dialogs -----------------------------------------------------------------------------
     def ask_new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "New project", "", "Workbench projects (*.wbproj)"
-        )
-        if path:
-            name, ok = QInputDialog.getText(
-                self, "New project", "Project name", text=Path(path).stem
-            )
-            self.controller.new_project(Path(path), name if ok and name else None)
+        answer = prompts.new_project(self)
+        if answer is not None:
+            self.controller.new_project(*answer)
 
     def ask_open_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open project", "", "Workbench projects (*.wbproj)"
-        )
-        if path:
-            self.controller.open_project(Path(path))
+        path = prompts.project_file(self)
+        if path is not None:
+            self.controller.open_project(path)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -264,13 +246,16 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
         for path in recent:
             action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _=False, p=path: self.controller.open_project(Path(p)))
+            action.triggered.connect(functools.partial(self._open_recent, Path(path)))
+
+    def _open_recent(self, path: Path, _checked: bool = False) -> None:
+        self.controller.open_project(path)
 
     def show_policy(self) -> None:
         from workbench.qt.dialogs import PolicyDialog
 
         c = self.controller
-        if not c._need_project():
+        if not c.need_project():
             return
         dialog = PolicyDialog(c.session.project().policy(), c.catalog, self)
         if dialog.exec():

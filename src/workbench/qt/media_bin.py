@@ -72,14 +72,20 @@ class MediaBinPanel(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         self.offline: set[int] = set()
+        self._shown: tuple[list[Clip], set[int], int | None] | None = None
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [item for item in items if item is not None]
 
     def set_clips(self, clips: list[Clip], offline: set[int], current: int | None) -> None:
+        shown = (list(clips), set(offline), current)
+        if shown == self._shown:
+            return  # a refresh that changed nothing keeps the list (and its thumbnails)
+        self._shown = shown
         self.offline = offline
         thumbs = {
-            int(
-                self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
-            ): self.tree.topLevelItem(i).icon(0)
-            for i in range(self.tree.topLevelItemCount())
+            int(item.data(0, Qt.ItemDataRole.UserRole)): item.icon(0) for item in self._items()
         }
         self.tree.clear()
         for clip in clips:
@@ -119,8 +125,7 @@ class MediaBinPanel(QWidget):
                 item.setSelected(True)
 
     def set_thumbnail(self, clip_id: int, image: QImage) -> None:
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
+        for item in self._items():
             if item.data(0, Qt.ItemDataRole.UserRole) == clip_id:
                 scaled = image.scaled(
                     THUMB,

@@ -107,6 +107,7 @@ class RenderQueue(QObject):
         self.jobs = []
         self.flush()
         if project_path is not None:
+            self._writer_pool()
             raw = QSettings().value(self._key(), "[]")
             try:
                 for item in json.loads(str(raw)):
@@ -122,9 +123,16 @@ class RenderQueue(QObject):
     def save(self) -> None:
         if self.project_path is not None:
             value = json.dumps([asdict(j) for j in self.jobs])
-            if self._writer is None:
-                self._writer = ThreadPoolExecutor(1, thread_name_prefix="workbench-queue-save")
-            self._pending = self._writer.submit(_write_setting, self._key(), value)
+            self._pending = self._writer_pool().submit(_write_setting, self._key(), value)
+
+    def _writer_pool(self) -> ThreadPoolExecutor:
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="workbench-queue-save")
+            # Its thread starts here, when a project is attached: starting a thread waits until
+            # the OS runs it, which took 200 ms on a busy machine inside the click that queued
+            # the first render.
+            self._writer.submit(lambda: None)
+        return self._writer
 
     def flush(self) -> None:
         """Wait until every queued write of the queue has reached the settings file."""

@@ -2,10 +2,16 @@
 
 Why: a render runs in a child process and writes its own log entry into the same project file.
 If the window held the project's write lock all day, the render could never register its output.
-So the window keeps one read-only connection for its views and opens the project for writing
-only for the few milliseconds a command takes (one transaction, then close, which releases the
-lock). Another writer — a render child, the CLI, a second window — can take the lock in between;
-a change made by any of them is noticed through SQLite's ``data_version`` and the views refresh.
+So the window keeps one read-only connection for its views and holds the project open for
+writing only around its commands: opened for a command, kept for the next ones while the user
+keeps working (opening checks the whole file, ``PRAGMA quick_check``, and closing folds the WAL
+back with an fsync — tens of milliseconds each on the GUI thread), and closed, which releases
+the lock, once no command came for :attr:`WRITER_IDLE_MS`. Another writer — a render child, the
+CLI, a second window — can take the lock in between (a render waits for it); a change made by
+any of them is noticed through SQLite's ``data_version`` and the views refresh.
+
+What the views derive from the whole log (which edits still await sign-off) is kept against the
+log's head and read again only when the head moved, not on every refresh.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.errors import ProjectError, ProjectLockedError
 from workbench.project import Project
+from workbench.qt.timing import GUI_TIMINGS
 
 
 class ProjectSession(QObject):
@@ -27,12 +34,19 @@ class ProjectSession(QObject):
     changed = Signal()
 
     LOCK_WAIT_S = 1.0
+    WRITER_IDLE_MS = 400
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path: Path | None = None
         self.reader: Project | None = None
+        self._writer: Project | None = None
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(self.WRITER_IDLE_MS)
+        self._idle.timeout.connect(self.release_writer)
         self._data_version = -1
+        self._pending: tuple[tuple[int, str], set[int]] | None = None  # (log head, edit ids)
         self._watch = QTimer(self)
         self._watch.setInterval(500)
         self._watch.timeout.connect(self.poll)
@@ -55,9 +69,10 @@ class ProjectSession(QObject):
 
     def open(self, path: Path) -> None:
         path = Path(path)
+        self.release_writer()
         # One writable open first: it upgrades an older file (after a backup), recovers a stale
         # lock, and refuses a damaged or foreign file, before any view reads it.
-        Project.open(path).close()
+        _open_waiting(path, self.LOCK_WAIT_S).close()
         reader = Project.open(path, readonly=True)
         self.close()
         self.path = path
@@ -67,34 +82,54 @@ class ProjectSession(QObject):
         self.opened.emit()
 
     def close(self) -> None:
+        self.release_writer()
         if self.reader is None:
             return
         self._watch.stop()
         self.reader.close()
         self.reader = None
         self.path = None
+        self._pending = None
         self.closed.emit()
 
     # -- writing -----------------------------------------------------------------------------
+    def pending_signoff(self) -> set[int]:
+        """Edits held for sign-off that nobody signed off yet (the log is read once per head)."""
+        reader = self.project()
+        head = reader.log.head()
+        if self._pending is None or self._pending[0] != head:
+            self._pending = (head, reader.edits_pending_signoff())
+        return set(self._pending[1])
+
     @contextlib.contextmanager
     def write(self) -> Iterator[Project]:
         """The project open for writing for one command; views refresh afterwards."""
         if self.path is None:
             raise ProjectError("no project is open", hint="open or create a project first")
-        deadline = time.monotonic() + self.LOCK_WAIT_S
-        while True:
-            try:
-                project = Project.open(self.path)
-                break
-            except ProjectLockedError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)  # a render child registering its output holds it briefly
+        started = time.perf_counter()
+        project = self._open_writer(self.path)
+        GUI_TIMINGS.add("ProjectSession.write: open", time.perf_counter() - started)
         try:
             yield project
+        except BaseException:
+            self.release_writer()  # a failed command leaves nothing open behind it
+            raise
         finally:
-            project.close()
+            GUI_TIMINGS.add("ProjectSession.write: command", time.perf_counter() - started)
+            self._idle.start()
             self.poll()
+
+    def _open_writer(self, path: Path) -> Project:
+        if self._writer is None:
+            self._writer = _open_waiting(path, self.LOCK_WAIT_S)
+        return self._writer
+
+    def release_writer(self) -> None:
+        """Close the writable connection (and so release the lock) now."""
+        self._idle.stop()
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()
 
     # -- noticing changes by anyone ----------------------------------------------------------
     def _version(self) -> int:
@@ -107,3 +142,16 @@ class ProjectSession(QObject):
         if version != self._data_version:
             self._data_version = version
             self.changed.emit()
+
+
+def _open_waiting(path: Path, wait_s: float) -> Project:
+    """The project open for writing, waiting a moment for a writer that holds it briefly (a
+    render child registering its output, another window between two commands)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return Project.open(path)
+        except ProjectLockedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)

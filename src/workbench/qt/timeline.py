@@ -1,4 +1,9 @@
-"""The timeline strip: a scrubber with in and out points and one coloured bar per edit."""
+"""The timeline strip: a scrubber with in and out points and one coloured bar per edit.
+
+The panel is a view over a :class:`~workbench.qt.view_state.ViewState`: it follows the clip,
+the frame, the marks, the edit stack, the selection and playback through the state's events,
+and reports the user's scrubbing and clicks as signals.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from workbench.qt.convert import timecode
+from workbench.project import Clip, Edit
+from workbench.qt.convert import parse_rate, timecode
+from workbench.qt.view_state import Marks, ViewState
 
 TOOL_COLOURS = {
     "upscale": QColor(86, 156, 214),
@@ -167,9 +174,10 @@ class TimelineStrip(QWidget):
 class TimelinePanel(QWidget):
     """The strip with the transport: play, frame number and timecode, in and out."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, state: ViewState | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("timelinePanel")
+        self.state = state if state is not None else ViewState()
         self.strip = TimelineStrip(self)
         self.rate = Fraction(24)
         self.start_tc: str | None = None
@@ -212,6 +220,43 @@ class TimelinePanel(QWidget):
         layout.setSpacing(0)
         layout.addLayout(row)
         layout.addWidget(self.strip, 1)
+        self._follow(self.state)
+
+    def _follow(self, state: ViewState) -> None:
+        events = state.events
+        events.clip.connect(self._clip_changed)
+        events.frame.connect(self._frame_changed)
+        events.marks.connect(self._marks_changed)
+        events.edits.connect(self._edits_changed)
+        events.selected_edit.connect(self._selected_changed)
+        events.speed.connect(lambda speed: self.buttons["play"].setText("❚❚" if speed else "▶"))
+
+    def _clip_changed(self, clip: Clip | None) -> None:
+        media = clip.media if clip is not None else {}
+        self.set_clip(self.state.count, parse_rate(media.get("frame_rate")), media.get("timecode"))
+        self.strip.selected = None
+        self._edits_changed(self.state.edits)
+
+    def _frame_changed(self, frame: int) -> None:
+        self.strip.set_current(frame)
+        self.refresh()
+
+    def _marks_changed(self, marks: Marks) -> None:
+        self.strip.in_point, self.strip.out_point = marks
+        self.refresh()
+
+    def _edits_changed(self, edits: list[Edit]) -> None:
+        self.strip.set_bars(
+            [
+                EditBar(e.id, e.tool, e.frames[0], e.frames[1], e.enabled, f"{n}. {e.tool}")
+                for n, e in enumerate(edits, start=1)
+            ]
+        )
+        self.strip.selected = self.state.selected_edit
+
+    def _selected_changed(self, edit_id: int | None) -> None:
+        self.strip.selected = edit_id
+        self.strip.update()
 
     def set_clip(self, count: int, rate: Fraction, start_tc: str | None) -> None:
         self.rate = rate
@@ -219,6 +264,7 @@ class TimelinePanel(QWidget):
         self.strip.in_point = None
         self.strip.out_point = None
         self.strip.set_count(count)
+        self.strip.set_current(0)
         self.refresh()
 
     def refresh(self) -> None:

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from workbench.catalog.catalog import CatalogEntry
 from workbench.errors import PolicyError
-from workbench.project import Policy
+from workbench.project import Edit, Policy
+from workbench.qt.view_state import ViewState
 from workbench.tools.base import Param, Tool
 from workbench.tools.registry import all_tools, get_tool
 
@@ -101,13 +102,11 @@ class ParamEditor(QWidget):
     def _from_slider(self, position: int) -> None:
         if self.box is None or self.slider is None:
             return
-        value = (
-            position
-            if self.param.kind == "int"
-            else self.lo + (self.hi - self.lo) * position / SLIDER_STEPS
-        )
         self.box.blockSignals(True)
-        self.box.setValue(value)  # type: ignore[arg-type]
+        if isinstance(self.box, QSpinBox):
+            self.box.setValue(position)
+        else:
+            self.box.setValue(self.lo + (self.hi - self.lo) * position / SLIDER_STEPS)
         self.box.blockSignals(False)
         self.changed.emit()
 
@@ -180,14 +179,28 @@ class ToolsPanel(QWidget):
     replaceRequested = Signal()
     settingsChanged = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, state: ViewState | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("toolsPanel")
+        self.state = state if state is not None else ViewState()
         self.entries: list[CatalogEntry] = []
         self.policy = Policy()
         self.editors: dict[str, ParamEditor] = {}
-        self._last_state: Any = None
+        self._last_state: object = None
+        self._build_pickers()
+        self._build_buttons()
+        self._lay_out()
+        self.tool_combo.currentIndexChanged.connect(self._tool_changed)
+        self.model_combo.currentIndexChanged.connect(self._model_changed)
+        self._tool_changed()
+        events = self.state.events
+        events.region.connect(self.set_region_text)
+        events.selected_edit.connect(
+            lambda edit_id: self.replace_button.setEnabled(edit_id is not None)
+        )
+        events.clip.connect(lambda _clip: self.replace_button.setEnabled(False))
 
+    def _build_pickers(self) -> None:
         self.tool_combo = QComboBox(self)
         self.tool_combo.setObjectName("toolPicker")
         self.tool_combo.setAccessibleName("Tool")
@@ -197,7 +210,6 @@ class ToolsPanel(QWidget):
         self.description.setWordWrap(True)
         self.description.setObjectName("toolDescription")
         self.description.setStyleSheet("color: #aaa;")
-
         self.model_combo = QComboBox(self)
         self.model_combo.setObjectName("modelPicker")
         self.model_combo.setAccessibleName("Model")
@@ -206,14 +218,16 @@ class ToolsPanel(QWidget):
         self.card.setAccessibleName("Model card summary")
         self.card.setWordWrap(True)
         self.card.setTextFormat(Qt.TextFormat.RichText)
-
         self.params_box = QGroupBox("Parameters", self)
         self.params_form = QFormLayout(self.params_box)
-
         self.region_label = QLabel("Region: whole frame", self)
         self.region_label.setObjectName("toolRegion")
         self.region_label.setAccessibleName("Region the edit applies to")
+        self.status = QLabel("", self)
+        self.status.setObjectName("toolStatus")
+        self.status.setWordWrap(True)
 
+    def _build_buttons(self) -> None:
         self.preview_button = self._button("Preview", "toolPreview", "Preview on the current frame")
         self.apply_frame = self._button(
             "Apply to frame", "toolApplyFrame", "Apply to the current frame"
@@ -233,10 +247,8 @@ class ToolsPanel(QWidget):
         self.apply_frame.clicked.connect(lambda: self.applyRequested.emit("frame"))
         self.apply_range.clicked.connect(lambda: self.applyRequested.emit("range"))
         self.apply_clip.clicked.connect(lambda: self.applyRequested.emit("clip"))
-        self.status = QLabel("", self)
-        self.status.setObjectName("toolStatus")
-        self.status.setWordWrap(True)
 
+    def _lay_out(self) -> None:
         form = QFormLayout()
         form.addRow("Tool", self.tool_combo)
         form.addRow("", self.description)
@@ -258,15 +270,12 @@ class ToolsPanel(QWidget):
         layout.addWidget(self.status)
         layout.addStretch(1)
 
-        self.tool_combo.currentIndexChanged.connect(self._tool_changed)
-        self.model_combo.currentIndexChanged.connect(self._model_changed)
-        self._tool_changed()
-
     def _emit_if_changed(self) -> None:
         """settingsChanged only when the tool, model or a parameter really changed (a policy
         refresh rebuilds the lists without changing the choice, and must not drop a preview)."""
+        state: object
         try:
-            state: Any = (self.tool().id, self.model_id(), sorted(self.raw_params().items()))
+            state = (self.tool().id, self.model_id(), sorted(self.raw_params().items()))
         except Exception:
             state = None
         if state != self._last_state:
@@ -309,6 +318,16 @@ class ToolsPanel(QWidget):
     def set_param(self, name: str, value: Any) -> None:
         self.editors[name].set_value(value)
 
+    def load_edit(self, edit: Edit) -> None:
+        """Show an edit's tool, model and settings, ready to try variations."""
+        self.select_tool(edit.tool)
+        for name, value in edit.parameters.items():
+            if name in self.editors:
+                self.set_param(name, value)
+        index = self.model_combo.findData(edit.model_id)
+        if index >= 0:
+            self.model_combo.setCurrentIndex(index)
+
     def set_catalog(self, entries: list[CatalogEntry]) -> None:
         self.entries = entries
         self._fill_models()
@@ -348,7 +367,9 @@ class ToolsPanel(QWidget):
             self.editors[param.name] = editor
             label = QLabel(param.label or param.name, self.params_box)
             label.setToolTip(param.help)
-            label.setBuddy(editor.box or editor.check or editor.choice)
+            buddy = editor.box or editor.check or editor.choice
+            if buddy is not None:
+                label.setBuddy(buddy)
             self.params_form.addRow(label, editor)
         self._fill_models()
         self._emit_if_changed()

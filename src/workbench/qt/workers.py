@@ -17,6 +17,33 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from workbench.errors import Cancelled
 from workbench.progress import Progress
 
+PRELOADED = (
+    "av",
+    "cv2",
+    "onnx",
+    "onnxruntime",
+    "multiprocessing.popen_spawn_posix",
+    "multiprocessing.queues",
+    "multiprocessing.synchronize",
+    "workbench.render",  # the render queue starts renders from a worker
+)
+
+
+def preload_libraries() -> None:
+    """Import the native libraries the workers use, once, before the window is used.
+
+    Loading a native extension holds the GIL for its whole initialisation, whichever thread
+    imports it: ``import onnx`` on the frame thread (the first preview) stalled the event loop
+    1.4 s, 3 s on a busy machine. Imported here, at start-up, the cost is paid before the first
+    event, and a render starts without importing the render machinery first. (OpenCV's
+    import also edits ``sys.path`` for a moment; a render process spawned from
+    another thread at that moment inherits the edit and cannot start.)
+    """
+    import importlib
+
+    for name in PRELOADED:
+        importlib.import_module(name)
+
 
 class TaskSignals(QObject):
     progress = Signal(float, str)

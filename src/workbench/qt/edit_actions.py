@@ -1,0 +1,161 @@
+"""What the tools panel and the edit stack ask for, as calls to the use-case layer.
+
+An edit is described as an :class:`~workbench.editing.EditRequest` (the tools panel's tool,
+parameters and model, the viewer's region and mask, the frames) and planned by
+:func:`workbench.editing.plan_edit`, which does every check once; apply, remove, toggle and
+replace are the core's command objects, pushed on the window's undo stack through
+:class:`~workbench.qt.commands.UndoCommand`. Nothing here checks an edit itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoStack
+
+from workbench import editing
+from workbench.catalog import Catalog
+from workbench.errors import UsageError
+from workbench.project import Edit
+from workbench.project.masks import mask_path
+from workbench.qt.commands import ErrorSink, UndoCommand
+from workbench.qt.preview import ViewerFeed
+from workbench.qt.session import ProjectSession
+from workbench.qt.tools_panel import ToolsPanel
+from workbench.qt.view_state import ViewState
+from workbench.qt.viewer import RegionTool
+
+
+def no_clip() -> UsageError:
+    return UsageError("no clip is selected", hint="import a clip and select it")
+
+
+class EditActions:
+    def __init__(
+        self,
+        session: ProjectSession,
+        state: ViewState,
+        undo: QUndoStack,
+        tools: ToolsPanel,
+        feed: ViewerFeed,
+        catalog: Callable[[], Catalog],
+        report: ErrorSink,
+    ) -> None:
+        self.session, self.state, self.undo = session, state, undo
+        self.tools, self.feed = tools, feed
+        self._catalog = catalog
+        self.report = report
+        self.refs = editing.EditRefs()
+
+    def _push(self, command: editing.Command) -> None:
+        self.undo.push(UndoCommand(self.session, command, self.report))
+
+    def request(self, frames: tuple[int, int]) -> editing.EditRequest:
+        """The tools panel's settings and the viewer's region, as an edit of ``frames``."""
+        clip = self.state.clip
+        if clip is None:
+            raise no_clip()
+        tools = self.tools
+        region, mask = self.feed.current_region()
+        return editing.EditRequest(
+            clip_id=clip.id,
+            tool=tools.tool().id,
+            parameters=tools.raw_params(),
+            model=tools.model_id(),
+            frames=frames,
+            region=region,
+            mask=mask,
+        )
+
+    def _plan(self, frames: tuple[int, int]) -> editing.PlannedEdit:
+        return editing.plan_edit(
+            self.session.project(), self.request(frames), catalog=self._catalog()
+        )
+
+    def frames_of(self, scope: str) -> tuple[int, int]:
+        state = self.state
+        if scope == "frame":
+            return (state.frame, state.frame)
+        if scope == "range":
+            return state.in_out()
+        return (0, state.count - 1)
+
+    # -- the edit stack's commands --------------------------------------------------------------
+    def apply(self, scope: str) -> None:
+        """Apply the tools panel's settings to the frame, the in–out range or the clip."""
+        if self.state.clip is None or self.session.path is None:
+            self.report(no_clip(), "")
+            return
+        try:
+            planned = self._plan(self.frames_of(scope))
+        except Exception as exc:
+            self.report(exc, f"Apply {self.tools.tool().name}")
+            return
+        self.state.set_preview(None)
+        self._push(editing.ApplyEdit(planned, self.refs.fresh()))
+
+    def replace_selected(self) -> None:
+        """The selected edit, changed to the tools panel's settings and the viewer's region."""
+        edit = self.state.edit(self.state.selected_edit)
+        if edit is None:
+            self.report(UsageError("no edit is selected", hint="select one in the edit stack"), "")
+            return
+        try:
+            planned = self._plan(edit.frames)
+            command = editing.ReplaceEdit.of(
+                self.session.project(), self.refs.ref(edit.id), planned
+            )
+            command = dataclasses.replace(command, new_ref=self.refs.fresh())
+        except Exception as exc:
+            self.report(exc, "Update the selected edit")
+            return
+        self.state.set_preview(None)
+        self._push(command)
+        self.select(command.new_ref.id)
+
+    def toggle(self, edit_id: int, enabled: bool) -> None:
+        edit = self.state.edit(edit_id)
+        if edit is not None:
+            self._push(editing.ToggleEdit(self.refs.ref(edit_id), enabled, f"{edit.tool} edit"))
+
+    def remove(self, edit_id: int) -> None:
+        if self.state.edit(edit_id) is None:
+            return
+        try:
+            command = editing.RemoveEdit.of(self.session.project(), self.refs.ref(edit_id))
+        except Exception as exc:
+            self.report(exc, "Remove edit")
+            return
+        self._push(command)
+
+    def sign_off(self, edit_id: int, note: str = "") -> Edit | None:
+        """Record the operator's approval of an edit the policy holds for sign-off."""
+        try:
+            with self.session.write() as project:
+                return editing.sign_off(project, edit_id, note)
+        except Exception as exc:
+            self.report(exc, "Sign off")
+            return None
+
+    # -- selecting ------------------------------------------------------------------------------
+    def select(self, edit_id: int | None) -> None:
+        """Selecting an edit shows its tool, settings, region and frames, ready for variations."""
+        state = self.state
+        state.select_edit(edit_id)
+        edit = state.edit(edit_id)
+        if edit is None:
+            return
+        mask = None
+        if edit.region.get("kind") == "mask" and self.session.path is not None:
+            from workbench.qt.frames import load_mask
+
+            mask = load_mask(str(mask_path(self.session.path, str(edit.region["sha256"]))))
+        self.tools.load_edit(edit)
+        viewer = self.feed.viewer
+        viewer.canvas.set_region(edit.region, mask)
+        if edit.region.get("kind") == "rect":
+            viewer.set_region_tool(RegionTool.RECT)
+        state.set_region(edit.region)
+        if not edit.frames[0] <= state.frame <= edit.frames[1]:
+            state.set_frame(edit.frames[0])
