@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from workbench.catalog import Catalog
 from workbench.disclosure import records
 from workbench.editing.edits import PlannedEdit, apply_edit, planned_from_edit
 from workbench.errors import UsageError
@@ -103,8 +104,8 @@ class RemoveEdit:
     planned: PlannedEdit  # the edit as it stands, to add it back
 
     @classmethod
-    def of(cls, project: Project, ref: EditRef) -> RemoveEdit:
-        return cls(ref, planned_from_edit(project.edit(ref.require())))
+    def of(cls, project: Project, ref: EditRef, catalog: Catalog | None = None) -> RemoveEdit:
+        return cls(ref, planned_from_edit(project.edit(ref.require()), catalog))
 
     @property
     def text(self) -> str:
@@ -147,8 +148,10 @@ class ReplaceEdit:
     new_ref: EditRef = field(default_factory=EditRef)
 
     @classmethod
-    def of(cls, project: Project, ref: EditRef, new: PlannedEdit) -> ReplaceEdit:
-        old = planned_from_edit(project.edit(ref.require()))
+    def of(
+        cls, project: Project, ref: EditRef, new: PlannedEdit, catalog: Catalog | None = None
+    ) -> ReplaceEdit:
+        old = planned_from_edit(project.edit(ref.require()), catalog)
         return cls(ref, old, PlannedEdit(**{**new.__dict__, "enabled": old.enabled}))
 
     @property
@@ -201,17 +204,19 @@ class CommandStack:
         return command.text
 
 
-def _inverse(edit: Edit, entry: dict[str, Any]) -> Command:
+def _inverse(edit: Edit, entry: dict[str, Any], catalog: Catalog) -> Command:
     """The command whose undo reverses ``entry`` (an add, a revert or a toggle of ``edit``)."""
     schema = entry.get("schema")
     if schema == records.EDIT:
-        return ApplyEdit(planned_from_edit(edit), EditRef(edit.id))
+        return ApplyEdit(planned_from_edit(edit, catalog), EditRef(edit.id))
     if schema == records.REVERT:
-        return RemoveEdit(EditRef(None), planned_from_edit(edit))
+        return RemoveEdit(EditRef(None), planned_from_edit(edit, catalog))
     return ToggleEdit(EditRef(edit.id), bool(entry.get("enabled")), edit.tool)
 
 
-def undo_last_change(project: Project, clip_id: int | None = None) -> str:
+def undo_last_change(
+    project: Project, clip_id: int | None = None, catalog: Catalog | None = None
+) -> str:
     """Reverse the newest change to the edit stack recorded in the log (the command line's undo).
 
     The command line keeps no history between runs, so its undo reads the log: the newest add is
@@ -233,7 +238,7 @@ def undo_last_change(project: Project, clip_id: int | None = None) -> str:
             continue
         if edit is None or (clip_id is not None and edit.clip_id != clip_id):
             continue
-        command = _inverse(edit, entry)
+        command = _inverse(edit, entry, catalog or Catalog())
         command.undo(project)
         return f"undid: {command.text}"
     raise UsageError("there is no change to the edit stack to undo")

@@ -27,7 +27,7 @@ from workbench.catalog import Catalog
 from workbench.catalog.catalog import CatalogEntry
 from workbench.errors import UsageError
 from workbench.project import Edit, Project
-from workbench.tools.base import Tool, check_edit_range
+from workbench.tools.base import Tool, check_edit_range, check_model_for_tool
 from workbench.tools.registry import get_tool
 
 MaskSource = Path | NDArray[Any]
@@ -170,6 +170,7 @@ def plan_edit(
     policy = project.policy()
     policy.check_tool(tool.id)
     policy.check_model(entry.id, entry.sha256, entry.disclosed)
+    check_model_for_tool(tool, params, catalog.load_checked(entry.id))
     if request.consent_ref is not None:
         project.consent(request.consent_ref)
     region = _region(project, request)

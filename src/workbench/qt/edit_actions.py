@@ -104,7 +104,7 @@ class EditActions:
         try:
             planned = self._plan(edit.frames)
             command = editing.ReplaceEdit.of(
-                self.session.project(), self.refs.ref(edit.id), planned
+                self.session.project(), self.refs.ref(edit.id), planned, self._catalog()
             )
             command = dataclasses.replace(command, new_ref=self.refs.fresh())
         except Exception as exc:
@@ -123,7 +123,9 @@ class EditActions:
         if self.state.edit(edit_id) is None:
             return
         try:
-            command = editing.RemoveEdit.of(self.session.project(), self.refs.ref(edit_id))
+            command = editing.RemoveEdit.of(
+                self.session.project(), self.refs.ref(edit_id), self._catalog()
+            )
         except Exception as exc:
             self.report(exc, "Remove edit")
             return
