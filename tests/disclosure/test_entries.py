@@ -32,6 +32,7 @@ from workbench.disclosure.entries import (
     EditSpec,
     ImportedClip,
     ImportEntry,
+    KeyRotationEntry,
     ModelRecord,
     OutputRef,
     PolicyEntry,
@@ -47,6 +48,7 @@ from workbench.disclosure.entries import (
     parse_checkpoint,
     parse_entry,
 )
+from workbench.disclosure.keys import SigningKey
 from workbench.errors import DisclosureError
 
 GOLDEN = Path(__file__).parent / "golden" / "entries"
@@ -103,6 +105,12 @@ EXAMPLES: dict[str, Any] = {
     ),
     records.RELINK: RelinkEntry(1, "/footage/A001.mov", "/media/A001.mov", "cd" * 32),
     records.SIGNOFF: SignoffEntry(3, "00000000-0000-4000-8000-000000000003", "approved"),
+    records.KEY_ROTATION: KeyRotationEntry.signed(
+        "00000000-0000-4000-8000-00000000000p",
+        SigningKey.from_seed(b"golden previous key"),
+        SigningKey.from_seed(b"golden new key").public_b64,
+        reason="this machine's key was rotated",
+    ),
     records.CHECKPOINT: CheckpointEntry(
         seq=2,
         project="00000000-0000-4000-8000-00000000000p",
@@ -119,7 +127,7 @@ EXAMPLES: dict[str, Any] = {
 def test_every_schema_label_has_a_type_and_an_example() -> None:
     labels = {*records.ENTRY_SCHEMAS, records.CHECKPOINT}
     assert set(SCHEMA_TYPES) == labels == set(EXAMPLES)
-    assert len(labels) == 11
+    assert len(labels) == 12
     for label, example in EXAMPLES.items():
         assert type(example) is SCHEMA_TYPES[label]
         assert label == example.SCHEMA

@@ -17,10 +17,17 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from workbench.disclosure.report_model import printable
+    from workbench.disclosure.trust import check_signers
     from workbench.project import Project
 
     with Project.open(Path(args.project), readonly=True) as project:
         info = project.info()
+        report = project.verify()
+        signers = check_signers(project.log_data(), report)  # this machine's trust in its keys
+        info["verified"] = report.ok
+        info["verification"] = report.summary()
+        info["signers"] = [s.to_dict() for s in signers.signers]
         if args.json:
             print(json.dumps(info, indent=2))
             return 0
@@ -43,6 +50,8 @@ def cmd_info(args: argparse.Namespace) -> int:
             )
         print(f"log       {info['log_entries']} entries, {info['checkpoints']} checkpoints")
         print(f"verify    {info['verification']}")
+        for signer in signers.signers:
+            print(f"signed    {printable(signer.describe())}")
     return 0
 
 

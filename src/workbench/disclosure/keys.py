@@ -27,6 +27,11 @@ def key_id_for(public_raw: bytes) -> str:
     return hashlib.sha256(public_raw).hexdigest()[:16]
 
 
+def fingerprint(key_id: str) -> str:
+    """A key id as people read it aloud and compare it: ``1a2b 3c4d 5e6f 7a8b``."""
+    return " ".join(key_id[i : i + 4] for i in range(0, len(key_id), 4))
+
+
 @dataclass(frozen=True)
 class SigningKey:
     private: Ed25519PrivateKey
@@ -109,3 +114,82 @@ def load_or_create_signing_key(path: Path | None = None) -> SigningKey:
     except OSError as exc:
         raise SigningKeyError(f"cannot create the signing key at {path}: {exc.strerror}") from None
     return key
+
+
+RETIRED_DIR = "retired"
+
+
+def retired_key_path(key_id: str, folder: Path | None = None) -> Path:
+    return (folder or default_key_path().parent) / RETIRED_DIR / f"{key_id}.pem"
+
+
+def retired_key(key_id: str, folder: Path | None = None) -> SigningKey | None:
+    """A key this machine used before :func:`rotate_signing_key`, if it still holds it."""
+    path = retired_key_path(key_id, folder)
+    if not path.is_file():
+        return None
+    key = load_or_create_signing_key(path)
+    return key if key.key_id == key_id else None
+
+
+def local_key_id(path: Path | None = None) -> str | None:
+    """The id of this machine's signing key, without creating one; None when there is none."""
+    path = path or default_key_path()
+    if not path.is_file():
+        return None
+    try:
+        return load_or_create_signing_key(path).key_id
+    except SigningKeyError:
+        return None
+
+
+def rotate_signing_key(path: Path | None = None) -> tuple[SigningKey, SigningKey]:
+    """Retire this machine's key (kept under ``retired/``) and make a new one: (old, new).
+
+    The old key is kept, not deleted: it is what signs the key-rotation entry that hands each
+    project over to the new key, now or when the project is next changed on this machine.
+    """
+    path = path or default_key_path()
+    old = load_or_create_signing_key(path)
+    retired = retired_key_path(old.key_id, path.parent)
+    try:
+        retired.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, retired)
+    except OSError as exc:
+        raise SigningKeyError(f"cannot retire the signing key at {path}: {exc.strerror}") from None
+    return old, load_or_create_signing_key(path)
+
+
+def public_key_from_text(text: str) -> str | None:
+    """An Ed25519 public key written as 64 hex digits, base64, or PEM; its base64, or None."""
+    text = text.strip()
+    if text.startswith("-----BEGIN"):
+        return public_key_from_bytes(text.encode("ascii", "replace"))
+    try:
+        raw = bytes.fromhex(text) if len(text) == 64 else base64.b64decode(text, validate=True)
+    except ValueError:
+        return None
+    return base64.b64encode(raw).decode("ascii") if len(raw) == 32 else None
+
+
+def public_key_from_bytes(data: bytes) -> str | None:
+    """A key file: a PEM (or DER) public key, a PEM private key's public half, or 32 raw bytes."""
+    if len(data) == 32:
+        return base64.b64encode(data).decode("ascii")
+    public: object = None
+    for load in (serialization.load_pem_public_key, serialization.load_der_public_key):
+        try:
+            public = load(data)
+            break
+        except (ValueError, TypeError):
+            continue
+    if public is None:
+        try:
+            private = serialization.load_pem_private_key(data, password=None)
+        except (ValueError, TypeError):
+            return None
+        public = private.public_key()
+    if not isinstance(public, Ed25519PublicKey):
+        return None
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")

@@ -25,10 +25,11 @@ POLICY = "workbench.policy/1"
 RENDER = "workbench.render/1"
 RELINK = "workbench.clip-relink/1"
 SIGNOFF = "workbench.signoff/1"
+KEY_ROTATION = "workbench.key-rotation/1"
 CHECKPOINT = "workbench.checkpoint/1"
 
 ENTRY_SCHEMAS = frozenset(
-    {PROJECT, IMPORT, EDIT, REVERT, TOGGLE, CONSENT, POLICY, RENDER, RELINK, SIGNOFF}
+    {PROJECT, IMPORT, EDIT, REVERT, TOGGLE, CONSENT, POLICY, RENDER, RELINK, SIGNOFF, KEY_ROTATION}
 )
 ENVELOPE = ("schema", "seq", "id", "time", "operator", "project", "app", "prev")
 GENESIS_PREV = "0" * 64
@@ -103,6 +104,8 @@ def summary(entry: dict[str, Any]) -> str:
         return f"clip {entry.get('clip')} relinked to {entry.get('path')}"
     if schema == SIGNOFF:
         return f"edit {entry.get('edit')} signed off"
+    if schema == KEY_ROTATION:
+        return f"signing key {entry.get('key_id')} introduced by key {entry.get('previous_key_id')}"
     if schema == RENDER:
         text = f"render of clip {entry.get('clip', {}).get('id')} to {entry.get('output', {}).get('path')}"
         qc = entry.get("qc")

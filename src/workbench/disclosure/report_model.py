@@ -164,6 +164,8 @@ class ProducerReport:
     public_keys: list[dict[str, str]]
     renders: list[dict[str, Any]]
     entries: int
+    signed_by: tuple[str, ...] = ()
+    """Each key that signed the log: ``Alice (key 1a2b 3c4d 5e6f 7a8b)``, in signing order."""
 
     @property
     def live_edits(self) -> list[EditRow]:
@@ -236,6 +238,8 @@ class ProducerReport:
         lines.append(
             "The disclosure log verifies." if self.verified else "WARNING: " + self.verification
         )
+        if self.signed_by:
+            lines.append(f"Signed by {'; '.join(self.signed_by)}.")
         return lines
 
     def credits(self) -> str:
@@ -424,6 +428,7 @@ def build_report(context: ExportContext) -> ProducerReport:
         public_keys=[{"key_id": str(k.key_id), "public_key": str(k.public_key)} for k in data.keys],
         renders=[_render_row(e, b) for e, b in bodies(typed, RenderEntry)],
         entries=len(entries),
+        signed_by=tuple(s.describe() for s in report.signers),
     )
 
 

@@ -13,8 +13,10 @@ from typing import Any, Literal
 
 from workbench.disclosure import records
 from workbench.disclosure.canonical import canonical_bytes, parse_json_object, sha256_hex
-from workbench.disclosure.entries import CheckpointEntry
-from workbench.disclosure.keys import public_key_id, verify_signature
+from workbench.disclosure.entries import CheckpointEntry, KeyRotationEntry
+from workbench.disclosure.keys import fingerprint, public_key_id, verify_signature
+from workbench.disclosure.signers import Rotation, Signature, Signer, signers_of
+from workbench.disclosure.signers import vouched as vouched_keys
 from workbench.disclosure.store import CheckpointRow, KeyRow, LogRow, as_bytes
 from workbench.errors import DisclosureError
 
@@ -29,6 +31,8 @@ ProblemKind = Literal[
     "uncovered",
     "truncated",
     "rolled-back",
+    "signer-changed",
+    "stack",
 ]
 
 
@@ -38,8 +42,12 @@ class Problem:
     message: str
     entry: int | None = None
     checkpoint: int | None = None
+    row: str | None = None
+    """The project-file row a ``stack`` problem concerns ("edit 3", "clip 1")."""
 
     def __str__(self) -> str:
+        if self.row is not None:
+            return f"{self.row}: {self.message}"
         where = f"entry {self.entry}" if self.entry is not None else f"checkpoint {self.checkpoint}"
         return f"{where}: {self.kind}: {self.message}"
 
@@ -51,6 +59,18 @@ class Report:
     head: str = records.GENESIS_PREV
     key_ids: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
+    """The checkpoints whose signatures verified, in order."""
+    rotations: list[Rotation] = field(default_factory=list)
+    """The key-rotation entries whose previous key's signature verified."""
+    public_keys: dict[str, str] = field(default_factory=dict)
+    operators: dict[int, str] = field(default_factory=dict)
+    """Entry position -> the operator who wrote it (for naming each key's operators)."""
+
+    @property
+    def signers(self) -> list[Signer]:
+        """Who signed the log (status ``unchecked``: see :mod:`workbench.disclosure.trust`)."""
+        return signers_of(self.signatures, self.public_keys, self.operators)
 
     @property
     def ok(self) -> bool:
@@ -93,10 +113,16 @@ def verify_rows(
     chain = _ChainCheck(project_id, report.problems)
     for row in rows:
         chain.check(row)
+        if isinstance(row.seq, int) and isinstance(row.operator, str):
+            report.operators[row.seq] = row.operator
     report.head = chain.prev
     key_table = _keys(keys, report.problems)
     report.key_ids = sorted(key_table)
-    covered = _check_checkpoints(checkpoints, key_table, chain.hashes, project_id, report.problems)
+    report.public_keys = key_table
+    report.rotations = _check_rotations(chain.rotations, key_table, report.problems)
+    covered = _check_checkpoints(
+        checkpoints, key_table, chain.hashes, project_id, report.problems, report.signatures
+    )
     _check_coverage(checkpoints, covered, chain.hashes, report.problems)
     report.problems.sort(key=_order)
     return report
@@ -117,6 +143,7 @@ class _ChainCheck:
         self.seen_hashes: dict[str, int] = {}
         self.prev = records.GENESIS_PREV
         self.expected = 1
+        self.rotations: list[tuple[int, dict[str, Any]]] = []
 
     def check(self, row: LogRow) -> None:
         seq = self._position(row)
@@ -130,6 +157,8 @@ class _ChainCheck:
             self._check_place(entry, seq, recomputed)
             self._check_stored(row, entry, body, seq, recomputed)
             self._check_claims(entry, seq)
+            if entry.get("schema") == records.KEY_ROTATION:
+                self.rotations.append((seq, entry))
         self.prev = recomputed
 
     def _position(self, row: LogRow) -> int:
@@ -269,6 +298,7 @@ def _check_checkpoints(
     hashes: dict[int, str],
     project_id: str | None,
     problems: list[Problem],
+    signatures: list[Signature] | None = None,
 ) -> int:
     """Check every checkpoint; return how many entries the valid signed checkpoints cover."""
     covered = 0
@@ -290,7 +320,51 @@ def _check_checkpoints(
             continue
         _check_vouched(signed, number, hashes, problems)
         covered = max(covered, signed.tree_size)
+        if signatures is not None:
+            signatures.append(Signature(number, signed.key_id, signed.first, signed.tree_size))
     return covered
+
+
+def _check_rotations(
+    found: Sequence[tuple[int, dict[str, Any]]], keys: dict[str, str], problems: list[Problem]
+) -> list[Rotation]:
+    """The key-rotation entries whose previous key really signed the hand-over."""
+    valid: list[Rotation] = []
+    for seq, entry in found:
+        try:
+            rotation = KeyRotationEntry.from_dict(entry)
+        except DisclosureError as exc:
+            problems.append(Problem("changed", str(exc), seq))
+            continue
+        why = rotation.problem(str(entry.get("project")), keys)
+        if why is not None:
+            problems.append(Problem("bad-signature", f"key-rotation entry: {why}", seq))
+            continue
+        valid.append(Rotation(seq, rotation.previous_key_id, rotation.key_id))
+    return valid
+
+
+def signers_against(current: Report, exported: Report) -> list[Problem]:
+    """A signer of the project that the export's keys never handed over to (``--against``).
+
+    The export is the copy the reader trusts: its signers are the keys they know, and the
+    project may be signed only by those or by keys a key-rotation entry introduces.
+    """
+    known = [s.key_id for s in exported.signers]
+    reached = vouched_keys(known, current.rotations)
+    theirs = ", ".join(fingerprint(k) for k in known) or "no key"
+    return [
+        Problem(
+            "signer-changed",
+            f"the project is signed by key {signer.fingerprint}, the export you trust by key "
+            f"{theirs}, and no key-rotation entry signed by the export's key introduces it "
+            "(the project was re-signed with another key)",
+            None,
+            signer.first_checkpoint,
+        )
+        for signer in current.signers
+        if signer.key_id not in reached
+    ]
 
 
 def _signed_checkpoint(
@@ -386,4 +460,8 @@ def verify_against(
                 Problem("rolled-back", "differs from the entry the export vouched for", old.seq)
             )
             break
+    if not problems:  # and from the export's tree alone: RFC 6962 consistency (tlog.shots)
+        from workbench.disclosure.tlog.shots import export_problems
+
+        problems.extend(export_problems(current_rows, exported_rows))
     return problems

@@ -31,6 +31,7 @@ from workbench.disclosure.entries.kinds import (
     SignoffEntry,
     ToggleEntry,
 )
+from workbench.disclosure.entries.rotation import KeyRotationEntry
 from workbench.disclosure.entries.values import (
     AppInfo,
     Classification,
@@ -51,7 +52,7 @@ SCHEMA_TYPES: dict[str, type[EntryBody] | type[CheckpointEntry]] = {
     **BODY_TYPES,
     records.CHECKPOINT: CheckpointEntry,
 }
-"""Every schema label (the ten entry kinds and the checkpoint) and the type that holds it."""
+"""Every schema label (the entry kinds and the checkpoint) and the type that holds it."""
 
 _B = TypeVar("_B")
 
@@ -184,6 +185,7 @@ __all__ = [
     "Envelope",
     "ImportEntry",
     "ImportedClip",
+    "KeyRotationEntry",
     "ModelRecord",
     "OutputRef",
     "PolicyEntry",

@@ -27,6 +27,7 @@ from workbench.disclosure.entries.fields import (
     req_str,
     str_tuple,
 )
+from workbench.disclosure.entries.rotation import KeyRotationEntry
 from workbench.disclosure.entries.values import (
     Classification,
     ClipRef,
@@ -412,6 +413,7 @@ EntryBody = (
     | RenderEntry
     | RelinkEntry
     | SignoffEntry
+    | KeyRotationEntry
 )
 """The body of a log entry (a checkpoint is not one: it is read on its own)."""
 
@@ -428,5 +430,6 @@ BODY_TYPES: dict[str, type[EntryBody]] = {
         RenderEntry,
         RelinkEntry,
         SignoffEntry,
+        KeyRotationEntry,
     )
 }

@@ -305,6 +305,7 @@ def render_html(report: ProducerReport, thumbnails: Any = None) -> str:
 
     out.append("<h2>Verification</h2>")
     out.append(f"<p>{badge} {esc(report.verification)}</p>")
+    out += [f"<p class='signer'>Signed by {esc(line)}</p>" for line in report.signed_by]
     if report.checkpoint:
         cp = report.checkpoint
         out.append(

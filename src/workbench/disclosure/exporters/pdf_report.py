@@ -242,6 +242,8 @@ def render_pdf(report: ProducerReport, thumbnails: Any = None) -> bytes:
 
     story.append(doc.p("Verification", doc.h2))
     story.append(doc.p(t(report.verification)))
+    for line in report.signed_by:
+        story.append(doc.p(f"Signed by {t(line)}"))
     if report.checkpoint:
         cp = report.checkpoint
         rows = [
