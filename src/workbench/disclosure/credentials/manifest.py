@@ -1,5 +1,10 @@
 """The manifest a signed output carries: its actions, its disclosure assertion, its checkpoint.
 
+The disclosure assertion also carries the log's transparency-log evidence (``tlog``: a signed
+C2SP checkpoint note and each edit's RFC 6962 inclusion proof, see ``disclosure.tlog.evidence``)
+when the signing user's key is one of the project's, and the manifest a ``cawg.training-mining``
+assertion saying what each model's training data licences allow (``training_mining``).
+
 Everything about an *edit* (its C2PA action, IPTC digital source type, and whether it is
 assistive or generative) is read from the edit's log entry, where the project recorded it once
 when the edit was made. The model card is read only for what it says about the model itself:
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +30,10 @@ from workbench.disclosure.credentials.common import (
     SOURCE_INGREDIENT,
     CredentialsError,
 )
+from workbench.disclosure.credentials.training_mining import TRAINING_MINING_LABEL, training_mining
+from workbench.disclosure.keys import SigningKey, default_key_path, load_or_create_signing_key
 from workbench.disclosure.store import as_bytes
+from workbench.disclosure.tlog.evidence import manifest_evidence
 
 if TYPE_CHECKING:
     from workbench.catalog.card import ModelCard
@@ -197,8 +206,29 @@ def checkpoint_record(checkpoint: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def checkpoint_for(data: LogData) -> dict[str, Any]:
-    """The latest signed checkpoint of a log, in the form :func:`sign_media` takes."""
+@dataclass(frozen=True)
+class TlogSource:
+    """What the manifest needs to add transparency-log evidence: the log and a signer of it."""
+
+    data: LogData
+    key: SigningKey
+
+
+def _signer_of(data: LogData, key: SigningKey | None) -> SigningKey | None:
+    """``key``, else the user's own key if it exists; only when it is one of the log's keys
+    (a note signed by another key would vouch for nothing a reader can check)."""
+    if key is None and default_key_path().exists():
+        key = load_or_create_signing_key()
+    if key is None or key.key_id not in {str(k.key_id) for k in data.keys}:
+        return None
+    return key
+
+
+def checkpoint_for(data: LogData, key: SigningKey | None = None) -> dict[str, Any]:
+    """The latest signed checkpoint of a log, in the form :func:`sign_media` takes.
+
+    With ``key`` (by default the user's signing key), when it is one of the project's, the
+    manifest also gets the checkpoint note and inclusion proofs (``tlog``)."""
     if not data.checkpoints:
         raise CredentialsError("the log has no signed checkpoint yet; nothing can vouch for it")
     row = data.checkpoints[-1]
@@ -210,12 +240,16 @@ def checkpoint_for(data: LogData) -> dict[str, Any]:
     public = keys.get(row.key_id)
     if public is None:
         raise CredentialsError(f"the log lacks the public key {row.key_id} of its checkpoint")
-    return {
+    out: dict[str, Any] = {
         **body,
         "signature": row.signature,
         "public_key": public,
         "body": body_bytes.decode("utf-8"),
     }
+    signer = _signer_of(data, key)
+    if signer is not None:
+        out["tlog"] = TlogSource(data, signer)
+    return out
 
 
 def _check_edits(edits: Sequence[dict[str, Any]]) -> None:
@@ -277,6 +311,10 @@ def _disclosure(
         disclosure["frames"] = [{"file": name, "sha256": digest} for name, digest in frames]
     if delivery:
         disclosure["delivery"] = delivery
+    source_log = checkpoint.get("tlog")
+    if isinstance(source_log, TlogSource):
+        size = int(checkpoint["tree_size"])
+        disclosure["tlog"] = manifest_evidence(source_log.data, size, edits, source_log.key)
     return disclosure
 
 
@@ -306,11 +344,15 @@ def build_manifest(
         frames=frames,
         delivery=delivery,
     )
+    assertions: list[dict[str, Any]] = [
+        {"label": ACTIONS_LABEL, "data": {"actions": _actions(source, edits)}},
+        {"label": DISCLOSURE_LABEL, "data": disclosure},
+    ]
+    mining = training_mining(models, edits)
+    if mining is not None:
+        assertions.append({"label": TRAINING_MINING_LABEL, "data": mining})
     return {
         "claim_generator_info": [{"name": APP_NAME, "version": __version__}],
         "title": title,
-        "assertions": [
-            {"label": ACTIONS_LABEL, "data": {"actions": _actions(source, edits)}},
-            {"label": DISCLOSURE_LABEL, "data": disclosure},
-        ],
+        "assertions": assertions,
     }

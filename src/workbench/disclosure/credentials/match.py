@@ -2,7 +2,9 @@
 
 The file must name the project, carry a checkpoint the log has (same head hash at that size,
 signed with one of the project's keys), and each AI action must be an edit entry of the log with
-the same hash, action, source type and frames, not reverted since.
+the same hash, action, source type and frames, not reverted since. When the file carries
+transparency-log evidence, its note must be signed by one of the project's keys and each
+inclusion proof must lead from the log's own entry bytes to the note's root.
 """
 
 from __future__ import annotations
@@ -31,6 +33,16 @@ def _checkpoint_problems(
         ]
     if cp.get("public_key") not in {k.public_key for k in data.keys}:
         return ["the checkpoint's public key is not one of the project's keys"]
+    if "tlog" in disclosure:
+        from workbench.disclosure.tlog.evidence import evidence_problems
+
+        return evidence_problems(
+            disclosure["tlog"],
+            tree_size=cp.get("tree_size"),
+            keys=data.keys,
+            project_id=data.project_id,
+            rows=data.rows,
+        )
     return []
 
 

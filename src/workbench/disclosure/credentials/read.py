@@ -180,7 +180,18 @@ def _checkpoint_ok(disclosure: dict[str, Any] | None) -> bool | None:
         verify_signature(str(cp.get("public_key")), str(cp.get("signature")), body)
         and parsed.get("tree_size") == cp.get("tree_size")
         and parsed.get("head") == cp.get("head")
+        and _tlog_ok(disclosure or {}, cp.get("tree_size"))
     )
+
+
+def _tlog_ok(disclosure: dict[str, Any], tree_size: Any) -> bool:
+    """The note and inclusion proofs the file carries hold on their own (when it has them)."""
+    from workbench.disclosure.tlog.evidence import evidence_problems
+
+    if "tlog" not in disclosure:
+        return True
+    edits = {str(e.get("entry")): e.get("hash") for e in disclosure.get("edits") or []}
+    return not evidence_problems(disclosure["tlog"], tree_size=tree_size, entry_hashes=edits)
 
 
 def _failure_reason(failures: list[dict[str, Any]]) -> str | None:
