@@ -8,7 +8,6 @@ first 12 hex digits of its hash, with the reason kept for display.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -18,9 +17,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from workbench.catalog.card import ModelCard
-from workbench.catalog.check import ModelLimits, OnnxFacts, check_onnx_bytes
+from workbench.catalog.check import ModelLimits, OnnxFacts, check_onnx_bytes, too_large
 from workbench.config import user_models_dir
 from workbench.errors import CardError, ModelRejectedError, NotFoundError
+from workbench.fsutil import sha256_file
 
 CARD_SUFFIX = ".card.json"
 
@@ -87,13 +87,7 @@ def card_path_for(onnx_path: Path) -> Path:
 
 
 def _sha256_file(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+    return sha256_file(path), path.stat().st_size
 
 
 def read_card(card_path: Path, expected_sha256: str | None = None) -> ModelCard:
@@ -192,10 +186,7 @@ def load_checked_path(
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise ModelRejectedError(
-                f"{path.name}: the file is {size / 1e6:.1f} MB; models larger than "
-                f"{limits.max_bytes / 1e6:.0f} MB are refused"
-            )
+            raise too_large(path.name, size, limits)
         data = path.read_bytes()
     except FileNotFoundError:
         raise NotFoundError(f"model file {path} does not exist") from None

@@ -41,6 +41,31 @@ class OnnxFacts:
     domains: frozenset[str]
 
 
+def allowed_domains_text(domains: frozenset[str]) -> str:
+    """The allowed operator domains for a message: each once, the default (ai.onnx) first.
+
+    The default domain has two spellings, ``""`` and ``"ai.onnx"``; a reader sees one.
+    """
+    named = {d or "ai.onnx" for d in domains}
+    return ", ".join(sorted(named, key=lambda d: (d != "ai.onnx", d)))
+
+
+def format_size(size: int) -> str:
+    """A byte count in the binary units the size cap is set in (``64 MiB``)."""
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= factor:
+            return f"{size / factor:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
+def too_large(name: str, size: int, limits: ModelLimits) -> ModelRejectedError:
+    """The refusal of a file over the size cap, both figures in the same unit."""
+    have, cap = format_size(size), format_size(limits.max_bytes)
+    if have == cap:  # just over the cap: the rounded figures alone would read as equal
+        have, cap = f"{size:,} bytes", f"{limits.max_bytes:,} bytes"
+    return ModelRejectedError(f"{name}: the file is {have}; models larger than {cap} are refused")
+
+
 def _shape_of(value_info: Any) -> tuple[int | str | None, ...]:
     tensor_type = value_info.type.tensor_type
     if not tensor_type.HasField("shape"):
@@ -67,17 +92,53 @@ def _walk_nodes(graph: Any) -> Any:
                 yield from _walk_nodes(sub)
 
 
-def _walk_tensors(graph: Any) -> Any:
-    yield from graph.initializer
-    for node in graph.node:
-        for attribute in node.attribute:
-            if attribute.HasField("t"):
-                yield attribute.t
-            yield from attribute.tensors
-            if attribute.HasField("g"):
-                yield from _walk_tensors(attribute.g)
-            for sub in attribute.graphs:
-                yield from _walk_tensors(sub)
+#: Where a message sits in the model: (where its parent sits, field name, index or None).
+_Where = tuple[Any, str, int | None] | None
+
+
+def _repeated(field: Any) -> bool:
+    flag = getattr(field, "is_repeated", None)
+    if flag is not None:
+        return bool(flag)
+    return bool(field.label == field.LABEL_REPEATED)  # protobuf before 5.28
+
+
+def _where_text(where: _Where) -> str:
+    parts: list[str] = []
+    while where is not None:
+        where, name, index = where
+        parts.append(name if index is None else f"{name}[{index}]")
+    return ".".join(reversed(parts))
+
+
+def _external_tensor(model: Any) -> tuple[str, str] | None:
+    """(where, name) of the first tensor that refers to external data, anywhere in the model.
+
+    The walk follows the protobuf descriptors rather than a list of known fields, so every
+    TensorProto is seen wherever it sits — dense and sparse initializers, the values and indices
+    of a sparse tensor, Constant and other node attributes, If/Loop/Scan bodies, training info,
+    functions — and so is any place a future onnx release adds.
+    """
+    from google.protobuf.descriptor import FieldDescriptor
+    from onnx import TensorProto
+
+    stack: list[tuple[Any, _Where]] = [(model, None)]
+    while stack:
+        message, where = stack.pop()
+        if message.DESCRIPTOR.full_name == TensorProto.DESCRIPTOR.full_name:
+            if message.data_location == TensorProto.EXTERNAL or len(message.external_data) > 0:
+                return _where_text(where), str(message.name)
+            continue
+        for descriptor, value in message.ListFields():
+            if descriptor.type != FieldDescriptor.TYPE_MESSAGE:
+                continue
+            if not _repeated(descriptor):
+                stack.append((value, (where, descriptor.name, None)))
+            elif descriptor.message_type.GetOptions().map_entry:
+                stack.extend((item, (where, descriptor.name, None)) for item in value.values())
+            else:
+                stack.extend((item, (where, descriptor.name, i)) for i, item in enumerate(value))
+    return None
 
 
 def check_onnx_bytes(
@@ -107,10 +168,7 @@ def check_onnx_bytes(
 def _load(data: bytes, name: str, limits: ModelLimits) -> Any:
     """The parsed model, if the bytes are of an allowed size and hold a graph."""
     if len(data) > limits.max_bytes:
-        raise ModelRejectedError(
-            f"{name}: the file is {len(data) / 1e6:.1f} MB; models larger than "
-            f"{limits.max_bytes / 1e6:.0f} MB are refused"
-        )
+        raise too_large(name, len(data), limits)
     if len(data) == 0:
         raise ModelRejectedError(f"{name}: the file is empty")
 
@@ -129,15 +187,14 @@ def _load(data: bytes, name: str, limits: ModelLimits) -> Any:
 
 
 def _check_self_contained(model: Any, name: str) -> None:
-    import onnx
-
-    for tensor in _walk_tensors(model.graph):
-        if tensor.data_location == onnx.TensorProto.EXTERNAL or len(tensor.external_data) > 0:
-            raise ModelRejectedError(
-                f"{name}: tensor {tensor.name!r} refers to external data; only self-contained "
-                "models are accepted",
-                hint="re-export the model with all weights inside the .onnx file",
-            )
+    found = _external_tensor(model)
+    if found is not None:
+        where, tensor = found
+        raise ModelRejectedError(
+            f"{name}: tensor {tensor!r} at {where} refers to external data; only "
+            "self-contained models are accepted",
+            hint="re-export the model with all weights inside the .onnx file",
+        )
 
 
 def _check_opset(model: Any, name: str, limits: ModelLimits) -> int:
@@ -147,7 +204,7 @@ def _check_opset(model: Any, name: str, limits: ModelLimits) -> int:
         if entry.domain not in limits.allowed_domains:
             raise ModelRejectedError(
                 f"{name}: imports operator domain {entry.domain!r}, which is not allowed "
-                f"(allowed: {', '.join(sorted(d or 'ai.onnx' for d in limits.allowed_domains))})"
+                f"(allowed: {allowed_domains_text(limits.allowed_domains)})"
             )
         if entry.domain in ("", "ai.onnx"):
             opset = int(entry.version)
@@ -171,7 +228,8 @@ def _check_nodes(model: Any, name: str, limits: ModelLimits) -> tuple[int, set[s
         if node.domain not in limits.allowed_domains:
             raise ModelRejectedError(
                 f"{name}: node {node.name or node.op_type!r} uses operator domain "
-                f"{node.domain!r}, which is not allowed"
+                f"{node.domain!r}, which is not allowed "
+                f"(allowed: {allowed_domains_text(limits.allowed_domains)})"
             )
         domains.add(node.domain)
     return count, domains
@@ -183,6 +241,7 @@ _Shapes = tuple[tuple[str, tuple[int | str | None, ...]], ...]
 def _check_io(model: Any, name: str, limits: ModelLimits) -> tuple[_Shapes, _Shapes]:
     """(inputs, outputs) with their shapes; every input an NCHW image tensor."""
     initializer_names = {t.name for t in model.graph.initializer}
+    initializer_names.update(t.values.name for t in model.graph.sparse_initializer)
     inputs = tuple(
         (vi.name, _shape_of(vi)) for vi in model.graph.input if vi.name not in initializer_names
     )

@@ -17,7 +17,13 @@ from workbench.inference.engine import (
     get_model_session,
     get_session,
 )
-from workbench.inference.errors import InferenceError, ModelInterfaceError, is_out_of_memory
+from workbench.inference.errors import (
+    InferenceError,
+    ModelInterfaceError,
+    ModelOutputError,
+    is_out_of_memory,
+)
+from workbench.inference.interface import ToolFeed, check_model_interface, check_output_values
 from workbench.inference.providers import (
     available_providers,
     choose_providers,
@@ -30,11 +36,15 @@ __all__ = [
     "Engine",
     "InferenceError",
     "ModelInterfaceError",
+    "ModelOutputError",
     "ModelSession",
     "SessionLike",
     "SessionOptions",
     "TensorInfo",
+    "ToolFeed",
     "available_providers",
+    "check_model_interface",
+    "check_output_values",
     "choose_providers",
     "clear_cache",
     "create_session",

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.inference.errors import InferenceError, ModelInterfaceError, is_out_of_memory
+from workbench.inference.interface import MAX_FIXED_SIDE, check_output_values
 from workbench.inference.providers import choose_providers, onnxruntime_version
 
 if TYPE_CHECKING:
@@ -188,8 +189,22 @@ class ModelSession:
         self.dynamic_batch = _dim(batch) is None
         fixed = [(i.height, i.width) for i in self.inputs if i.height and i.width]
         self.fixed_size: tuple[int, int] | None = fixed[0] if fixed else None
+        if self.fixed_size is not None and max(self.fixed_size) > MAX_FIXED_SIDE:
+            height, width = self.fixed_size
+            raise ModelInterfaceError(
+                f"model {self.label} takes only a fixed {width}×{height} input; tiles larger "
+                f"than {MAX_FIXED_SIDE}×{MAX_FIXED_SIDE} are refused",
+                hint="re-export the model with a dynamic height and width",
+            )
         self._lock = threading.Lock()
         self._probed: dict[tuple[int, ...], tuple[int, tuple[int, ...]]] = {}
+
+    @property
+    def label(self) -> str:
+        """The model as the catalogue names it: its card's id, else its undisclosed id."""
+        if self.card is not None:
+            return str(self.card.id)
+        return f"undisclosed-{self.sha256[:12]}" if self.sha256 else "(unnamed)"
 
     def split_channels(self, total: int) -> tuple[int, ...]:
         """How a caller's C-channel stack divides among the model's inputs, in input order."""
@@ -240,6 +255,7 @@ class ModelSession:
             lo, hi = info.value_range
             if (lo, hi) != (0.0, 1.0):
                 out = (out - np.float32(lo)) / np.float32(hi - lo)
+            check_output_values(out, self.label)
             parts.append(out)
         shapes = {p.shape[2:] for p in parts}
         if len(shapes) != 1:

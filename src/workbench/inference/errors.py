@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ModelError, WorkbenchError
 
 
 class InferenceError(WorkbenchError):
@@ -13,6 +13,45 @@ class InferenceError(WorkbenchError):
 
 class ModelInterfaceError(InferenceError):
     """The model's inputs or outputs do not fit the image-model contract (NCHW, integer scale)."""
+
+
+class ModelOutputError(InferenceError, ModelError):
+    """A model gave values no picture has: NaN, infinity, or magnitudes far beyond its range.
+
+    Such output would otherwise render as black frames (NaN) or clip silently (Inf, 1e30) while
+    the log records a normal edit, so it is refused. The engine sees the tile, not the frame:
+    the tool run that knows the frame adds it with :meth:`at_frame`.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        model: str = "",
+        problem: str = "",
+        frame: int | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.model = model
+        self.problem = problem
+        self.frame = frame
+
+    @classmethod
+    def refusing(cls, model: str, problem: str, frame: int | None = None) -> ModelOutputError:
+        where = "" if frame is None else f" on frame {frame}"
+        return cls(
+            f"model {model} gave {problem}{where}; output that is not a picture is refused",
+            hint="the model file may be broken or unsuited to this footage; choose another "
+            "model, or ask its author",
+            model=model,
+            problem=problem,
+            frame=frame,
+        )
+
+    def at_frame(self, frame: int) -> ModelOutputError:
+        """The same refusal, naming the frame it happened on."""
+        return self.refusing(self.model, self.problem, frame)
 
 
 _OOM_MARKERS = (

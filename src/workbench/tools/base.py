@@ -149,6 +149,9 @@ class Tool(ABC):
     #: How to run a model whose card does not say (its receptive radius, size multiple, colour
     #: space); what the card says wins. See :func:`run_model`.
     model_facts: ClassVar[ModelFacts] = ModelFacts()
+    #: (channels the tool stacks into its model, channels it reads back), which the model's
+    #: declared shapes must match when an edit is applied; None: the tool does not say.
+    model_channels: ClassVar[tuple[int, int] | None] = None
 
     def default_model(self, params: Mapping[str, Any]) -> str:
         """The shipped model id used when the artist picks none."""
@@ -257,11 +260,17 @@ def apply_tool(
     strength = float(params.get("strength", 1.0))
     if strength <= 0.0 and tool.scale(params) == 1:
         return source.copy()
-    result = tool.process(window, params, engine, progress)
+    result = _process(tool, window, params, engine, progress)
     scale = tool.scale(params)
-    if result.shape[:2] != (height * scale, width * scale):
-        raise RuntimeError(
-            f"tool {tool.id} returned {result.shape[:2]}, expected {(height * scale, width * scale)}"
+    if result.shape != (height * scale, width * scale, *source.shape[2:]):
+        from workbench.inference.errors import ModelInterfaceError
+
+        shape = "×".join(map(str, result.shape))
+        raise ModelInterfaceError(
+            f"{tool.name} with model {_model_label(engine)} gave a {shape} result for frame "
+            f"{window.index}, expected {height * scale}×{width * scale}×{source.shape[2]}",
+            hint="the model does not give what the tool expects (channels or scale); pick a "
+            f"model made for {tool.id}",
         )
     if weight is None and strength >= 1.0:
         return np.asarray(result, np.float32)
@@ -277,6 +286,49 @@ def apply_tool(
         outside = (weight == 0.0)[:, :, None]
         out = np.where(outside, base, out)
     return np.asarray(out, np.float32)
+
+
+def _process(
+    tool: Tool, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
+) -> Frame:
+    """``tool.process``, with a refused model output naming the frame it came from."""
+    from workbench.inference.errors import ModelOutputError
+
+    try:
+        return tool.process(window, params, engine, progress)
+    except ModelOutputError as exc:
+        if exc.frame is not None:
+            raise
+        raise exc.at_frame(window.index) from None
+
+
+def _model_label(engine: Any) -> str:
+    label = getattr(getattr(engine, "model", None), "label", None)
+    return label if isinstance(label, str) else "(none)"
+
+
+def check_model_for_tool(
+    tool: Tool, params: Mapping[str, Any], model: Any, options: Any = None
+) -> None:
+    """Refuse, when an edit is applied, a checked model whose declared shapes the tool cannot
+    run: its channels, its fixed size (too large, or too small for the tiles' overlap), its
+    batch. ``options`` are the inference settings (:class:`SessionOptions`; None: the user's).
+    """
+    from workbench.inference import SessionOptions, ToolFeed, check_model_interface
+    from workbench.inference.tiling import overlap_for
+
+    options = options or SessionOptions.from_settings()
+    facts = tool.model_facts.with_card(model.card)
+    channels = tool.model_channels or (None, None)
+    feed = ToolFeed(
+        tool=tool.id,
+        in_channels=channels[0],
+        out_channels=channels[1],
+        scale=tool.scale(params),
+        size_multiple=facts.size_multiple,
+        overlap=max(options.overlap, overlap_for(facts.receptive_radius, options.feather)),
+    )
+    check_model_interface(model, feed)
 
 
 def pad_to_multiple(frame: Frame, multiple: int) -> tuple[Frame, int, int]:

@@ -22,6 +22,7 @@ class Deblock(Tool):
     #: for a deblocker card that does not say: 32 px of tile overlap, tiles on the 16 px grid
     #: of the codec's blocks
     model_facts = ModelFacts(receptive_radius=14, size_multiple=16)
+    model_channels = (3, 3)
     params = ()
 
     def process(

@@ -24,6 +24,7 @@ class Denoise(Tool):
     classification = Classification("c2pa.enhanced")
     #: for a denoiser card that does not say: 32 px of tile overlap (the shipped card's figure)
     model_facts = ModelFacts(receptive_radius=14, size_multiple=2)
+    model_channels = (4, 3)  # RGB and a noise-level plane in, RGB out
     params = (
         Param(
             "level",

@@ -28,6 +28,7 @@ class Dust(Tool):
     #: for a detector card that does not say: 48 px of tile overlap, the context the shipped
     #: detector needs to see a defect whole
     model_facts = ModelFacts(receptive_radius=22, size_multiple=2)
+    model_channels = (9, 1)  # the frame and its two aligned neighbours in, a probability out
     params = (
         Param(
             "threshold",

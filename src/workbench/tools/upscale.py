@@ -22,6 +22,7 @@ class Upscale(Tool):
     #: for an upscaler card that does not say: the x4 model has 11 convolutions (receptive
     #: radius 11 input px); 12 gives 28 px of overlap, so tiled equals whole frame
     model_facts = ModelFacts(receptive_radius=12, size_multiple=2)
+    model_channels = (3, 3)
     params = (Param("scale", "choice", 2, "enlargement factor", choices=(2, 4), label="Scale"),)
 
     def default_model(self, params: Mapping[str, Any]) -> str:
