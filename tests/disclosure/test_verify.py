@@ -260,6 +260,7 @@ def test_rollback_is_caught_against_an_export(project_path: Path, tmp_path: Path
         project_path,
         ("DELETE FROM log WHERE seq >= 5", ()),
         ("DELETE FROM checkpoints WHERE tree_size >= 5", ()),
+        ("DELETE FROM edits WHERE id >= 3", ()),  # else their rows give the cut away
     )
     assert report_for(project_path).ok  # the cut is invisible from inside
     assert main(["log", "verify", str(project_path), "--against", str(export)]) == 1
@@ -267,3 +268,111 @@ def test_rollback_is_caught_against_an_export(project_path: Path, tmp_path: Path
         report = project.verify(export)
     assert report.first is not None
     assert (report.first.entry, report.first.kind) == (5, "rolled-back")
+
+
+# -- the edit stack the render reads, against the entries that vouch for it ----------------------
+def test_changed_edit_parameters_are_named_by_log_verify(
+    project_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The edits table is not the log; a render reads it, so verification holds it to the log."""
+    from workbench.cli import main
+
+    export = tmp_path / "vouched.json"
+    assert main(["log", "export", str(project_path), "-o", str(export)]) == 0
+    tamper(project_path, ("UPDATE edits SET parameters = '{\"strength\": 0.95}' WHERE id = 2", ()))
+    report = report_for(project_path)
+    assert [(p.kind, p.row) for p in report.problems] == [("stack", "edit 2")]
+    assert str(report.problems[0]).startswith(
+        'edit 2: parameters in the project file {"strength": 0.95} differ from its log entry 4 ('
+    )
+    assert str(report.problems[0]).endswith(': {"strength": 0.5}')
+    capsys.readouterr()
+    for extra in ([], ["--against", str(export)]):
+        assert main(["log", "verify", str(project_path), *extra]) == 1
+        assert "edit 2: parameters in the project file" in capsys.readouterr().err
+
+
+def test_an_edit_inserted_without_its_entry_is_named(project_path: Path) -> None:
+    insert = (
+        "INSERT INTO edits (clip_id, position, tool, tool_version, parameters, frame_start, "
+        "frame_end, region, created, log_entry) SELECT clip_id, ?, tool, tool_version, "
+        "parameters, 0, 99, region, created, ? FROM edits WHERE id = 1"
+    )
+    with Project.open(project_path, readonly=True) as project:
+        first_entry = project.edit(1).log_entry
+    tamper(project_path, (insert, (9, "forged")), (insert, (10, first_entry)))
+    problems = [str(p) for p in report_for(project_path).problems]
+    assert problems == [
+        "edit 5: it is in the project file, but no log entry adds it (added outside Workbench)",
+        f"edit 6: it names log entry 3 ({first_entry[:8]}…), which added edit 1, not this one",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("statement", "row", "words"),
+    [
+        ("UPDATE edits SET enabled = 0 WHERE id = 1", "edit 1", "disabled in the project file"),
+        ("UPDATE edits SET removed = 1 WHERE id = 1", "edit 1", "no revert entry removed it"),
+        ("DELETE FROM edits WHERE id = 3", "edit 3", "has no row for it"),
+        ('UPDATE edits SET region = \'{"kind": "rect"}\' WHERE id = 1', "edit 1", "region"),
+        ("UPDATE edits SET model_sha256 = 'ab' WHERE id = 1", "edit 1", "model SHA-256"),
+        ("UPDATE edits SET tool = 'dust' WHERE id = 1", "edit 1", "tool in the project"),
+        ("UPDATE edits SET frame_start = 1 WHERE id = 1", "edit 1", "frames"),
+        ("UPDATE edits SET position = 99 WHERE id = 1", "edit 2", "in the order 1, 2, 3, 4"),
+        ("UPDATE edits SET log_entry = 'x' WHERE id = 1", "edit 1", "names log entry"),
+        ("UPDATE clips SET fingerprint = 'cd' WHERE id = 1", "clip 1", "fingerprint"),
+        ("UPDATE clips SET path = '/elsewhere.mov' WHERE id = 1", "clip 1", "path"),
+    ],
+)
+def test_each_changed_stack_column_is_named(
+    project_path: Path, statement: str, row: str, words: str
+) -> None:
+    tamper(project_path, (statement, ()))
+    report = report_for(project_path)
+    assert not report.ok
+    first = report.problems[0]
+    assert (first.kind, first.row) == ("stack", row)
+    assert words in first.message, first.message
+
+
+def test_toggles_and_reverts_set_what_the_rows_must_say(project_path: Path) -> None:
+    with Project.open(project_path, key=TEST_KEY) as project:
+        project.set_edit_enabled(1, False)
+        project.revert_edit(2)
+        project.set_edit_enabled(3, False)
+        project.set_edit_enabled(3, True)
+        assert project.verify().ok
+    tamper(project_path, ("UPDATE edits SET enabled = 1 WHERE id = 1", ()))
+    (problem,) = report_for(project_path).problems
+    assert problem.row == "edit 1" and "its toggle in log entry 7" in problem.message
+    tamper(
+        project_path,
+        ("UPDATE edits SET enabled = 0 WHERE id = 1", ()),
+        ("UPDATE edits SET removed = 0 WHERE id = 2", ()),
+    )
+    (problem,) = report_for(project_path).problems
+    assert problem.row == "edit 2" and "the revert in log entry 8" in problem.message
+
+
+def test_the_stack_rows_are_guarded_by_triggers(project_path: Path) -> None:
+    """The app may set an edit's flags; nothing may change what its log entry pins."""
+    conn = sqlite3.connect(project_path, isolation_level=None)
+    try:
+        for sql in (
+            "UPDATE edits SET parameters = '{}' WHERE id = 1",
+            "UPDATE edits SET frame_end = 50 WHERE id = 1",
+            "UPDATE edits SET model_sha256 = 'ab' WHERE id = 1",
+            "UPDATE edits SET log_entry = 'x' WHERE id = 1",
+            "UPDATE edits SET enabled = 7 WHERE id = 1",
+            "DELETE FROM edits WHERE id = 1",
+            "UPDATE clips SET fingerprint = 'cd'",
+            "DELETE FROM clips",
+            "INSERT INTO edits (clip_id, position, tool, tool_version, parameters, frame_start, "
+            "frame_end, region, created, log_entry) VALUES (1, 9, 'denoise', '1', '{}', 0, 1, "
+            "'{}', 't', 'an entry')",
+        ):
+            with pytest.raises(sqlite3.IntegrityError):
+                conn.execute(sql)
+    finally:
+        conn.close()
+    assert report_for(project_path).ok

@@ -21,13 +21,21 @@ from workbench.disclosure.entries import ProjectEntry
 from workbench.disclosure.export import LogData, log_data_from_store, read_export_file
 from workbench.disclosure.keys import SigningKey, load_or_create_signing_key
 from workbench.disclosure.store import LogStore, utc_now
-from workbench.disclosure.verify import Report, verify_against, verify_rows
+from workbench.disclosure.trust import hand_over
+from workbench.disclosure.verify import (
+    Problem,
+    Report,
+    signers_against,
+    verify_against,
+    verify_rows,
+)
 from workbench.errors import ProjectDamagedError, ProjectError, UsageError
 from workbench.project import schema
 from workbench.project.entries import EntryWriter, edit_classification, model_log_record
 from workbench.project.lock import ProjectLock
 from workbench.project.policy import Policy
 from workbench.project.records import Clip, ClipMedia, Consent, Edit, Region, Render
+from workbench.project.stack_check import stack_problems
 from workbench.project.storage import (
     PROJECT_SUFFIX,
     SQLITE_HEADER,
@@ -37,10 +45,12 @@ from workbench.project.storage import (
     configure,
     connect_readonly,
     connect_writable,
+    has_sidecars,
     inspect_project_file,
     migrate,
     signed_transaction,
     storage_error,
+    tidy_sidecars,
 )
 
 
@@ -84,6 +94,7 @@ class Project(EntryWriter):
         self.writable = writable
         self._lock = lock
         self._key = key
+        self._tidy_on_close = False
         self.operator = operator or operator_name()
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         self.id: str = meta.get("id", "")
@@ -158,12 +169,7 @@ class Project(EntryWriter):
         path = Path(path)
         inspection = inspect_project_file(path)
         if readonly:
-            if inspection.version < schema.current_version():
-                raise ProjectError(
-                    f"{path.name} uses an older project schema ({inspection.version}); open it "
-                    "for writing once to upgrade it (a backup is made first)"
-                )
-            return cls(path, connect_readonly(path), writable=False, lock=None, operator=operator)
+            return cls._open_readonly(path, inspection, operator)
         lock = ProjectLock(path)
         lock.acquire()
         try:
@@ -191,8 +197,32 @@ class Project(EntryWriter):
             lock.release()
             raise
 
+    @classmethod
+    def _open_readonly(cls, path: Path, inspection: Inspection, operator: str | None) -> Project:
+        if inspection.version < schema.READABLE_FROM:
+            raise ProjectError(
+                f"{path.name} uses an older project schema ({inspection.version}); open it "
+                "for writing once to upgrade it (a backup is made first)"
+            )
+        existed = has_sidecars(path)
+        conn = connect_readonly(path)
+        try:
+            project = cls(path, conn, writable=False, lock=None, operator=operator)
+        except BaseException as exc:
+            conn.close()
+            if not existed:
+                tidy_sidecars(path)
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise ProjectDamagedError(f"{path.name} cannot be opened: {exc}") from None
+            raise
+        project._tidy_on_close = not existed
+        return project
+
     def close(self) -> None:
         close_connection(self.conn, writable=self.writable)
+        if self._tidy_on_close:
+            self._tidy_on_close = False
+            tidy_sidecars(self.path)
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -217,6 +247,7 @@ class Project(EntryWriter):
             raise ProjectError(f"{self.path.name} is open read-only")
         key = self.key  # load (or create) before the transaction, not inside it
         with signed_transaction(self.conn, self.log, key, self.operator, self.path) as log:
+            hand_over(log, key, self.operator)  # a rotated local key: the entry that says so
             yield log
 
     # -- the log ---------------------------------------------------------------------------
@@ -240,7 +271,13 @@ class Project(EntryWriter):
             if not earlier.ok:
                 raise UsageError(f"{against.name} does not verify itself: {earlier.first}")
             report.problems.extend(verify_against(self.log.rows(), exported.rows))
+            report.problems.extend(signers_against(report, earlier))
             report.problems.sort(key=lambda p: (p.entry or 0, p.checkpoint or 0))
+        # The rows a render reads, against the entries: after the log's own problems.
+        report.problems.extend(
+            Problem("stack", p.message, row=p.row)
+            for p in stack_problems(self.conn, self.log.rows())
+        )
         return report
 
     def info(self) -> dict[str, Any]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from workbench.disclosure.entries import EditEntry, SignoffEntry, bodies, readable
 from workbench.disclosure.store import LogStore
-from workbench.errors import NotFoundError
+from workbench.errors import NotFoundError, ProjectDamagedError
 from workbench.project.policy import Policy
 from workbench.project.records import (
     CLIP_COLUMNS,
@@ -17,9 +19,11 @@ from workbench.project.records import (
     RENDER_COLUMNS,
     Clip,
     Consent,
+    DamagedRow,
     Edit,
     Render,
 )
+from workbench.project.storage import BACKUP_HINT
 
 
 def _wanted(value: int | str, what: str) -> int:
@@ -36,10 +40,22 @@ class ProjectReads:
     conn: sqlite3.Connection
     log: LogStore
 
+    def _damaged(self, what: str) -> ProjectDamagedError:
+        return ProjectDamagedError(f"{self.path.name} is damaged: {what}", hint=BACKUP_HINT)
+
+    @contextlib.contextmanager
+    def _damage(self) -> Iterator[None]:
+        """A row the app cannot read is a damaged project (exit 3), never a crash."""
+        try:
+            yield
+        except DamagedRow as exc:
+            raise self._damaged(str(exc)) from None
+
     # -- clips -----------------------------------------------------------------------------
     def clips(self) -> list[Clip]:
         rows = self.conn.execute(f"SELECT {CLIP_COLUMNS} FROM clips ORDER BY id").fetchall()
-        return [Clip.from_row(r) for r in rows]
+        with self._damage():
+            return [Clip.from_row(r) for r in rows]
 
     def clip(self, clip_id: int | str) -> Clip:
         wanted = _wanted(clip_id, "clip")
@@ -51,7 +67,10 @@ class ProjectReads:
     # -- edits -----------------------------------------------------------------------------
     def policy(self) -> Policy:
         row = self.conn.execute("SELECT body FROM policy WHERE id = 1").fetchone()
-        return Policy.model_validate_json(row[0]) if row else Policy()
+        try:
+            return Policy.model_validate_json(row[0]) if row else Policy()
+        except ValueError:
+            raise self._damaged("its policy is not a valid policy record") from None
 
     def edits(self, clip_id: int | None = None, *, include_removed: bool = False) -> list[Edit]:
         sql = f"SELECT {EDIT_COLUMNS} FROM edits"
@@ -65,7 +84,9 @@ class ProjectReads:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY clip_id, position"
-        return [Edit.from_row(r) for r in self.conn.execute(sql, args).fetchall()]
+        rows = self.conn.execute(sql, args).fetchall()
+        with self._damage():
+            return [Edit.from_row(r) for r in rows]
 
     def edit(self, edit_id: int | str) -> Edit:
         wanted = _wanted(edit_id, "edit")

@@ -25,6 +25,21 @@ RENDER_COLUMNS = (
 CONSENT_COLUMNS = "id, subject, scope, expires, document_ref, document_sha256, recorded"
 
 
+class DamagedRow(ValueError):
+    """A stored value the app cannot read (the reader turns it into ProjectDamagedError)."""
+
+
+def json_column(value: Any, what: str) -> dict[str, Any]:
+    """A JSON-object column, or :class:`DamagedRow` naming ``what`` ("clip 1's media")."""
+    try:
+        data = json.loads(value)
+    except (TypeError, ValueError):
+        raise DamagedRow(f"{what} is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise DamagedRow(f"{what} is not a JSON object")
+    return data
+
+
 @dataclass(frozen=True)
 class Clip:
     id: int
@@ -36,7 +51,8 @@ class Clip:
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> Clip:
-        return cls(row[0], row[1], row[2], row[3], ClipMedia.from_dict(json.loads(row[4])), row[5])
+        media = ClipMedia.from_dict(json_column(row[4], f"clip {row[0]}'s media"))
+        return cls(row[0], row[1], row[2], row[3], media, row[5])
 
 
 @dataclass(frozen=True)
@@ -70,9 +86,9 @@ class Edit:
             tool_version=r[4],
             model_id=r[5],
             model_sha256=r[6],
-            parameters=json.loads(r[7]),
+            parameters=json_column(r[7], f"edit {r[0]}'s parameters"),
             frames=(r[8], r[9]),
-            region=json.loads(r[10]),
+            region=json_column(r[10], f"edit {r[0]}'s region"),
             enabled=bool(r[11]),
             removed=bool(r[12]),
             created=r[13],
@@ -119,4 +135,14 @@ def media_json(media: ClipMedia | dict[str, Any]) -> str:
     return json.dumps(data, sort_keys=True)
 
 
-__all__ = ["Clip", "ClipMedia", "Consent", "Edit", "Region", "Render", "media_json"]
+__all__ = [
+    "Clip",
+    "ClipMedia",
+    "Consent",
+    "DamagedRow",
+    "Edit",
+    "Region",
+    "Render",
+    "json_column",
+    "media_json",
+]

@@ -113,6 +113,36 @@ def _v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+GUARDS_DDL = """
+CREATE TRIGGER edits_pinned
+BEFORE UPDATE OF id, clip_id, tool, tool_version, model_id, model_sha256, parameters,
+    frame_start, frame_end, region, created ON edits
+BEGIN SELECT RAISE(ABORT, 'an edit''s logged columns never change (apply a new edit)'); END;
+CREATE TRIGGER edits_entry_once BEFORE UPDATE OF log_entry ON edits WHEN OLD.log_entry <> ''
+BEGIN SELECT RAISE(ABORT, 'an edit''s log entry is set once, when it is added'); END;
+CREATE TRIGGER edits_flags BEFORE UPDATE OF enabled, removed ON edits
+WHEN NEW.enabled NOT IN (0, 1) OR NEW.removed NOT IN (0, 1) OR (OLD.removed = 1 AND NEW.removed = 0)
+BEGIN SELECT RAISE(ABORT, 'an edit is enabled or not, and a removed edit stays removed'); END;
+CREATE TRIGGER edits_new BEFORE INSERT ON edits
+WHEN NEW.log_entry <> '' OR NEW.enabled <> 1 OR NEW.removed <> 0
+BEGIN SELECT RAISE(ABORT, 'an edit joins the stack enabled, before its log entry exists'); END;
+CREATE TRIGGER edits_no_delete BEFORE DELETE ON edits
+BEGIN SELECT RAISE(ABORT, 'edits are never deleted: a removal is a revert entry in the log'); END;
+CREATE TRIGGER clips_pinned BEFORE UPDATE OF id, name, fingerprint, added ON clips
+BEGIN SELECT RAISE(ABORT, 'a clip''s name and fingerprint never change'); END;
+CREATE TRIGGER clips_entry_once BEFORE UPDATE OF log_entry ON clips WHEN OLD.log_entry <> ''
+BEGIN SELECT RAISE(ABORT, 'a clip''s log entry is set once, when it is imported'); END;
+CREATE TRIGGER clips_no_delete BEFORE DELETE ON clips
+BEGIN SELECT RAISE(ABORT, 'clips are never deleted from a project'); END;
+"""
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    """Guards on the rows a render reads; ``stack_check`` still finds a tamperer who drops them."""
+    for statement in _statements(GUARDS_DDL):
+        conn.execute(statement)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -123,6 +153,7 @@ class Migration:
 MIGRATIONS: list[Migration] = [
     Migration(1, "clips, edit stack, consent records, policy and the disclosure log", _v1),
     Migration(2, "renders: outputs registered with their log entries", _v2),
+    Migration(3, "guards: an edit's and a clip's logged columns never change", _v3),
 ]
 
 
@@ -130,4 +161,9 @@ def current_version() -> int:
     return max(m.version for m in MIGRATIONS)
 
 
-__all__ = ["APPLICATION_ID", "MIGRATIONS", "Migration", "current_version"]
+READABLE_FROM = 2
+"""The oldest schema a read-only open reads as it is: 3 added only guards (triggers), which a
+reader does not need; older files are upgraded by opening them for writing once."""
+
+
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "READABLE_FROM", "Migration", "current_version"]

@@ -66,8 +66,20 @@ def _read_header(path: Path) -> bytes:
 
 
 def inspect_project_file(path: Path) -> Inspection:
-    """Read-only checks; raise a ProjectError subclass with a clear message on any problem."""
+    """Read-only checks; raise a ProjectError subclass with a clear message on any problem.
+
+    Nothing is left beside the file: a refused project gets no ``-wal`` or ``-shm``.
+    """
     _read_header(path)
+    existed = has_sidecars(path)
+    try:
+        return _inspect(path)
+    finally:
+        if not existed:
+            tidy_sidecars(path)
+
+
+def _inspect(path: Path) -> Inspection:
     conn = connect_readonly(path)
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -85,10 +97,14 @@ def inspect_project_file(path: Path) -> Inspection:
                 f"version reads up to {schema.current_version()})",
                 hint="update Workbench to open it; the file was not changed",
             )
-        project_id = None
-        if version >= 1:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'id'").fetchone()
-            project_id = row[0] if row else None
+        if not isinstance(version, int) or version < 1:
+            raise ProjectDamagedError(
+                f"{path.name} is damaged: its schema version is {version}, which no Workbench "
+                "project has (the file was not changed)",
+                hint=BACKUP_HINT,
+            )
+        row = conn.execute("SELECT value FROM meta WHERE key = 'id'").fetchone()
+        project_id = row[0] if row else None
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise ProjectDamagedError(f"{path.name} is damaged: {exc}", hint=BACKUP_HINT) from None
     finally:
@@ -101,13 +117,43 @@ def lenient_text(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+
+
+def has_sidecars(path: Path) -> bool:
+    """Whether the project's ``-wal`` or ``-shm`` file is there (a writer has it open, or died)."""
+    return any(p.exists() for p in _sidecars(path))
+
+
+def tidy_sidecars(path: Path) -> None:
+    """Remove the ``-wal`` and ``-shm`` files a read-only connection left beside ``path``.
+
+    A read-only connection may not delete them; a read-write one does as it closes, but only
+    when it is the database's last connection (SQLite's own locks decide), so a live writer's
+    WAL is never touched. Call it only where the files were not there before this process
+    opened the project: the WAL it finds then holds nothing, or only committed pages.
+    """
+    if not has_sidecars(path) or not path.is_file():
+        return
+    with contextlib.suppress(sqlite3.Error, OSError):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None)
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
+        finally:
+            conn.close()
+
+
 def connect_readonly(path: Path) -> sqlite3.Connection:
+    conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         conn.text_factory = lenient_text
         conn.execute("PRAGMA query_only = ON")
         conn.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        if conn is not None:
+            conn.close()
         raise ProjectDamagedError(
             f"{path.name} is damaged and cannot be read: {exc}", hint=BACKUP_HINT
         ) from None
@@ -222,8 +268,10 @@ __all__ = [
     "configure",
     "connect_readonly",
     "connect_writable",
+    "has_sidecars",
     "inspect_project_file",
     "migrate",
     "signed_transaction",
     "storage_error",
+    "tidy_sidecars",
 ]

@@ -1,7 +1,7 @@
 """``build_plan``: a render request checked against the project and the footage, as plain data.
 
-Everything that can refuse a render is asked here, before any frame is decoded: an offline or
-changed clip, an edit awaiting sign-off, a model no longer in the catalogue, a painted mask
+Everything that can refuse a render is asked here, before any frame is decoded: a project whose
+rows are not what its log vouches for (``project.stack_check``), an offline or changed clip, an edit awaiting sign-off, a model no longer in the catalogue, a painted mask
 missing, an output the container or the encoder cannot take (``preflight``). What comes out is a
 :class:`~workbench.render.plan.RenderPlan`; nothing live (engine, mask, file) is kept.
 """
@@ -37,6 +37,7 @@ def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = No
     from workbench.catalog import Catalog
     from workbench.inference import SessionOptions
     from workbench.project import Project
+    from workbench.project.stack_check import refuse_unless_vouched
 
     catalog = catalog or Catalog()
     options = options or SessionOptions.from_settings()
@@ -45,6 +46,8 @@ def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = No
     if output.suffix.lower() in _VIDEO_SUFFIXES and not output.parent.is_dir():
         raise UsageError(f"the output folder {output.parent} does not exist")
     with Project.open(request.project_path, readonly=True) as project:
+        # What renders is what the log vouches for: every row, before a frame is read.
+        refuse_unless_vouched(project, f"rendering {output.name}")
         clip = project.clip(request.clip_id)
         info = _probe_clip(clip)
         edits = _planned_edits(project, clip.id, info, catalog)

@@ -1,8 +1,10 @@
 """The last step: the finished output and its log entry join the project in one transaction.
 
 Only the process that registers writes the project (a farm's coordinator; locally, the render
-itself). The output is moved from its pending name into place inside that transaction, so a
-failure to do so leaves no entry behind, and an entry never names a file that is not there.
+itself). The project is first held against the plan (``render.guard``): a project replaced or
+changed while the render ran registers nothing, and the output stays under its pending name.
+The output is moved from its pending name into place inside the transaction, so a failure to do
+so leaves no entry behind, and an entry never names a file that is not there.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from workbench.errors import ProjectLockedError, UsageError
 from workbench.fsutil import fsync_dir
 from workbench.progress import NullProgress, Progress
 from workbench.render.finishing import FinishedRender
+from workbench.render.guard import require_plan_holds
 from workbench.render.plan import RenderPlan
 
 
@@ -65,10 +68,8 @@ def register(
 
     progress.update(0.995, "registering the render in the project")
     with open_for_writing(Path(plan.project_path), lock_wait) as project:
-        if project.id != plan.project_id:
-            raise UsageError(
-                f"{Path(plan.project_path).name} is not the project the render planned"
-            )
+        # Under the write lock: nothing changes the project between this check and the entry.
+        require_plan_holds(project, plan, pending, "registering")
         return project.register_render(
             plan.clip.id,
             output=str(output),
