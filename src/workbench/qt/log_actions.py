@@ -31,12 +31,18 @@ class LogCheck:
 
 def check_log(path: Path) -> LogCheck:
     """Read and verify the log, and format its rows for the panel (runs on a worker)."""
+    from workbench.disclosure.trust import check_signers
     from workbench.project import Project
 
     with Project.open(path, readonly=True) as project:
         entries = project.log.entries()
         report = project.verify()
-    return LogCheck(report.ok, report.summary(), [entry_row(e) for e in entries])
+        # who signed, as this machine sees it (trust on first use), as `workbench log verify` says
+        signers = check_signers(project.log_data(), report)
+    summary = signers.report.summary()
+    if signers.signers:
+        summary = f"{summary} — {signers.line()}"
+    return LogCheck(signers.report.ok, summary, [entry_row(e) for e in entries])
 
 
 class LogActions(QObject):
