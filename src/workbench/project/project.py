@@ -314,3 +314,20 @@ __all__ = [
     "inspect_project_file",
     "model_log_record",
 ]
+
+
+def open_for_writing(path: Path, wait: float, *, poll: float = 0.05) -> Project:
+    """The project open for writing, waiting up to ``wait`` seconds for a writer that holds it
+    briefly (a render registering its output, a window between two commands)."""
+    import time
+
+    from workbench.errors import ProjectLockedError
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return Project.open(path)
+        except ProjectLockedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(poll)

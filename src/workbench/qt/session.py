@@ -23,8 +23,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from workbench.errors import ProjectError, ProjectLockedError
+from workbench.errors import ProjectError
 from workbench.project import Project
+from workbench.project.project import open_for_writing
 from workbench.qt.timing import GUI_TIMINGS
 
 
@@ -72,7 +73,7 @@ class ProjectSession(QObject):
         self.release_writer()
         # One writable open first: it upgrades an older file (after a backup), recovers a stale
         # lock, and refuses a damaged or foreign file, before any view reads it.
-        _open_waiting(path, self.LOCK_WAIT_S).close()
+        open_for_writing(path, self.LOCK_WAIT_S, poll=0.02).close()
         reader = Project.open(path, readonly=True)
         self.close()
         self.path = path
@@ -121,7 +122,7 @@ class ProjectSession(QObject):
 
     def _open_writer(self, path: Path) -> Project:
         if self._writer is None:
-            self._writer = _open_waiting(path, self.LOCK_WAIT_S)
+            self._writer = open_for_writing(path, self.LOCK_WAIT_S, poll=0.02)
         return self._writer
 
     def release_writer(self) -> None:
@@ -142,16 +143,3 @@ class ProjectSession(QObject):
         if version != self._data_version:
             self._data_version = version
             self.changed.emit()
-
-
-def _open_waiting(path: Path, wait_s: float) -> Project:
-    """The project open for writing, waiting a moment for a writer that holds it briefly (a
-    render child registering its output, another window between two commands)."""
-    deadline = time.monotonic() + wait_s
-    while True:
-        try:
-            return Project.open(path)
-        except ProjectLockedError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)

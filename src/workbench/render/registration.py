@@ -10,30 +10,16 @@ so leaves no entry behind, and an entry never names a file that is not there.
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import ProjectLockedError, UsageError
+from workbench.errors import UsageError
 from workbench.fsutil import fsync_dir
 from workbench.progress import NullProgress, Progress
+from workbench.project.project import open_for_writing
 from workbench.render.finishing import FinishedRender
 from workbench.render.guard import require_plan_holds
 from workbench.render.plan import RenderPlan
-
-
-def open_for_writing(path: Path, wait: float) -> Any:
-    """The project, opened for writing; waits up to ``wait`` seconds for another writer."""
-    from workbench.project import Project
-
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            return Project.open(path)
-        except ProjectLockedError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def _rendered_edits(project: Any, plan: RenderPlan) -> list[Any]:
@@ -67,7 +53,7 @@ def register(
         fsync_dir(output.parent)
 
     progress.update(0.995, "registering the render in the project")
-    with open_for_writing(Path(plan.project_path), lock_wait) as project:
+    with open_for_writing(Path(plan.project_path), lock_wait, poll=0.2) as project:
         # Under the write lock: nothing changes the project between this check and the entry.
         require_plan_holds(project, plan, pending, "registering")
         return project.register_render(
