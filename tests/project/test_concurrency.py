@@ -68,6 +68,7 @@ def test_stale_lock_from_killed_process_is_recovered(project_path: Path) -> None
     assert not project_path.with_name("p.wbproj.lock").exists()
 
 
+@pytest.mark.slow  # kill -9
 def test_kill_9_while_appending_loses_nothing_acknowledged(project_path: Path) -> None:
     rng = random.Random(1234)
     for _round in range(4):

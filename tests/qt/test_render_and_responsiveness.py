@@ -9,6 +9,7 @@ import time
 import traceback
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
 from qt.qt_helpers import find, make_clip
@@ -56,6 +57,7 @@ def test_render_shows_progress_and_registers_the_output(
     qtbot.waitUntil(lambda: table.model().rowCount() == 4, timeout=5000)
 
 
+@pytest.mark.slow  # a whole-window render; .ci/run runs the slow window tests
 def test_cancel_a_render_then_resume_it(window, tmp_path: Path, qtbot) -> None:
     c = window.controller
     long_clip = make_clip(tmp_path / "long.mkv", frames=72)
@@ -82,6 +84,7 @@ def test_cancel_a_render_then_resume_it(window, tmp_path: Path, qtbot) -> None:
         assert project.verify().ok
 
 
+@pytest.mark.slow  # a whole-window render; .ci/run runs the slow window tests
 def test_closing_during_a_render_asks_first(window, tmp_path: Path, qtbot) -> None:
     c = window.controller
     long_clip = make_clip(tmp_path / "long.mkv", frames=72)
@@ -137,6 +140,7 @@ def _watch_gui_thread(clock: QElapsedTimer, last: list[int]) -> _Watch:
     return _Watch(clock, last)
 
 
+@pytest.mark.slow  # timing: run alone, not beside other tests (.ci/run does)
 def test_event_loop_keeps_ticking_during_preview_and_render(window, tmp_path: Path, qtbot) -> None:
     c = window.controller
     clip = make_clip(tmp_path / "hd.mkv", frames=24, size=(320, 180))

@@ -160,6 +160,7 @@ def test_list_codecs_and_typed_names(tmp_path: Path, prores: Path, capsys: pytes
     assert ffprobe(out)["streams"][0]["profile"] == "4444"
 
 
+@pytest.mark.slow  # an upscaled render, signed and QC'd
 def test_upscale_output_passes_qc_from_its_own_credentials(
     tmp_path: Path, h264_aac: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -108,7 +108,7 @@ def _source(tmp_path: Path, kind: str) -> tuple[Path, str]:
     return src, ".mp4"
 
 
-@pytest.mark.parametrize("kind", ["prores", "h264"])
+@pytest.mark.parametrize("kind", ["prores", pytest.param("h264", marks=pytest.mark.slow)])
 def test_segments_rendered_apart_equal_run_render(tmp_path: Path, kind: str) -> None:
     src, suffix = _source(tmp_path, kind)
     project = project_with(

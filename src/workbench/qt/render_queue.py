@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -50,13 +51,24 @@ def with_ending(path: Path, ending: str) -> Path:
     return path.with_name(stem + ending)
 
 
+class JobState(StrEnum):
+    """Where a job in the queue stands (stored by its value in the queue's settings)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"
+
+
 @dataclass
 class RenderJob:
     clip_id: int
     clip_name: str
     output: str
     codec: str | None
-    state: str = "queued"  # queued, running, done, failed, cancelled, interrupted
+    state: JobState = JobState.QUEUED
     done: int = 0
     total: int = 0
     fps: float = 0.0
@@ -65,7 +77,7 @@ class RenderJob:
 
     @property
     def active(self) -> bool:
-        return self.state in ("queued", "running")
+        return self.state in (JobState.QUEUED, JobState.RUNNING)
 
 
 class RenderQueue(QObject):
@@ -111,9 +123,9 @@ class RenderQueue(QObject):
             raw = QSettings().value(self._key(), "[]")
             try:
                 for item in json.loads(str(raw)):
-                    job = RenderJob(**item)
-                    if job.state in ("queued", "running"):
-                        job.state = "interrupted"
+                    job = RenderJob(**{**item, "state": JobState(item.get("state", "queued"))})
+                    if job.state in (JobState.QUEUED, JobState.RUNNING):
+                        job.state = JobState.INTERRUPTED
                         job.message = "interrupted — Resume continues where it stopped"
                     self.jobs.append(job)
             except (ValueError, TypeError):
@@ -149,8 +161,8 @@ class RenderQueue(QObject):
         return job
 
     def resume(self, job: RenderJob) -> None:
-        if job.state in ("failed", "cancelled", "interrupted"):
-            job.state = "queued"
+        if job.state in (JobState.FAILED, JobState.CANCELLED, JobState.INTERRUPTED):
+            job.state = JobState.QUEUED
             job.message = "queued to resume"
             self.save()
             self.changed.emit()
@@ -162,14 +174,14 @@ class RenderQueue(QObject):
         elif job is self.running and self.handle is not None and self.handle.finished is None:
             self.handle.cancel()
             job.message = "cancelling…"
-        elif job.state == "queued":
-            job.state = "cancelled"
+        elif job.state == JobState.QUEUED:
+            job.state = JobState.CANCELLED
             job.message = "cancelled before it started"
         self.save()
         self.changed.emit()
 
     def remove_finished(self) -> None:
-        self.jobs = [j for j in self.jobs if j.state not in ("done", "cancelled", "failed")]
+        self.jobs = [j for j in self.jobs if j.state not in (JobState.DONE, JobState.CANCELLED, JobState.FAILED)]
         self.save()
         self.changed.emit()
 
@@ -180,11 +192,11 @@ class RenderQueue(QObject):
     def _next(self) -> None:
         if self.running is not None or self.project_path is None:
             return
-        job = next((j for j in self.jobs if j.state == "queued"), None)
+        job = next((j for j in self.jobs if j.state == JobState.QUEUED), None)
         if job is None:
             return
         request_path = self.project_path
-        job.state = "running"
+        job.state = JobState.RUNNING
         job.message = "starting…"
         self.running = job
         self.save()
@@ -222,7 +234,7 @@ class RenderQueue(QObject):
         self._timer.start()
 
     def _start_failed(self, job: RenderJob, exc: BaseException) -> None:
-        job.state = "failed"
+        job.state = JobState.FAILED
         job.message = str(exc)
         self.running = None
         self.save()
@@ -250,9 +262,9 @@ class RenderQueue(QObject):
         for event in handle.events():
             heard = True
             self._apply_event(job, event)
-        if job.state == "running" and not handle.alive and handle.finished is not None:
-            job.state = "failed"
-        if job.state != "running":
+        if job.state == JobState.RUNNING and not handle.alive and handle.finished is not None:
+            job.state = JobState.FAILED
+        if job.state != JobState.RUNNING:
             self._exiting.append(handle)  # reaped by the timer: never wait on the GUI thread
             self.running = None
             self.handle = None
@@ -272,13 +284,13 @@ class RenderQueue(QObject):
             job.done, job.total, job.fps, job.eta = event.done, event.total, event.fps, event.eta
             job.message = "rendering"
         elif isinstance(event, Done):
-            job.state, job.done = "done", job.total
+            job.state, job.done = JobState.DONE, job.total
             job.message = f"done — SHA-256 {event.sha256[:12]}…"
         elif isinstance(event, Stopped):
-            job.state = "cancelled"
+            job.state = JobState.CANCELLED
             job.message = "cancelled — Resume continues where it stopped"
         elif isinstance(event, Failed):
-            job.state, job.message = "failed", event.message or "the render failed"
+            job.state, job.message = JobState.FAILED, event.message or "the render failed"
             # the child's own error class, message, hint and exit code
             self.failed.emit(error_from_event(event), f"Render of {job.clip_name}")
 
@@ -300,7 +312,7 @@ class RenderQueue(QObject):
         self._spawned.clear()
         self._exiting.clear()
         if self.running is not None:
-            self.running.state = "interrupted"
+            self.running.state = JobState.INTERRUPTED
             self.running.message = "stopped when the window closed — Resume continues"
             self.running = None
             self.save()

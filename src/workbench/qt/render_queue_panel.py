@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.qt.render_queue import RenderJob, RenderQueue, output_formats, with_ending
+from workbench.qt.render_queue import JobState, RenderJob, RenderQueue, output_formats, with_ending
 from workbench.qt.timing import timed
 
 
@@ -103,7 +103,7 @@ class RenderQueuePanel(QWidget):
         self.queue.changed.connect(self.refresh)
         self.default_folder: Path | None = None
         self._suggested = ""
-        self._states: list[str] = []
+        self._states: list[JobState] = []
         self._clips: tuple[list[tuple[int, str]], Path | None] | None = None
 
     def set_clips(self, clips: list[tuple[int, str]], folder: Path | None) -> None:
@@ -184,7 +184,7 @@ class RenderQueuePanel(QWidget):
         state_of = jobs[selected].state if 0 <= selected < len(jobs) else None
         self.cancel_button.setEnabled(any(j.active for j in jobs))
         self.resume_button.setEnabled(
-            any(j.state in ("failed", "cancelled", "interrupted") for j in jobs)
+            any(j.state in (JobState.FAILED, JobState.CANCELLED, JobState.INTERRUPTED) for j in jobs)
             or state_of is not None
         )
 
@@ -214,7 +214,7 @@ class RenderQueuePanel(QWidget):
 
 def job_cells(job: RenderJob) -> list[str]:
     """The table's text cells for one job."""
-    eta = f"{job.eta:.0f} s" if job.state == "running" and job.done else ""
+    eta = f"{job.eta:.0f} s" if job.state == JobState.RUNNING and job.done else ""
     return [
         job.clip_name,
         Path(job.output).name,
