@@ -22,11 +22,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     from workbench.project import Project
 
     with Project.open(Path(args.project), readonly=True) as project:
-        info = project.info()
-        report = project.verify()
-        signers = check_signers(project.log_data(), report)  # this machine's trust in its keys
-        info["verified"] = report.ok
-        info["verification"] = report.summary()
+        signers = check_signers(project.log_data(), project.verify())  # and this machine's trust
+        info = project.info(signers.report)
         info["signers"] = [s.to_dict() for s in signers.signers]
         if args.json:
             print(json.dumps(info, indent=2))

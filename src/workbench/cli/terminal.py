@@ -17,20 +17,12 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-_TERMINAL = {
-    c: f"\\x{c:02x}"
-    for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
-    if c not in (0x09, 0x0A, 0x0D)
-}
-_TERMINAL.update(
-    {c: f"\\u{c:04x}" for c in (0x2028, 0x2029, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
-                                 0x2066, 0x2067, 0x2068, 0x2069)}
-)  # fmt: skip
+from workbench.safe_text import shown
 
 
 def terminal_text(text: str) -> str:
     """``text`` with the characters a terminal would obey shown escaped instead."""
-    return text.translate(_TERMINAL)
+    return shown(text, keep="\r")
 
 
 class SafeStream:

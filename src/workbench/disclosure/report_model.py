@@ -50,6 +50,7 @@ from workbench.disclosure.report_ledger import (
 )
 from workbench.disclosure.report_ledger import contributor_totals as _contributor_totals
 from workbench.errors import DisclosureError
+from workbench.safe_text import shown
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -250,22 +251,12 @@ class ProducerReport:
         return _contributor_totals(self.ledger)
 
 
-_CONTROL = {
-    c: f"\\x{c:02x}"
-    for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
-    if c not in (0x09, 0x0A)
-}
-_CONTROL.update(
-    {c: f"\\u{c:04x}" for c in (0x2028, 0x2029, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069)}
-)
-
-
 def printable(value: Any) -> str:
     """Text from the project with control characters (and bidi overrides) shown, not obeyed.
 
     Escaping for the output format (HTML, PDF markup) comes after this.
     """
-    return ("" if value is None else str(value)).translate(_CONTROL)
+    return shown("" if value is None else str(value))
 
 
 def clip_info(clip: Mapping[str, Any]) -> ClipInfo:

@@ -24,7 +24,7 @@ from typing import Any
 from numpy.typing import NDArray
 
 from workbench.catalog import Catalog
-from workbench.catalog.catalog import CatalogEntry
+from workbench.catalog.catalog import CatalogEntry, CheckedModel
 from workbench.errors import UsageError
 from workbench.project import Edit, Project
 from workbench.tools.base import Tool, check_edit_range, check_model_for_tool
@@ -140,11 +140,15 @@ def check_model_fits(tool: Tool, params: Mapping[str, Any], entry: CatalogEntry)
         )
 
 
-def execution_provider(catalog: Catalog, entry: CatalogEntry) -> str:
-    """The provider of the inference session the preview and the render share for this model."""
+def execution_provider(
+    catalog: Catalog, entry: CatalogEntry, checked: CheckedModel | None = None
+) -> str:
+    """The provider of the inference session the preview and the render share for this model
+    (``checked``: the model already read and checked, so it is not read again)."""
     from workbench.inference import SessionOptions, get_engine
 
-    return str(get_engine(catalog.load_checked(entry.id), SessionOptions.from_settings()).provider)
+    model = checked or catalog.load_checked(entry.id)
+    return str(get_engine(model, SessionOptions.from_settings()).provider)
 
 
 def plan_edit(
@@ -170,7 +174,8 @@ def plan_edit(
     policy = project.policy()
     policy.check_tool(tool.id)
     policy.check_model(entry.id, entry.sha256, entry.disclosed)
-    check_model_for_tool(tool, params, catalog.load_checked(entry.id))
+    checked = catalog.load_checked(entry.id)  # read and hashed once, for both uses below
+    check_model_for_tool(tool, params, checked)
     if request.consent_ref is not None:
         project.consent(request.consent_ref)
     region = _region(project, request)
@@ -181,7 +186,7 @@ def plan_edit(
         frames=(start, end),
         region=region,
         model=entry,
-        provider=execution_provider(catalog, entry),
+        provider=execution_provider(catalog, entry, checked),
         consent_ref=request.consent_ref,
         enabled=request.enabled,
     )

@@ -280,8 +280,9 @@ class Project(EntryWriter):
         )
         return report
 
-    def info(self) -> dict[str, Any]:
-        report = self.verify()
+    def info(self, report: Report | None = None) -> dict[str, Any]:
+        """The project's facts and its verification (``report``, when the caller has one)."""
+        report = report or self.verify()
         return {
             "path": str(self.path),
             "id": self.id,
