@@ -17,8 +17,14 @@ from workbench.disclosure.keys import SigningKey
 from workbench.disclosure.store import KeyRow, LogRow, as_bytes
 from workbench.disclosure.tlog.logtree import log_tree, project_verifiers, sign_log_checkpoint
 from workbench.disclosure.tlog.merkle import leaf_hash, verify_inclusion
-from workbench.disclosure.tlog.note import NoteError, VerifierKey, open_checkpoint, origin_for
-from workbench.disclosure.tlog.proof import b64, b64_strict
+from workbench.disclosure.tlog.note import (
+    NoteError,
+    VerifierKey,
+    b64,
+    b64_strict,
+    open_checkpoint,
+    origin_for,
+)
 from workbench.errors import DisclosureError
 
 if TYPE_CHECKING:

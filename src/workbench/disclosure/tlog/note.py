@@ -74,13 +74,11 @@ class VerifierKey:
         parts = text.strip().split("+", 2)
         if len(parts) != 3 or not _valid_name(parts[0]) or len(parts[1]) != 8:
             raise NoteError(f"not a note verifier key: {text.strip()[:60]!r}")
+        raw = b64_strict(parts[2], "the verifier key")
         try:
-            raw = base64.b64decode(parts[2], validate=True)
-            if base64.b64encode(raw).decode("ascii") != parts[2]:
-                raise ValueError("not canonical")
             wanted = bytes.fromhex(parts[1])
-        except (binascii.Error, ValueError):
-            raise NoteError("the verifier key is not valid base64/hex") from None
+        except ValueError:
+            raise NoteError("the verifier key's hash is not hex") from None
         if len(raw) != 33 or raw[0] != ED25519:
             raise NoteError("the verifier key is not an Ed25519 key")
         key = cls(parts[0], raw[1:])
@@ -120,10 +118,7 @@ class Checkpoint:
             raise NoteError("a checkpoint's extension lines may not be empty")
         if not _DECIMAL.match(lines[1]):
             raise NoteError(f"the checkpoint's tree size {lines[1][:20]!r} is not a number")
-        try:
-            root = base64.b64decode(lines[2], validate=True)
-        except binascii.Error:
-            raise NoteError("the checkpoint's root hash is not base64") from None
+        root = b64_strict(lines[2], "the checkpoint's root hash")
         if len(root) != 32:
             raise NoteError("the checkpoint's root hash is not 32 bytes")
         return cls(lines[0], int(lines[1]), root)
@@ -181,16 +176,29 @@ class SignedNote:
         return good
 
 
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def b64_strict(text: str, what: str) -> bytes:
+    """Standard base64 in its one canonical spelling (no stray padding bits, no whitespace),
+    so that no two texts of a signed or hashed value decode to the same bytes."""
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise NoteError(f"{what} is not base64") from None
+    if b64(data) != text:
+        raise NoteError(f"{what} is not canonical base64")
+    return data
+
+
 def _parse_signature(line: str) -> NoteSignature:
     if not line.startswith(_DASH):
         raise NoteError("a note signature line starts with an em dash and a space")
     name, _, blob = line[len(_DASH) :].partition(" ")
     if not _valid_name(name) or " " in blob:
         raise NoteError("a note signature line is '— <key name> <base64>'")
-    try:
-        raw = base64.b64decode(blob, validate=True)
-    except binascii.Error:
-        raise NoteError("a note signature is not base64") from None
+    raw = b64_strict(blob, "a note signature")
     if len(raw) < 5:
         raise NoteError("a note signature is too short")
     return NoteSignature(name, raw[:4], raw[4:])

@@ -19,8 +19,6 @@ The verifier key is not part of the format; ``log prove`` writes it beside the p
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,28 +31,14 @@ from workbench.disclosure.tlog.note import (
     Checkpoint,
     NoteError,
     VerifierKey,
+    b64,
+    b64_strict,
     open_checkpoint,
 )
 from workbench.errors import DisclosureError
 
 HEADER = "c2sp.org/tlog-proof@v1"
 SUFFIX = ".tlog-proof"
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def b64_strict(text: str, what: str) -> bytes:
-    """Standard base64 in its one canonical spelling (no stray padding bits, no whitespace),
-    so that no two texts of a signed or hashed value decode to the same bytes."""
-    try:
-        data = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise NoteError(f"{what} is not base64") from None
-    if b64(data) != text:
-        raise NoteError(f"{what} is not canonical base64")
-    return data
 
 
 @dataclass(frozen=True)
