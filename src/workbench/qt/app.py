@@ -66,9 +66,15 @@ def apply_dark_palette(app: QApplication) -> None:
 
 
 def run(
-    project: Path | None = None, screenshot: Path | None = None, mode: str | None = None
+    project: Path | None = None,
+    screenshot: Path | None = None,
+    mode: str | None = None,
+    size: tuple[int, int] | None = None,
 ) -> int:
-    """Open the main window (and a project); with ``screenshot``, save one and exit."""
+    """Open the main window (and a project); with ``screenshot``, save one and exit.
+
+    ``size`` is the window's size in pixels (a screenshot's default is 1600×1000).
+    """
     from PySide6.QtCore import QTimer
 
     from workbench.qt.main_window import MainWindow
@@ -77,7 +83,9 @@ def run(
     window = MainWindow()
     if screenshot is not None:
         window.controller.reporter.show_dialogs = False
-        window.resize(1600, 1000)
+        window.resize(*(size or (1600, 1000)))
+    elif size is not None:
+        window.resize(*size)
     window.show()
     if mode:
         window.panels.viewer.set_mode(Mode(mode))

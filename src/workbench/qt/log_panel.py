@@ -122,12 +122,13 @@ class LogPanel(QWidget):
         self.badge = QLabel("not verified yet", self)
         self.badge.setObjectName("logVerifyBadge")
         self.badge.setAccessibleName("Log verification state")
+        self.badge.setWordWrap(True)  # a long verdict wraps rather than widen the window
         self.verify_button = QPushButton("Verify", self)
         self.verify_button.setObjectName("logVerify")
         self.verify_button.setAccessibleName("Verify the log now")
         self.verify_button.clicked.connect(self.verifyRequested)
         top = QHBoxLayout()
-        top.addWidget(self.badge)
+        top.addWidget(self.badge, 3)
         top.addWidget(self.verify_button)
         top.addWidget(self.filter, 1)
         self.export_buttons: dict[str, QPushButton] = {}

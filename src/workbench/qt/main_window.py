@@ -22,6 +22,7 @@ from workbench.qt.timeline import TimelinePanel
 from workbench.qt.tools_panel import ToolsPanel
 from workbench.qt.view_state import ViewState
 from workbench.qt.viewer import MODE_LABELS, Mode, ViewerPanel
+from workbench.qt.window_fit import PREFERRED, first_size
 
 LAYOUT_VERSION = 1
 
@@ -32,7 +33,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAccessibleName("Workbench")
         self.setWindowTitle("Workbench")
-        self.resize(1600, 1000)
+        self.resize(PREFERRED)
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.show_operator()
         self.controller.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._menus()
+        self.resize(first_size(self))
         self._restore_layout()
 
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:

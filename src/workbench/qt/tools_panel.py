@@ -31,6 +31,7 @@ from workbench.catalog.catalog import CatalogEntry
 from workbench.errors import PolicyError
 from workbench.project import Edit, Policy
 from workbench.qt.view_state import ViewState
+from workbench.qt.window_fit import scrollable
 from workbench.tools.base import Param, Tool
 from workbench.tools.registry import all_tools, get_tool
 
@@ -253,10 +254,18 @@ class ToolsPanel(QWidget):
         form.addRow("Tool", self.tool_combo)
         form.addRow("", self.description)
         form.addRow("Model", self.model_combo)
+        # The settings scroll; the buttons stay in view (a laptop's screen is not tall enough
+        # for a long model card, the parameters and the buttons at once).
+        settings = QWidget(self)
+        settings.setObjectName("toolSettings")
+        upper = QVBoxLayout(settings)
+        upper.setContentsMargins(0, 0, 0, 0)
+        upper.addLayout(form)
+        upper.addWidget(self.params_box)  # the settings first, the card's long list after them
+        upper.addWidget(self.card)
+        upper.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.card)
-        layout.addWidget(self.params_box)
+        layout.addWidget(scrollable(settings, "toolSettingsScroll"), 1)
         layout.addWidget(self.region_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.preview_button)
@@ -268,7 +277,6 @@ class ToolsPanel(QWidget):
         apply_row.addWidget(self.apply_clip)
         layout.addLayout(apply_row)
         layout.addWidget(self.status)
-        layout.addStretch(1)
 
     def _emit_if_changed(self) -> None:
         """settingsChanged only when the tool, model or a parameter really changed (a policy
