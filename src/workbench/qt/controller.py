@@ -125,6 +125,7 @@ class Controller(QObject):
         p.log.verifyRequested.connect(self.verify)
         self.queue.failed.connect(self.reporter.report)
         self.queue.finished.connect(lambda job: self.session.poll())
+        self.state.events.clip.connect(lambda clip: p.renders.follow_clip(clip.id if clip else None))
 
     def _connect_transport(self) -> None:
         t, timeline = self.transport, self.panels.timeline
@@ -351,7 +352,9 @@ class Controller(QObject):
 
     # -- renders -----------------------------------------------------------------------------
     @timed("Controller.queue_render")
-    def queue_render(self, clip_id: int, output: str, codec: str | None) -> RenderJob | None:
+    def queue_render(
+        self, clip_id: int, output: str, codec: str | None, overwrite: bool = False
+    ) -> RenderJob | None:
         if not self.need_project():
             return None
         try:
@@ -359,7 +362,7 @@ class Controller(QObject):
         except Exception as exc:
             self.report(exc, "Render")
             return None
-        return self.queue.add(RenderJob(clip.id, clip.name, output, codec))
+        return self.queue.add(RenderJob(clip.id, clip.name, output, codec, overwrite=overwrite))
 
     # -- shutting down -----------------------------------------------------------------------
     def shutdown(self) -> None:

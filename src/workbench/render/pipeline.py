@@ -23,6 +23,7 @@ from workbench.progress import NullProgress, Progress
 from workbench.render.events import Done, EventSink, Started, ignore
 from workbench.render.finishing import finish
 from workbench.render.materialize import materialize
+from workbench.render.overwrite import refuse_to_overwrite
 from workbench.render.planning import build_plan
 from workbench.render.registration import register
 from workbench.render.request import SEGMENT_FRAMES, RenderRequest, RenderResult
@@ -51,8 +52,9 @@ def run_render(
     began = time.monotonic()
     request = dataclasses.replace(request, output=request.output.resolve())
     plan = build_plan(request, catalog=catalog, options=options)
-    live = materialize(plan, catalog=catalog, options=options)
     segments = store or DirectorySegmentStore()
+    refuse_to_overwrite(plan, segments, overwrite=request.overwrite)
+    live = materialize(plan, catalog=catalog, options=options)
     work = segments.folder(plan) if isinstance(segments, DirectorySegmentStore) else None
     if work is not None:
         work.mkdir(parents=True, exist_ok=True)
