@@ -59,6 +59,17 @@ class ProjectLockedError(ProjectError):
     exit_code = 4
 
 
+class ProjectInUseError(ProjectLockedError):
+    """The project is open in another Workbench window; ``holder`` says whose (pid, host,
+    user, app, since), so a window can name it and offer to open the project read-only."""
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, holder: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.holder = dict(holder or {})
+
+
 class NotFoundError(WorkbenchError):
     """A clip, edit, model or entry that was asked for does not exist."""
 

@@ -21,7 +21,12 @@ from workbench.render.overwrite import existing_output
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_video(
-        tmp_path_factory.mktemp("src") / "a001.mkv", "ffv1", "yuv420p", Fraction(24), frames=14, size=(64, 48)
+        tmp_path_factory.mktemp("src") / "a001.mkv",
+        "ffv1",
+        "yuv420p",
+        Fraction(24),
+        frames=14,
+        size=(64, 48),
     )
 
 
@@ -80,3 +85,15 @@ def test_existing_output_finds_a_frame_of_a_pattern(tmp_path: Path) -> None:
     (tmp_path / "other_0001.png").write_bytes(b"x")
     assert existing_output(tmp_path / "shot_%04d.png") == tmp_path / "shot_0007.png"
     assert existing_output(tmp_path / "shot_%04d.tif") is None
+
+
+def test_a_second_render_of_the_same_output_is_refused(tmp_path: Path, source: Path) -> None:
+    from workbench.errors import ProjectLockedError
+    from workbench.render.output_lock import OutputLock
+
+    project = project_with(tmp_path, source, ["--tool", "deblock"])
+    out = tmp_path / "out.mkv"
+    with OutputLock(out.resolve()), pytest.raises(ProjectLockedError, match="being rendered"):
+        run_render(RenderRequest(project, 1, out))  # another render of it is running
+    assert not out.exists()
+    assert run_render(RenderRequest(project, 1, out)).frame_count == 14  # once it is done

@@ -83,6 +83,7 @@ def run(
     window = MainWindow()
     if screenshot is not None:
         window.controller.reporter.show_dialogs = False
+        window.controller.ask_read_only = lambda refusal: True  # a screenshot only looks
         window.resize(*(size or (1600, 1000)))
     elif size is not None:
         window.resize(*size)

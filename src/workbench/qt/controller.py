@@ -10,6 +10,8 @@ menus around this object.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import QWidget
 from workbench import editing
 from workbench.catalog import Catalog
 from workbench.catalog.catalog import CatalogEntry
-from workbench.errors import UsageError
+from workbench.errors import ProjectInUseError, UsageError
 from workbench.project import Clip, Edit, Policy
 from workbench.qt import prompts
 from workbench.qt.edit_actions import EditActions
@@ -80,6 +82,9 @@ class Controller(QObject):
         self.catalog: list[CatalogEntry] = []
         self._catalog = Catalog()
         self.policy = Policy()
+        self.ask_read_only: Callable[[ProjectInUseError], bool] = functools.partial(
+            prompts.open_read_only, window
+        )
         self.media = MediaActions(
             self.session, self.workers, panels.media, self.report, self.status.emit,
             self.select_clip,
@@ -125,7 +130,9 @@ class Controller(QObject):
         p.log.verifyRequested.connect(self.verify)
         self.queue.failed.connect(self.reporter.report)
         self.queue.finished.connect(lambda job: self.session.poll())
-        self.state.events.clip.connect(lambda clip: p.renders.follow_clip(clip.id if clip else None))
+        self.state.events.clip.connect(
+            lambda clip: p.renders.follow_clip(clip.id if clip else None)
+        )
 
     def _connect_transport(self) -> None:
         t, timeline = self.transport, self.panels.timeline
@@ -164,8 +171,15 @@ class Controller(QObject):
         return True
 
     def open_project(self, path: Path) -> bool:
+        """Open for editing; a project open in another window may be opened read-only."""
         try:
-            self.session.open(path)
+            try:
+                self.session.open(path)
+            except ProjectInUseError as exc:
+                if not self.ask_read_only(exc):
+                    self.status.emit(f"Not opened: {exc.message}")
+                    return False
+                self.session.open(path, read_only=True)
         except Exception as exc:
             self.report(exc, f"Open {Path(path).name}")
             return False
@@ -180,7 +194,8 @@ class Controller(QObject):
         self.state.set_clip(None)
         project = self.session.project()
         self.media.attach(project.id)
-        self.queue.attach(self.session.path, project.id)
+        # a read-only window renders nothing: its renders would write the project
+        self.queue.attach(None if self.session.read_only else self.session.path, project.id)
         self.refresh()
         clips = project.clips()
         if clips:
@@ -233,7 +248,8 @@ class Controller(QObject):
             self.state.set_edits(project.edits(clip.id), self._pending_signoff())
         self.media.thumbnails(clips)
         self.verify()
-        self.window.setWindowTitle(f"{project.name} — Workbench")
+        read_only = " (read-only)" if self.session.read_only else ""
+        self.window.setWindowTitle(f"{project.name}{read_only} — Workbench")
 
     def _pending_signoff(self) -> set[int]:
         try:
