@@ -31,6 +31,12 @@ class UsageError(WorkbenchError):
     exit_code = 2
 
 
+class DisplayError(WorkbenchError):
+    """The window cannot start here: no display, or a system library Qt needs is missing."""
+
+    exit_code = 2
+
+
 class ProjectError(WorkbenchError):
     """A project file cannot be used (missing, damaged, not a project)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -78,7 +79,11 @@ def run(
     from PySide6.QtCore import QTimer
 
     from workbench.qt.main_window import MainWindow
+    from workbench.qt.platform_check import check_display
 
+    if screenshot is not None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a screenshot needs no screen
+    check_display()  # a missing X11 library is named with its package, before Qt aborts
     app = make_app()
     window = MainWindow()
     if screenshot is not None:
