@@ -48,7 +48,7 @@ def test_missing_libraries_are_named_with_their_packages(tmp_path: Path) -> None
     # nothing missing: the window starts
     check_display({"DISPLAY": ":0"}, plugin, fake_ldd(LDD.replace("not found", "/lib/x.so")))
     # a library we have no package for is still named
-    with pytest.raises(DisplayError, match="libfoo.so.9") as other:
+    with pytest.raises(DisplayError, match=r"libfoo\.so\.9") as other:
         check_display({"DISPLAY": ":0"}, plugin, fake_ldd("\tlibfoo.so.9 => not found\n"))
     assert "provides libfoo.so.9" in (other.value.hint or "")
 
