@@ -104,6 +104,10 @@ def run(
         window.close()
         return 3
     if screenshot is None:
+        from workbench.qt.operator_prompt import ask_operator_if_unset
+
+        if ask_operator_if_unset(window) is not None:  # first run: who is working?
+            window.show_operator()
         return int(app.exec())
     if window.controller.clip_edits:  # show the last edit's region and range in the picture
         window.controller.select_edit(window.controller.clip_edits[-1].id)

@@ -206,9 +206,9 @@ class MainWindow(QMainWindow):
             )
 
     def show_operator(self) -> None:
-        from workbench.config import operator_name
+        from workbench.qt.operator_prompt import operator_text
 
-        self.operator_label.setText(f"Operator: {operator_name()}")
+        self.operator_label.setText(operator_text())
 
     # -- layout ------------------------------------------------------------------------------
     def _restore_layout(self) -> None:

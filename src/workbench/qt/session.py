@@ -154,8 +154,11 @@ class ProjectSession(QObject):
             self.poll()
 
     def _open_writer(self, path: Path) -> Project:
+        from workbench.config import operator_name
+
         if self._writer is None:
             self._writer = open_for_writing(path, self.LOCK_WAIT_S, poll=0.02)
+        self._writer.operator = operator_name()  # as named now (first run, Preferences)
         return self._writer
 
     def release_writer(self) -> None:

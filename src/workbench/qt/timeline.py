@@ -269,8 +269,8 @@ class TimelinePanel(QWidget):
     def _edits_changed(self, edits: list[Edit]) -> None:
         self.strip.set_bars(
             [
-                EditBar(e.id, e.tool, e.frames[0], e.frames[1], e.enabled, f"{n}. {e.tool}")
-                for n, e in enumerate(edits, start=1)
+                EditBar(e.id, e.tool, e.frames[0], e.frames[1], e.enabled, f"#{e.id} {e.tool}")
+                for e in edits
             ]
         )
         self.strip.selected = self.state.selected_edit
