@@ -273,11 +273,11 @@ class MainWindow(QMainWindow):
 
     def show_preferences(self) -> None:
         from workbench.config import load_settings
-        from workbench.inference import available_providers
+        from workbench.inference import local_providers
         from workbench.qt.dialogs import PreferencesDialog
 
         try:
-            providers = available_providers()
+            providers = local_providers()  # offline: no provider that runs elsewhere
         except Exception:
             providers = ["CPUExecutionProvider"]
         dialog = PreferencesDialog(load_settings(), providers, self)
