@@ -34,11 +34,11 @@ class VisibleIndicators(QProxyStyle):
         if element not in INDICATORS:
             super().drawPrimitive(element, option, painter, widget)
             return
-        state = option.state  # type: ignore[attr-defined]
+        state = option.state
         enabled = bool(state & QStyle.StateFlag.State_Enabled)
         ticked = bool(state & QStyle.StateFlag.State_On)
         partly = bool(state & QStyle.StateFlag.State_NoChange)
-        rect = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)  # type: ignore[attr-defined]
+        rect = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)
         side = min(rect.width(), rect.height())
         box = QRectF(rect.center().x() - side / 2, rect.center().y() - side / 2, side, side)
         painter.save()
