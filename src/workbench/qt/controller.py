@@ -85,6 +85,7 @@ class Controller(QObject):
         self.ask_read_only: Callable[[ProjectInUseError], bool] = functools.partial(
             prompts.open_read_only, window
         )
+        self.offer_project: Callable[[], str | None] = functools.partial(prompts.no_project, window)
         self.media = MediaActions(
             self.session, self.workers, panels.media, self.report, self.status.emit,
             self.select_clip,
@@ -153,12 +154,20 @@ class Controller(QObject):
     def report(self, exc: BaseException, context: str = "") -> None:
         self.reporter.report(exc, context)
 
-    def need_project(self) -> bool:
-        if not self.session.is_open:
-            hint = "create or open a project first (File menu)"
-            self.report(UsageError("no project is open", hint=hint))
-            return False
-        return True
+    def need_project(self, *, offer: bool = False) -> bool:
+        """Whether a project is open; with ``offer``, ask to create or open one first."""
+        if self.session.is_open:
+            return True
+        if offer:
+            choice = self.offer_project()
+            if choice == "new" and (answer := prompts.new_project(self.window)) is not None:
+                self.new_project(*answer)
+            elif choice == "open" and (path := prompts.project_file(self.window)) is not None:
+                self.open_project(path)
+            return self.session.is_open
+        hint = "create or open a project first (File menu)"
+        self.report(UsageError("no project is open", hint=hint))
+        return False
 
     # -- project -----------------------------------------------------------------------------
     def new_project(self, path: Path, name: str | None = None) -> bool:
@@ -270,13 +279,13 @@ class Controller(QObject):
 
     # -- media -------------------------------------------------------------------------------
     def ask_import(self) -> None:
-        if self.need_project():
+        if self.need_project(offer=True):
             files = prompts.media_files(self.window)
             if files:
                 self.import_media(files)
 
     def import_media(self, paths: list[Path]) -> None:
-        if self.need_project():
+        if self.need_project(offer=True):
             self.media.import_media(paths)
 
     def ask_relink(self, clip_id: int) -> None:

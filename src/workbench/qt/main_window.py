@@ -8,12 +8,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from workbench.disclosure.exporters import formats
 from workbench.qt import prompts
+from workbench.qt.availability import Availability
 from workbench.qt.controller import Controller, Panels, recent_projects
 from workbench.qt.edit_stack import EditStackPanel
+from workbench.qt.key_focus import NavigationKeysStay
 from workbench.qt.log_panel import LogPanel
 from workbench.qt.media_bin import MediaBinPanel
 from workbench.qt.render_queue import RenderQueue
@@ -81,6 +91,11 @@ class MainWindow(QMainWindow):
         self.show_operator()
         self.controller.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._menus()
+        self._keys = NavigationKeysStay(self)  # arrow keys in a list move in the list
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._keys)
+        self.availability = Availability(self)  # nothing enabled that cannot act now
         self.resize(first_size(self))
         self._restore_layout()
 

@@ -80,3 +80,19 @@ def open_read_only(parent: QWidget, refusal: ProjectInUseError) -> bool:
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     return box.clickedButton() is read_only
+
+
+def no_project(parent: QWidget) -> str | None:
+    """Import was asked for with no project open: "new", "open", or None (cancelled)."""
+    box = QMessageBox(parent)
+    box.setObjectName("noProjectDialog")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Import media")
+    box.setText("Footage is imported into a project, which keeps its edits and disclosure log.")
+    box.setInformativeText("Create a new project for it, or open one?")
+    new = box.addButton("New Project…", QMessageBox.ButtonRole.AcceptRole)
+    existing = box.addButton("Open Project…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return "new" if clicked is new else "open" if clicked is existing else None

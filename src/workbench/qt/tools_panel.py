@@ -188,6 +188,7 @@ class ToolsPanel(QWidget):
         self.policy = Policy()
         self.editors: dict[str, ParamEditor] = {}
         self._last_state: object = None
+        self.can_preview = self.can_apply = True  # a clip to preview on; a project to change
         self._build_pickers()
         self._build_buttons()
         self._lay_out()
@@ -197,7 +198,7 @@ class ToolsPanel(QWidget):
         events = self.state.events
         events.region.connect(self.set_region_text)
         events.selected_edit.connect(
-            lambda edit_id: self.replace_button.setEnabled(edit_id is not None)
+            lambda edit_id: self.replace_button.setEnabled(edit_id is not None and self.can_apply)
         )
         events.clip.connect(lambda _clip: self.replace_button.setEnabled(False))
 
@@ -352,6 +353,13 @@ class ToolsPanel(QWidget):
             item.setText(tool.name if allowed else f"{tool.name} (not allowed by policy)")
         self._fill_models()
 
+    def set_available(self, *, preview: bool, apply: bool) -> None:
+        """Preview needs a clip on screen; Apply and Update also a project this window may change."""
+        self.can_preview, self.can_apply = preview, apply
+        if not apply:
+            self.replace_button.setEnabled(False)
+        self._model_changed()
+
     def set_region_text(self, region: dict[str, Any]) -> None:
         kind = region.get("kind", "full")
         if kind == "rect":
@@ -430,8 +438,9 @@ class ToolsPanel(QWidget):
         refusal = self._model_allowed(entry) if entry is not None else None
         tool_ok = self.policy.allowed_tools is None or self.tool().id in self.policy.allowed_tools
         usable = entry is not None and refusal is None and tool_ok
-        for button in (self.preview_button, self.apply_frame, self.apply_range, self.apply_clip):
-            button.setEnabled(usable)
+        self.preview_button.setEnabled(usable and self.can_preview)
+        for button in (self.apply_frame, self.apply_range, self.apply_clip):
+            button.setEnabled(usable and self.can_apply)
         if self.tool().scale(self.params()) != 1:
             # a render refuses partial upscales: the frame size must be the same for every frame
             for button in (self.apply_frame, self.apply_range):
