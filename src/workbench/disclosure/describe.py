@@ -79,7 +79,7 @@ def _edit(entry: dict[str, Any], ctx: _Context) -> str:
     ctx.edits[edit.get("id")] = entry
     tool = (edit.get("tool") or {}).get("id", "?")
     model = entry.get("model") or {}
-    with_model = f" with {model.get('id')} {model.get('version', '')}".rstrip() if model else ""
+    with_model = f", model {model.get('id')} {model.get('version', '')}".rstrip() if model else ""
     undisclosed = " (undisclosed model)" if model.get("consent") == "undisclosed" else ""
     held = ", awaiting sign-off" if entry.get("signoff") == "pending" else ""
     return (

@@ -3,14 +3,14 @@
 The viewer's toolbar (modes, zoom, region tools) was one row 919 px wide, which alone kept the
 window from fitting a 1366×768 laptop beside the docks. In a flow layout it is one row when the
 window is wide and two or three when it is narrow; its minimum width is its widest widget.
-``addSpacing`` and ``addStretch`` are accepted as a box layout's are, so a toolbar built for a
+Groups of widgets (between ``addSpacing`` calls) wrap whole where they can. ``addSpacing`` and ``addStretch`` are accepted as a box layout's are, so a toolbar built for a
 ``QHBoxLayout`` needs no other change.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QSpacerItem, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QSizePolicy, QSpacerItem, QWidget
 
 
 class FlowLayout(QLayout):
@@ -65,16 +65,39 @@ class FlowLayout(QLayout):
         m = self.contentsMargins()
         return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 
+    def _group_width(self, start: int) -> int:
+        """The width of the items from ``start`` to the next spacing (a group wraps whole)."""
+        width = 0
+        for item in self._items[start:]:
+            if item.spacerItem() is not None:
+                break
+            width += item.sizeHint().width() + self.spacing()
+        return width - self.spacing()
+
     def _arrange(self, rect: QRect, *, move: bool) -> int:
-        """Place the items left to right, wrapping; the height used."""
+        """Place the items left to right, wrapping; the height used.
+
+        The items between two ``addSpacing`` calls are a group (the modes; zoom; the region
+        tools): a group that does not fit the rest of a row starts the next one, if it fits
+        there whole; a label always goes with the widget after it."""
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
         x, y, row_height = area.x(), area.y(), 0
-        for item in self._items:
+        for n, item in enumerate(self._items):
             hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and x > area.x():
+            needed = hint.width()
+            starts_group = n == 0 or self._items[n - 1].spacerItem() is not None
+            if starts_group and self._group_width(n) <= area.width():
+                needed = self._group_width(n)
+            elif isinstance(item.widget(), QLabel) and n + 1 < len(self._items):
+                needed += self.spacing() + self._items[n + 1].sizeHint().width()
+            if item.spacerItem() is not None and x == area.x():
+                continue  # no spacing at the start of a row
+            if x + needed > area.right() + 1 and x > area.x():
                 x, y = area.x(), y + row_height + self.spacing()
                 row_height = 0
+                if item.spacerItem() is not None:
+                    continue
             if move:
                 item.setGeometry(QRect(QPoint(x, y), hint))
             x += hint.width() + self.spacing()
