@@ -59,6 +59,8 @@ def test_read_only_changes_nothing_and_follows_the_other_window(project_window, 
     stack = find(second, "editStackList")
     stack.topLevelItem(0).setCheckState(0, Qt.CheckState.Unchecked)
     assert "read-only" in c.reporter.history[-1].message
+    # the screen shows the project, not the click that was refused
+    assert stack.topLevelItem(0).checkState(0) == Qt.CheckState.Checked
     with Project.open(path, readonly=True) as project:
         assert [e.enabled for e in project.edits()] == [True]
     second.close()

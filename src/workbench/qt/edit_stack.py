@@ -138,6 +138,7 @@ class EditStackPanel(QWidget):
         if self._filling or column != 0:
             return
         edit_id = int(item.data(0, Qt.ItemDataRole.UserRole))
+        self._shown = None  # the list no longer shows what was read: the next read redraws it
         self.toggled.emit(edit_id, item.checkState(0) == Qt.CheckState.Checked)
 
     def _selection_changed(self) -> None:
