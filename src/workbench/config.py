@@ -68,12 +68,22 @@ def save_settings(settings: dict[str, Any]) -> None:
     write_atomic(path, json.dumps(settings, indent=2, sort_keys=True).encode("utf-8"))
 
 
-def operator_name() -> str:
-    """The operator recorded in the log: the settings' name, else the OS user."""
+def configured_operator() -> str | None:
+    """The operator the user chose — ``WORKBENCH_OPERATOR``, else the settings' ``operator`` —
+    or None when nobody chose one yet (the window then asks; the CLI says how to set it)."""
     name = os.environ.get("WORKBENCH_OPERATOR") or load_settings().get("operator")
     if isinstance(name, str) and name.strip():
         return name.strip()
+    return None
+
+
+def login_name() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def operator_name() -> str:
+    """The operator recorded in the log: the chosen name, else the OS user."""
+    return configured_operator() or login_name()

@@ -101,7 +101,9 @@ def run_demo(output: Path, out: TextIO | None = None) -> Path:
     clip_id = _build_project(project_path, sample, say)
     rendered = output / "sample-restored.mov"
     say("render       decode → dust → denoise → upscale ×2 → ProRes 422 HQ …")
-    result = run_render(RenderRequest(project_path, clip_id, rendered), TerminalProgress(stream))
+    # the demo's folder is its own: a second run replaces its render as it replaces its project
+    request = RenderRequest(project_path, clip_id, rendered, overwrite=True)
+    result = run_render(request, TerminalProgress(stream))
     with Project.open(project_path, readonly=True) as project:
         report = project.verify()
         if not report.ok:

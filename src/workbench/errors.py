@@ -31,6 +31,12 @@ class UsageError(WorkbenchError):
     exit_code = 2
 
 
+class DisplayError(WorkbenchError):
+    """The window cannot start here: no display, or a system library Qt needs is missing."""
+
+    exit_code = 2
+
+
 class ProjectError(WorkbenchError):
     """A project file cannot be used (missing, damaged, not a project)."""
 
@@ -57,6 +63,17 @@ class ProjectLockedError(ProjectError):
     """Another live process holds the project for writing."""
 
     exit_code = 4
+
+
+class ProjectInUseError(ProjectLockedError):
+    """The project is open in another Workbench window; ``holder`` says whose (pid, host,
+    user, app, since), so a window can name it and offer to open the project read-only."""
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, holder: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.holder = dict(holder or {})
 
 
 class NotFoundError(WorkbenchError):

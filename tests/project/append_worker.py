@@ -22,6 +22,10 @@ def main() -> None:
         sys.stdin.readline()
         return
     clip = project.clips()[0]
+    if mode == "add":  # add one edit, close (folding the WAL back if it can) and exit
+        project.add_edit(clip.id, tool=get_tool("denoise"), parameters={}, frames=(0, 5))
+        project.close()
+        return
     n = 0
     while True:
         n += 1

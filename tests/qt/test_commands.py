@@ -13,6 +13,8 @@ from workbench.qt.commands import UndoCommand
 
 
 class FakeSession:
+    is_open = False  # nothing to re-read after a failure
+
     def __init__(self) -> None:
         self.writes = 0
 

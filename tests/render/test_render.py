@@ -271,8 +271,12 @@ def test_signoff_is_enforced_and_logged(
     with Project.open(project) as p:
         p.set_policy(Policy(signoff_required=["denoise"]))
     assert main(["apply", str(project), "1", "--tool", "denoise"]) == 0
-    with pytest.raises(PolicyError, match="needs sign-off"):
+    with pytest.raises(PolicyError, match="needs sign-off") as refused:
         run_render(RenderRequest(project, 1, tmp_path / "o.mov"))
+    # what to do in the window first (a window user is not sent to a terminal), then the CLI
+    hint = refused.value.hint or ""
+    assert hint.startswith("a producer signs it off: select the edit in the edit stack")
+    assert "Sign off…" in hint and "workbench signoff" in hint
     capsys.readouterr()
     assert main(["info", str(project)]) == 0
     assert "awaiting sign-off" in capsys.readouterr().out

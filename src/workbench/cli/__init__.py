@@ -56,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(handler: Handler, args: argparse.Namespace) -> int:
     """The command's exit code; errors a user can act on print ``error: …`` and their code."""
+    from workbench.cli.operator_note import note_operator
+
+    note_operator(handler)  # a writing command says whom the log records, if nobody chose
     try:
         return handler(args)
     except WorkbenchError as exc:

@@ -33,7 +33,19 @@ def cmd_open(args: argparse.Namespace) -> int:
     if not project.exists():
         raise UsageError(f"no project at {project}")
     screenshot = Path(args.screenshot) if args.screenshot else None
-    return int(_qt_app().run(project, screenshot=screenshot, mode=args.viewer_mode))
+    size = parse_size(args.size) if args.size else None
+    return int(_qt_app().run(project, screenshot=screenshot, mode=args.viewer_mode, size=size))
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``1280x720`` as (1280, 720)."""
+    width, sep, height = text.lower().replace("×", "x").partition("x")
+    if not sep or not width.strip().isdigit() or not height.strip().isdigit():
+        raise UsageError(f"--size takes WIDTHxHEIGHT in pixels, e.g. 1280x720; got {text!r}")
+    size = (int(width), int(height))
+    if not (200 <= size[0] <= 16384 and 200 <= size[1] <= 16384):
+        raise UsageError(f"--size {text}: each side must be between 200 and 16384 pixels")
+    return size
 
 
 def register(sub: Any) -> None:
@@ -45,6 +57,11 @@ def register(sub: Any) -> None:
     p.add_argument("project")
     p.add_argument(
         "--screenshot", metavar="FILE", help="save a screenshot of the window once drawn, then exit"
+    )
+    p.add_argument(
+        "--size",
+        metavar="WxH",
+        help="the window's size in pixels, e.g. 1280x720 (a screenshot's default: 1600x1000)",
     )
     p.add_argument(
         "--viewer-mode",

@@ -110,7 +110,7 @@ def cmd_log_prove(args: argparse.Namespace) -> int:
 
 
 def cmd_log_show(args: argparse.Namespace) -> int:
-    from workbench.disclosure import records
+    from workbench.disclosure.describe import describe_entries
 
     data, label = load_log(Path(args.target))
     entries = data.entries()
@@ -118,7 +118,7 @@ def cmd_log_show(args: argparse.Namespace) -> int:
         print(json.dumps(entries, indent=2, ensure_ascii=False))
         return 0
     rows = []
-    for entry in entries:
+    for entry, what in zip(entries, describe_entries(entries), strict=True):
         model = entry.get("model") or {}
         rows.append(
             (
@@ -126,7 +126,7 @@ def cmd_log_show(args: argparse.Namespace) -> int:
                 str(entry.get("time", ""))[:19].replace("T", " "),
                 entry.get("operator"),
                 str(entry.get("schema", "")).removeprefix("workbench."),
-                records.summary(entry),
+                what,
                 model.get("id", "") if isinstance(model, dict) else "",
                 str(entry.get("hash", ""))[:12],
             )

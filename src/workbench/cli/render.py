@@ -43,6 +43,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         convert_audio=tuple(convert),
         convert_all_audio="pcm" in args.convert_audio,
         smart=not args.re_encode_all,
+        overwrite=args.overwrite,
     )
     result = run_render(request, TerminalProgress())
     resumed = f", resumed at frame {result.resumed_from}" if result.resumed_from else ""
@@ -96,6 +97,12 @@ def register(sub: Any) -> None:
         "tiff, exr, dpx…; default: the source's own codec where the container holds it",
     )
     p.add_argument("--list-codecs", action="store_true", help="say what each codec writes")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a file already at the output (without it the render refuses, exit 2; "
+        "an interrupted render of the same output resumes either way)",
+    )
     p.add_argument(
         "--re-encode-all",
         action="store_true",

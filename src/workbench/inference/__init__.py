@@ -27,6 +27,7 @@ from workbench.inference.interface import ToolFeed, check_model_interface, check
 from workbench.inference.providers import (
     available_providers,
     choose_providers,
+    local_providers,
     normalize_provider,
     onnxruntime_version,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "get_model_session",
     "get_session",
     "is_out_of_memory",
+    "local_providers",
     "normalize_provider",
     "onnxruntime_version",
     "run_image",

@@ -13,6 +13,10 @@ CUDA = "CUDAExecutionProvider"
 COREML = "CoreMLExecutionProvider"
 DIRECTML = "DmlExecutionProvider"
 
+#: Providers that run a model somewhere else, over a network: never offered, never used — the
+#: footage and the models stay on this machine (the app works offline).
+REMOTE: frozenset[str] = frozenset({"AzureExecutionProvider"})
+
 #: Accelerators in the order they are tried when nothing else is asked for.
 DEFAULT_ORDER: tuple[str, ...] = (CUDA, COREML, DIRECTML)
 
@@ -39,6 +43,12 @@ def available_providers() -> list[str]:
     return list(onnxruntime.get_available_providers())
 
 
+def local_providers(available: Iterable[str] | None = None) -> list[str]:
+    """The providers that run here (what the preferences offer): the build's, less remote ones."""
+    present = available_providers() if available is None else list(available)
+    return [name for name in present if name not in REMOTE]
+
+
 def onnxruntime_version() -> str:
     """The onnxruntime version, as the disclosure log records it."""
     import onnxruntime
@@ -60,7 +70,7 @@ def choose_providers(
     wanted = DEFAULT_ORDER if preferred is None else tuple(normalize_provider(p) for p in preferred)
     chosen: list[str] = []
     for name in wanted:
-        if name != CPU and name in present and name not in chosen:
+        if name != CPU and name in present and name not in chosen and name not in REMOTE:
             chosen.append(name)
     chosen.append(CPU)
     return tuple(chosen)

@@ -75,11 +75,7 @@ class ProjectLock:
             except FileExistsError:
                 if self._recover_stale():
                     continue
-                raise ProjectLockedError(
-                    f"{self.project.name} is open for writing by "
-                    f"{describe_holder(read_holder(self.path))}",
-                    hint=f"close it there first; if that process is gone, delete {self.path.name}",
-                ) from None
+                raise self.refused(read_holder(self.path)) from None
             except OSError as exc:
                 raise StorageError(
                     f"cannot create the lock file {self.path}: {exc.strerror}",
@@ -112,6 +108,13 @@ class ProjectLock:
             self._handle = handle
             return
         raise ProjectLockedError(f"could not take the lock on {self.project.name}; try again")
+
+    def refused(self, holder: dict[str, Any] | None) -> ProjectLockedError:
+        """The error a second taker gets (subclasses say what the lock is for)."""
+        return ProjectLockedError(
+            f"{self.project.name} is open for writing by {describe_holder(holder)}",
+            hint=f"close it there first; if that process is gone, delete {self.path.name}",
+        )
 
     def _recover_stale(self) -> bool:
         """True if the existing lock was left by a dead process and has been removed."""

@@ -33,6 +33,7 @@ from workbench.errors import ProjectDamagedError, ProjectError, UsageError
 from workbench.project import schema
 from workbench.project.entries import EntryWriter, edit_classification, model_log_record
 from workbench.project.lock import ProjectLock
+from workbench.project.open_files import connect
 from workbench.project.policy import Policy
 from workbench.project.records import Clip, ClipMedia, Consent, Edit, Region, Render
 from workbench.project.stack_check import stack_problems
@@ -56,7 +57,7 @@ from workbench.project.storage import (
 
 def _new_file(path: Path, name: str | None, created: str, project_id: str) -> sqlite3.Connection:
     """A fresh database at ``path``: the current schema, its meta rows and the default policy."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = connect(path)
     try:
         configure(conn)
         conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")

@@ -26,6 +26,7 @@ from workbench.errors import (
     StorageError,
 )
 from workbench.project import schema
+from workbench.project.open_files import connect, read_head
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PROJECT_SUFFIX = ".wbproj"
@@ -54,8 +55,8 @@ def _read_header(path: Path) -> bytes:
     if not path.is_file():
         raise NotAProjectError(f"{path} is not a file")
     try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
+        # never open() and close() the file itself: that drops this process's SQLite locks
+        header = read_head(path)
     except OSError as exc:
         raise ProjectError(f"cannot read {path}: {exc.strerror}") from None
     if not header.startswith(SQLITE_HEADER):
@@ -137,7 +138,7 @@ def tidy_sidecars(path: Path) -> None:
     if not has_sidecars(path) or not path.is_file():
         return
     with contextlib.suppress(sqlite3.Error, OSError):
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None)
+        conn = connect(path, f"{path.resolve().as_uri()}?mode=rw", uri=True)
         try:
             conn.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
         finally:
@@ -147,7 +148,7 @@ def tidy_sidecars(path: Path) -> None:
 def connect_readonly(path: Path) -> sqlite3.Connection:
     conn: sqlite3.Connection | None = None
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        conn = connect(path, f"{path.resolve().as_uri()}?mode=ro", uri=True)
         conn.text_factory = lenient_text
         conn.execute("PRAGMA query_only = ON")
         conn.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
@@ -191,7 +192,7 @@ def migrate(conn: sqlite3.Connection, from_version: int) -> None:
 
 def connect_writable(path: Path, from_version: int) -> sqlite3.Connection:
     """A write connection to an inspected file, migrated to the current schema."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = connect(path)
     conn.text_factory = lenient_text
     try:
         configure(conn)
@@ -246,7 +247,7 @@ def backup_project(path: Path, version: int) -> Path:
         backup = path.with_name(f"{path.stem}.v{version}.backup-{n}{PROJECT_SUFFIX}")
         n += 1
     try:
-        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        source = connect(path, f"{path.resolve().as_uri()}?mode=ro", uri=True)
         target = sqlite3.connect(backup)
         try:
             source.backup(target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 from workbench.qt.viewer import Mode
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QStyle
 
 GIL_SWITCH_S = 0.001
 ORGANISATION = "Workbench"
@@ -29,9 +30,23 @@ def make_app() -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
-    app.setStyle("Fusion")
+    app.setStyle(_style())
     apply_dark_palette(app)
     return app
+
+
+_STYLE: list[object] = []  # the one style, kept alive for the application's lifetime
+
+
+def _style() -> QStyle:
+    """Fusion, with check indicators that show on the dark palette when unticked."""
+    from workbench.qt.indicators import VisibleIndicators
+
+    if not _STYLE:
+        _STYLE.append(VisibleIndicators("Fusion"))
+    style = _STYLE[0]
+    assert isinstance(style, VisibleIndicators)
+    return style
 
 
 def apply_dark_palette(app: QApplication) -> None:
@@ -66,18 +81,33 @@ def apply_dark_palette(app: QApplication) -> None:
 
 
 def run(
-    project: Path | None = None, screenshot: Path | None = None, mode: str | None = None
+    project: Path | None = None,
+    screenshot: Path | None = None,
+    mode: str | None = None,
+    size: tuple[int, int] | None = None,
 ) -> int:
-    """Open the main window (and a project); with ``screenshot``, save one and exit."""
+    """Open the main window (and a project); with ``screenshot``, save one and exit.
+
+    ``size`` is the window's size in pixels (a screenshot's default is 1600×1000).
+    """
     from PySide6.QtCore import QTimer
 
     from workbench.qt.main_window import MainWindow
+    from workbench.qt.platform_check import check_display
 
+    if screenshot is not None and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a screenshot needs no screen
+    check_display()  # a missing X11 library is named with its package, before Qt aborts
     app = make_app()
     window = MainWindow()
     if screenshot is not None:
         window.controller.reporter.show_dialogs = False
-        window.resize(1600, 1000)
+        window.controller.ask_read_only = lambda refusal: True  # a screenshot only looks
+        window.resize(*(size or (1600, 1000)))
+    elif size is not None:
+        window.resize(*size)
     window.show()
     if mode:
         window.panels.viewer.set_mode(Mode(mode))
@@ -90,6 +120,10 @@ def run(
         window.close()
         return 3
     if screenshot is None:
+        from workbench.qt.operator_prompt import ask_operator_if_unset
+
+        if ask_operator_if_unset(window) is not None:  # first run: who is working?
+            window.show_operator()
         return int(app.exec())
     if window.controller.clip_edits:  # show the last edit's region and range in the picture
         window.controller.select_edit(window.controller.clip_edits[-1].id)

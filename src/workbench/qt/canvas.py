@@ -63,6 +63,7 @@ class ViewerCanvas(QWidget):
         self._drag_start = QPointF()
         self._drag_rect = QRectF()
         self._pan_start = QPointF()
+        self._last_paint: QPointF | None = None  # where the brush was at the last mouse event
         self.spin_angle = 0
         self.shrunk = ShrunkImages()
         self._spinner = QTimer(self)
@@ -242,7 +243,9 @@ class ViewerCanvas(QWidget):
         rgba[..., 3] = self.painted_mask
         self.mask_image = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
 
-    def paint_mask(self, point: QPointF) -> None:
+    def paint_mask(self, point: QPointF, previous: QPointF | None = None) -> None:
+        """A dab of the brush at ``point``, or a stroke from ``previous`` to it: mouse events
+        come tens of pixels apart in a quick drag, and dabs alone left a row of dots."""
         sw, sh = self.source_size
         if not sw:
             return
@@ -251,13 +254,12 @@ class ViewerCanvas(QWidget):
         import cv2
 
         radius = max(1, round(self.brush / 2))
-        cv2.circle(
-            self.painted_mask,
-            (round(point.x()), round(point.y())),
-            radius,
-            0 if self.erase else 255,
-            -1,
-        )
+        value = 0 if self.erase else 255
+        centre = (round(point.x()), round(point.y()))
+        if previous is not None:
+            start = (round(previous.x()), round(previous.y()))
+            cv2.line(self.painted_mask, start, centre, value, 2 * radius, cv2.LINE_8)
+        cv2.circle(self.painted_mask, centre, radius, value, -1)
         self._refresh_mask_image()
         self.update()
 
@@ -311,6 +313,7 @@ class ViewerCanvas(QWidget):
         elif self.region_tool == RegionTool.MASK:
             self._drag = "paint"
             self.paint_mask(self._drag_start)
+            self._last_paint = self._drag_start
         elif self.mode == Mode.SPLIT:
             self._drag = "split"
             self._move_split(pos)
@@ -358,7 +361,8 @@ class ViewerCanvas(QWidget):
         sw, sh = self.source_size
         point = QPointF(min(max(point.x(), 0), sw), min(max(point.y(), 0), sh))
         if self._drag == "paint":
-            self.paint_mask(point)
+            self.paint_mask(point, self._last_paint)
+            self._last_paint = point
             return
         if self._drag == "new":
             self.region_rect = QRectF(self._drag_start, point).normalized()

@@ -32,6 +32,8 @@ class UndoCommand(QUndoCommand):
         except Exception as exc:
             self.setObsolete(True)  # the stack drops a command that could not be carried out
             self.on_error(exc, what)
+            if self.session.is_open:
+                self.session.changed.emit()  # the views show the project, not the failed click
 
     def redo(self) -> None:
         self._run(self.command.do, self.text())

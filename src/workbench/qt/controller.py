@@ -10,6 +10,8 @@ menus around this object.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import QWidget
 from workbench import editing
 from workbench.catalog import Catalog
 from workbench.catalog.catalog import CatalogEntry
-from workbench.errors import UsageError
+from workbench.errors import ProjectInUseError, UsageError
 from workbench.project import Clip, Edit, Policy
 from workbench.qt import prompts
 from workbench.qt.edit_actions import EditActions
@@ -80,6 +82,10 @@ class Controller(QObject):
         self.catalog: list[CatalogEntry] = []
         self._catalog = Catalog()
         self.policy = Policy()
+        self.ask_read_only: Callable[[ProjectInUseError], bool] = functools.partial(
+            prompts.open_read_only, window
+        )
+        self.offer_project: Callable[[], str | None] = functools.partial(prompts.no_project, window)
         self.media = MediaActions(
             self.session, self.workers, panels.media, self.report, self.status.emit,
             self.select_clip,
@@ -125,6 +131,9 @@ class Controller(QObject):
         p.log.verifyRequested.connect(self.verify)
         self.queue.failed.connect(self.reporter.report)
         self.queue.finished.connect(lambda job: self.session.poll())
+        self.state.events.clip.connect(
+            lambda clip: p.renders.follow_clip(clip.id if clip else None)
+        )
 
     def _connect_transport(self) -> None:
         t, timeline = self.transport, self.panels.timeline
@@ -145,12 +154,20 @@ class Controller(QObject):
     def report(self, exc: BaseException, context: str = "") -> None:
         self.reporter.report(exc, context)
 
-    def need_project(self) -> bool:
-        if not self.session.is_open:
-            hint = "create or open a project first (File menu)"
-            self.report(UsageError("no project is open", hint=hint))
-            return False
-        return True
+    def need_project(self, *, offer: bool = False) -> bool:
+        """Whether a project is open; with ``offer``, ask to create or open one first."""
+        if self.session.is_open:
+            return True
+        if offer:
+            choice = self.offer_project()
+            if choice == "new" and (answer := prompts.new_project(self.window)) is not None:
+                self.new_project(*answer)
+            elif choice == "open" and (path := prompts.project_file(self.window)) is not None:
+                self.open_project(path)
+            return self.session.is_open
+        hint = "create or open a project first (File menu)"
+        self.report(UsageError("no project is open", hint=hint))
+        return False
 
     # -- project -----------------------------------------------------------------------------
     def new_project(self, path: Path, name: str | None = None) -> bool:
@@ -163,8 +180,15 @@ class Controller(QObject):
         return True
 
     def open_project(self, path: Path) -> bool:
+        """Open for editing; a project open in another window may be opened read-only."""
         try:
-            self.session.open(path)
+            try:
+                self.session.open(path)
+            except ProjectInUseError as exc:
+                if not self.ask_read_only(exc):
+                    self.status.emit(f"Not opened: {exc.message}")
+                    return False
+                self.session.open(path, read_only=True)
         except Exception as exc:
             self.report(exc, f"Open {Path(path).name}")
             return False
@@ -179,7 +203,8 @@ class Controller(QObject):
         self.state.set_clip(None)
         project = self.session.project()
         self.media.attach(project.id)
-        self.queue.attach(self.session.path, project.id)
+        # a read-only window renders nothing: its renders would write the project
+        self.queue.attach(None if self.session.read_only else self.session.path, project.id)
         self.refresh()
         clips = project.clips()
         if clips:
@@ -232,7 +257,8 @@ class Controller(QObject):
             self.state.set_edits(project.edits(clip.id), self._pending_signoff())
         self.media.thumbnails(clips)
         self.verify()
-        self.window.setWindowTitle(f"{project.name} — Workbench")
+        read_only = " (read-only)" if self.session.read_only else ""
+        self.window.setWindowTitle(f"{project.name}{read_only} — Workbench")
 
     def _pending_signoff(self) -> set[int]:
         try:
@@ -253,13 +279,13 @@ class Controller(QObject):
 
     # -- media -------------------------------------------------------------------------------
     def ask_import(self) -> None:
-        if self.need_project():
+        if self.need_project(offer=True):
             files = prompts.media_files(self.window)
             if files:
                 self.import_media(files)
 
     def import_media(self, paths: list[Path]) -> None:
-        if self.need_project():
+        if self.need_project(offer=True):
             self.media.import_media(paths)
 
     def ask_relink(self, clip_id: int) -> None:
@@ -351,7 +377,9 @@ class Controller(QObject):
 
     # -- renders -----------------------------------------------------------------------------
     @timed("Controller.queue_render")
-    def queue_render(self, clip_id: int, output: str, codec: str | None) -> RenderJob | None:
+    def queue_render(
+        self, clip_id: int, output: str, codec: str | None, overwrite: bool = False
+    ) -> RenderJob | None:
         if not self.need_project():
             return None
         try:
@@ -359,7 +387,7 @@ class Controller(QObject):
         except Exception as exc:
             self.report(exc, "Render")
             return None
-        return self.queue.add(RenderJob(clip.id, clip.name, output, codec))
+        return self.queue.add(RenderJob(clip.id, clip.name, output, codec, overwrite=overwrite))
 
     # -- shutting down -----------------------------------------------------------------------
     def shutdown(self) -> None:

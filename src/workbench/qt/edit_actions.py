@@ -47,6 +47,12 @@ class EditActions:
         self._catalog = catalog
         self.report = report
         self.refs = editing.EditRefs()
+        state.events.clip.connect(self._clip_changed)
+
+    def _clip_changed(self, _clip: object) -> None:
+        """Another clip starts with no region: a rectangle or mask belonged to the last one."""
+        self.feed.viewer.canvas.set_region(None)
+        self.state.set_region({"kind": "full"})
 
     def _push(self, command: editing.Command) -> None:
         self.undo.push(UndoCommand(self.session, command, self.report))
@@ -149,15 +155,28 @@ class EditActions:
         if edit is None:
             return
         mask = None
-        if edit.region.get("kind") == "mask" and self.session.path is not None:
+        kind = edit.region.get("kind")
+        if kind == "mask" and self.session.path is not None:
             from workbench.qt.frames import load_mask
 
             mask = load_mask(str(mask_path(self.session.path, str(edit.region["sha256"]))))
         self.tools.load_edit(edit)
         viewer = self.feed.viewer
         viewer.canvas.set_region(edit.region, mask)
-        if edit.region.get("kind") == "rect":
+        # The viewer holds the region, with the tool that edits it: "Update selected edit" takes
+        # the viewer's region, and a mask is only the region while the mask brush is chosen.
+        if kind == "rect":
             viewer.set_region_tool(RegionTool.RECT)
-        state.set_region(edit.region)
+        elif kind == "mask" and mask is not None:
+            viewer.set_region_tool(RegionTool.MASK)
+        state.set_region(viewer.canvas.region())
+        if kind == "mask" and mask is None:
+            self.report(
+                UsageError(
+                    f"the mask of edit {edit.id} is missing ({edit.region.get('sha256', '')[:12]}…)",
+                    hint="paint the region again before you update the edit",
+                ),
+                "Select edit",
+            )
         if not edit.frames[0] <= state.frame <= edit.frames[1]:
             state.set_frame(edit.frames[0])

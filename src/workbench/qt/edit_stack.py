@@ -18,17 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.disclosure.describe import region_words
 from workbench.project import Clip, Edit
 from workbench.qt.view_state import ViewState
 
 
 def region_text(region: dict[str, object]) -> str:
-    kind = region.get("kind", "full")
-    if kind == "rect":
-        return f"rect {region.get('w')}×{region.get('h')} @ {region.get('x')},{region.get('y')}"
-    if kind == "mask":
-        return f"mask {str(region.get('sha256', ''))[:8]}"
-    return "full frame"
+    return region_words(region)
 
 
 class EditStackPanel(QWidget):
@@ -48,7 +44,7 @@ class EditStackPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setColumnWidth(0, 40)
-        self.tree.setColumnWidth(1, 30)
+        self.tree.setColumnWidth(1, 40)
         self.remove_button = QPushButton("Remove", self)
         self.remove_button.setObjectName("editRemove")
         self.remove_button.setAccessibleName("Remove the selected edit")
@@ -95,12 +91,12 @@ class EditStackPanel(QWidget):
         self._filling = True
         self.pending = set(pending or ())
         self.tree.clear()
-        for n, edit in enumerate(edits, start=1):
+        for edit in edits:
             waiting = edit.id in self.pending
             item = QTreeWidgetItem(
                 [
                     "",
-                    str(n),
+                    f"#{edit.id}",  # the id the log, the CLI and every message use
                     f"{edit.tool} (awaiting sign-off)" if waiting else edit.tool,
                     edit.model_id or "-",
                     f"{edit.frames[0]}–{edit.frames[1]}",
@@ -142,6 +138,7 @@ class EditStackPanel(QWidget):
         if self._filling or column != 0:
             return
         edit_id = int(item.data(0, Qt.ItemDataRole.UserRole))
+        self._shown = None  # the list no longer shows what was read: the next read redraws it
         self.toggled.emit(edit_id, item.checkState(0) == Qt.CheckState.Checked)
 
     def _selection_changed(self) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from workbench import editing
 from workbench.progress import Progress
 from workbench.qt.commands import ErrorSink
-from workbench.qt.log_panel import LogPanel, entry_row
+from workbench.qt.log_panel import LogPanel, entry_rows
 from workbench.qt.session import ProjectSession
 from workbench.qt.timing import timed
 from workbench.qt.workers import Workers
@@ -42,7 +42,7 @@ def check_log(path: Path) -> LogCheck:
     summary = signers.report.summary()
     if signers.signers:
         summary = f"{summary} — {signers.line()}"
-    return LogCheck(signers.report.ok, summary, [entry_row(e) for e in entries])
+    return LogCheck(signers.report.ok, summary, entry_rows(entries))
 
 
 class LogActions(QObject):

@@ -25,13 +25,20 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.disclosure import records
+from workbench.disclosure.describe import describe_entries
 
 COLUMNS = ("Seq", "Time (UTC)", "Operator", "Kind", "Tool", "Model", "Frames", "What")
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-def entry_row(entry: dict[str, Any]) -> list[str]:
+def entry_rows(entries: list[dict[str, Any]]) -> list[list[str]]:
+    """The table's rows, each entry described in the light of the ones before it (a revert
+    names the edit it reverts, a policy change what it changed)."""
+    return [entry_row(e, what) for e, what in zip(entries, describe_entries(entries), strict=True)]
+
+
+def entry_row(entry: dict[str, Any], what: str | None = None) -> list[str]:
     edit = entry.get("edit") if isinstance(entry.get("edit"), dict) else {}
     assert isinstance(edit, dict)
     model = entry.get("model") if isinstance(entry.get("model"), dict) else {}
@@ -54,7 +61,7 @@ def entry_row(entry: dict[str, Any]) -> list[str]:
         str(tool),
         model_text,
         str(frames),
-        records.summary(entry),
+        what or records.summary(entry),
     ]
 
 
@@ -122,12 +129,13 @@ class LogPanel(QWidget):
         self.badge = QLabel("not verified yet", self)
         self.badge.setObjectName("logVerifyBadge")
         self.badge.setAccessibleName("Log verification state")
+        self.badge.setWordWrap(True)  # a long verdict wraps rather than widen the window
         self.verify_button = QPushButton("Verify", self)
         self.verify_button.setObjectName("logVerify")
         self.verify_button.setAccessibleName("Verify the log now")
         self.verify_button.clicked.connect(self.verifyRequested)
         top = QHBoxLayout()
-        top.addWidget(self.badge)
+        top.addWidget(self.badge, 3)
         top.addWidget(self.verify_button)
         top.addWidget(self.filter, 1)
         self.export_buttons: dict[str, QPushButton] = {}
@@ -150,12 +158,15 @@ class LogPanel(QWidget):
         self.set_badge(None, "not verified yet")
 
     def set_entries(self, entries: list[dict[str, Any]]) -> None:
-        self.set_rows([entry_row(e) for e in entries])
+        self.set_rows(entry_rows(entries))
 
     def set_rows(self, rows: list[list[str]]) -> None:
         self.model.set_rows(rows)
         if not self._fitted and rows:
             self.table.resizeColumnsToContents()
+            for column in (COLUMNS.index("Tool"), COLUMNS.index("Model")):
+                # fitted while the log held no edit yet, they would stay a few pixels wide
+                self.table.setColumnWidth(column, max(90, self.table.columnWidth(column)))
             self._fitted = True
         self.table.scrollToBottom()
 

@@ -8,12 +8,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from workbench.disclosure.exporters import formats
 from workbench.qt import prompts
+from workbench.qt.availability import Availability
 from workbench.qt.controller import Controller, Panels, recent_projects
 from workbench.qt.edit_stack import EditStackPanel
+from workbench.qt.key_focus import NavigationKeysStay
 from workbench.qt.log_panel import LogPanel
 from workbench.qt.media_bin import MediaBinPanel
 from workbench.qt.render_queue import RenderQueue
@@ -22,6 +32,7 @@ from workbench.qt.timeline import TimelinePanel
 from workbench.qt.tools_panel import ToolsPanel
 from workbench.qt.view_state import ViewState
 from workbench.qt.viewer import MODE_LABELS, Mode, ViewerPanel
+from workbench.qt.window_fit import PREFERRED, first_size
 
 LAYOUT_VERSION = 1
 
@@ -32,7 +43,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAccessibleName("Workbench")
         self.setWindowTitle("Workbench")
-        self.resize(1600, 1000)
+        self.resize(PREFERRED)
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
@@ -80,6 +91,12 @@ class MainWindow(QMainWindow):
         self.show_operator()
         self.controller.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._menus()
+        self._keys = NavigationKeysStay(self)  # arrow keys in a list move in the list
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._keys)
+        self.availability = Availability(self)  # nothing enabled that cannot act now
+        self.resize(first_size(self))
         self._restore_layout()
 
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
@@ -204,9 +221,9 @@ class MainWindow(QMainWindow):
             )
 
     def show_operator(self) -> None:
-        from workbench.config import operator_name
+        from workbench.qt.operator_prompt import operator_text
 
-        self.operator_label.setText(f"Operator: {operator_name()}")
+        self.operator_label.setText(operator_text())
 
     # -- layout ------------------------------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -271,11 +288,11 @@ class MainWindow(QMainWindow):
 
     def show_preferences(self) -> None:
         from workbench.config import load_settings
-        from workbench.inference import available_providers
+        from workbench.inference import local_providers
         from workbench.qt.dialogs import PreferencesDialog
 
         try:
-            providers = available_providers()
+            providers = local_providers()  # offline: no provider that runs elsewhere
         except Exception:
             providers = ["CPUExecutionProvider"]
         dialog = PreferencesDialog(load_settings(), providers, self)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from workbench.errors import ProjectInUseError
 from workbench.project import Edit
 
 MEDIA_SUFFIXES = {
@@ -61,3 +62,37 @@ def new_project(parent: QWidget) -> tuple[Path, str | None] | None:
 def project_file(parent: QWidget) -> Path | None:
     path, _ = QFileDialog.getOpenFileName(parent, "Open project", "", PROJECTS)
     return Path(path) if path else None
+
+
+def open_read_only(parent: QWidget, refusal: ProjectInUseError) -> bool:
+    """The project is open in another window: open it read-only here?"""
+    box = QMessageBox(parent)
+    box.setObjectName("openReadOnlyDialog")
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle("The project is open in another window")
+    box.setText(refusal.message)
+    box.setInformativeText(
+        "Only one window changes a project at a time. Read-only, this window shows the clips, "
+        "the edits and the disclosure log as the other window changes them, and exports the "
+        "log; it applies, renders and changes nothing."
+    )
+    read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is read_only
+
+
+def no_project(parent: QWidget) -> str | None:
+    """Import was asked for with no project open: "new", "open", or None (cancelled)."""
+    box = QMessageBox(parent)
+    box.setObjectName("noProjectDialog")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Import media")
+    box.setText("Footage is imported into a project, which keeps its edits and disclosure log.")
+    box.setInformativeText("Create a new project for it, or open one?")
+    new = box.addButton("New Project…", QMessageBox.ButtonRole.AcceptRole)
+    existing = box.addButton("Open Project…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return "new" if clicked is new else "open" if clicked is existing else None

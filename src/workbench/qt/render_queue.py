@@ -74,6 +74,7 @@ class RenderJob:
     fps: float = 0.0
     eta: float = 0.0
     message: str = ""
+    overwrite: bool = False  # the user agreed to replace a file already at the output
 
     @property
     def active(self) -> bool:
@@ -126,7 +127,7 @@ class RenderQueue(QObject):
                     job = RenderJob(**{**item, "state": JobState(item.get("state", "queued"))})
                     if job.state in (JobState.QUEUED, JobState.RUNNING):
                         job.state = JobState.INTERRUPTED
-                        job.message = "interrupted — Resume continues where it stopped"
+                        job.message = "Resume continues where it stopped"
                     self.jobs.append(job)
             except (ValueError, TypeError):
                 self.jobs = []
@@ -211,6 +212,7 @@ class RenderQueue(QObject):
                 clip_id=job.clip_id,
                 output=Path(job.output),
                 codec=job.codec,
+                overwrite=job.overwrite,
             )
             handle = render_in_worker(request)
             self._spawned.append(handle)  # so shutdown finds it even before _started runs
@@ -285,10 +287,10 @@ class RenderQueue(QObject):
             job.message = "rendering"
         elif isinstance(event, Done):
             job.state, job.done = JobState.DONE, job.total
-            job.message = f"done — SHA-256 {event.sha256[:12]}…"
+            job.message = f"SHA-256 {event.sha256[:12]}…"
         elif isinstance(event, Stopped):
             job.state = JobState.CANCELLED
-            job.message = "cancelled — Resume continues where it stopped"
+            job.message = "Resume continues where it stopped"
         elif isinstance(event, Failed):
             job.state, job.message = JobState.FAILED, event.message or "the render failed"
             # the child's own error class, message, hint and exit code

@@ -6,6 +6,7 @@ something changed, and only the cells that did.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -27,10 +29,26 @@ from PySide6.QtWidgets import (
 
 from workbench.qt.render_queue import JobState, RenderJob, RenderQueue, output_formats, with_ending
 from workbench.qt.timing import timed
+from workbench.render.overwrite import existing_output
+
+RESUMABLE = (JobState.FAILED, JobState.CANCELLED, JobState.INTERRUPTED)
+FINISHED = (JobState.DONE, JobState.CANCELLED, JobState.FAILED)
+
+
+def ask_overwrite(parent: QWidget, found: Path) -> bool:
+    """Whether the user wants ``found`` replaced by the render."""
+    answer = QMessageBox.question(
+        parent,
+        "Replace the file?",
+        f"{found} already exists. Replace it with this render when the render finishes?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class RenderQueuePanel(QWidget):
-    queueRequested = Signal(int, str, object)  # clip id, output, codec
+    queueRequested = Signal(int, str, object, bool)  # clip id, output, codec, overwrite
 
     COLUMNS = ("Clip", "Output", "Codec", "State", "Frames", "FPS", "ETA", "Progress")
 
@@ -105,6 +123,9 @@ class RenderQueuePanel(QWidget):
         self._suggested = ""
         self._states: list[JobState] = []
         self._clips: tuple[list[tuple[int, str]], Path | None] | None = None
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.confirm_overwrite: Callable[[Path], bool] = lambda found: ask_overwrite(self, found)
+        self._update_buttons()
 
     def set_clips(self, clips: list[tuple[int, str]], folder: Path | None) -> None:
         if (clips, folder) == self._clips:
@@ -128,8 +149,29 @@ class RenderQueuePanel(QWidget):
             return
         stem = Path(self.clip_combo.currentText()).stem or "render"
         ext = output_formats().get(str(self.codec_combo.currentData()), ".mov")
-        self._suggested = str(self.default_folder / f"{stem}_workbench{ext}")
+        self._suggested = str(self._free_name(self.default_folder, f"{stem}_workbench", ext))
         self.output.setText(self._suggested)
+
+    def _taken(self, path: Path) -> bool:
+        """A file is there, or a job in the queue will write it."""
+        pending = {Path(j.output) for j in self.queue.jobs if j.active}
+        return existing_output(path) is not None or path in pending
+
+    def _free_name(self, folder: Path, stem: str, ending: str) -> Path:
+        """``stem`` + ``ending`` in ``folder``, numbered (-2, -3…) past names already taken:
+        the suggestion never replaces a file silently."""
+        candidate, n = folder / f"{stem}{ending}", 1
+        while self._taken(candidate) and n < 1000:
+            n += 1
+            candidate = folder / f"{stem}-{n}{ending}"
+        return candidate
+
+    def follow_clip(self, clip_id: int | None) -> None:
+        """Render the clip the window shows (the selector follows the selection)."""
+        index = self.clip_combo.findData(clip_id) if clip_id is not None else -1
+        if index >= 0 and index != self.clip_combo.currentIndex():
+            self.clip_combo.setCurrentIndex(index)
+            self._suggest_for_clip()
 
     def _suggest_for_clip(self) -> None:
         if self.output.text().strip() == self._suggested:
@@ -155,13 +197,34 @@ class RenderQueuePanel(QWidget):
         output = self.output.text().strip()
         if clip_id is None or not output:
             return
-        self.queueRequested.emit(int(clip_id), output, self.codec_combo.currentData())
+        overwrite = False
+        if self._taken(Path(output)):
+            found = existing_output(Path(output)) or Path(output)
+            if not self.confirm_overwrite(found):
+                return
+            overwrite = True
+        self.queueRequested.emit(int(clip_id), output, self.codec_combo.currentData(), overwrite)
+        if self.output.text().strip() == self._suggested:
+            self.output.clear()
+            self._suggest()  # the next suggestion is a name not taken yet
 
-    def _on_selected(self, action: Any) -> None:
+    def _target(self) -> RenderJob | None:
+        """The job Cancel and Resume act on: the selected one, else the newest."""
         rows = self.table.selectionModel().selectedRows()
         row = rows[0].row() if rows else (len(self.queue.jobs) - 1)
-        if 0 <= row < len(self.queue.jobs):
-            action(self.queue.jobs[row])
+        return self.queue.jobs[row] if 0 <= row < len(self.queue.jobs) else None
+
+    def _on_selected(self, action: Any) -> None:
+        job = self._target()
+        if job is not None:
+            action(job)
+
+    def _update_buttons(self) -> None:
+        """Cancel and Resume are enabled only when they would do something to their job."""
+        job = self._target()
+        self.cancel_button.setEnabled(job is not None and job.active)
+        self.resume_button.setEnabled(job is not None and job.state in RESUMABLE)
+        self.clear_button.setEnabled(any(j.state in FINISHED for j in self.queue.jobs))
 
     @timed("RenderQueuePanel.refresh")
     def refresh(self) -> None:
@@ -170,6 +233,7 @@ class RenderQueuePanel(QWidget):
         jobs = self.queue.jobs
         selected = self.table.currentRow()
         states = [job.state for job in jobs]
+        added = len(jobs) > self.table.rowCount()
         if self.table.rowCount() != len(jobs):
             self.table.setRowCount(len(jobs))
         for row, job in enumerate(jobs):
@@ -179,14 +243,12 @@ class RenderQueuePanel(QWidget):
         if states != self._states:
             self._states = states
             self.table.resizeColumnsToContents()
-        if 0 <= selected < len(jobs) and selected != self.table.currentRow():
+        if added:  # a new job: select it and bring it into view
+            self.table.selectRow(len(jobs) - 1)
+            self.table.scrollTo(self.table.model().index(len(jobs) - 1, 0))
+        elif 0 <= selected < len(jobs) and selected != self.table.currentRow():
             self.table.selectRow(selected)
-        state_of = jobs[selected].state if 0 <= selected < len(jobs) else None
-        self.cancel_button.setEnabled(any(j.active for j in jobs))
-        self.resume_button.setEnabled(
-            any(j.state in (JobState.FAILED, JobState.CANCELLED, JobState.INTERRUPTED) for j in jobs)
-            or state_of is not None
-        )
+        self._update_buttons()
 
     def _set_cell(self, row: int, col: int, text: str, tip: str) -> None:
         item = self.table.item(row, col)
@@ -212,6 +274,14 @@ class RenderQueuePanel(QWidget):
             bar.setValue(job.done)
 
 
+def state_text(job: RenderJob) -> str:
+    """``done: SHA-256 1a2b…`` — the state once, then what the message adds to it."""
+    message = job.message.strip()
+    if message.lower().startswith(job.state.value):
+        message = message[len(job.state.value) :].lstrip(" —-:")
+    return f"{job.state.value}: {message}" if message else job.state.value
+
+
 def job_cells(job: RenderJob) -> list[str]:
     """The table's text cells for one job."""
     eta = f"{job.eta:.0f} s" if job.state == JobState.RUNNING and job.done else ""
@@ -219,7 +289,7 @@ def job_cells(job: RenderJob) -> list[str]:
         job.clip_name,
         Path(job.output).name,
         job.codec or "auto",
-        job.state if not job.message else f"{job.state}: {job.message}",
+        state_text(job),
         f"{job.done}/{job.total}" if job.total else "",
         f"{job.fps:.1f}" if job.fps else "",
         eta,

@@ -10,6 +10,10 @@ the lock, once no command came for :attr:`WRITER_IDLE_MS`. Another writer — a 
 CLI, a second window — can take the lock in between (a render waits for it); a change made by
 any of them is noticed through SQLite's ``data_version`` and the views refresh.
 
+One window per project: while a window has the project open for editing it holds the project's
+instance lock (``project.instance``); a second window is refused, with the first one named, and
+may open the project read-only (its commands are refused; it shows what the other writes).
+
 What the views derive from the whole log (which edits still await sign-off) is kept against the
 log's head and read again only when the head moved, not on every refresh.
 """
@@ -25,6 +29,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.errors import ProjectError
 from workbench.project import Project
+from workbench.project.instance import InstanceLock
 from workbench.project.project import open_for_writing
 from workbench.qt.timing import GUI_TIMINGS
 
@@ -46,6 +51,8 @@ class ProjectSession(QObject):
         self._idle.setSingleShot(True)
         self._idle.setInterval(self.WRITER_IDLE_MS)
         self._idle.timeout.connect(self.release_writer)
+        self._instance: InstanceLock | None = None
+        self.read_only = False
         self._data_version = -1
         self._pending: tuple[tuple[int, str], set[int]] | None = None  # (log head, edit ids)
         self._watch = QTimer(self)
@@ -68,16 +75,32 @@ class ProjectSession(QObject):
         project.close()
         self.open(created)
 
-    def open(self, path: Path) -> None:
+    def open(self, path: Path, *, read_only: bool = False) -> None:
+        """Open ``path`` for editing — one window per project: a project open in another window
+        raises :class:`~workbench.errors.ProjectInUseError` naming it — or ``read_only``."""
         path = Path(path)
         self.release_writer()
-        # One writable open first: it upgrades an older file (after a backup), recovers a stale
-        # lock, and refuses a damaged or foreign file, before any view reads it.
-        open_for_writing(path, self.LOCK_WAIT_S, poll=0.02).close()
-        reader = Project.open(path, readonly=True)
+        if self.path is not None and self.path.resolve() == path.resolve():
+            self.close()  # opened again (perhaps read-only now): this window lets go first
+        instance = None
+        if not read_only and path.exists():
+            instance = InstanceLock(path.resolve())
+            instance.acquire()
+        try:
+            if not read_only:
+                # One writable open first: it upgrades an older file (after a backup), recovers a
+                # stale lock, and refuses a damaged or foreign file, before any view reads it.
+                open_for_writing(path, self.LOCK_WAIT_S, poll=0.02).close()
+            reader = Project.open(path, readonly=True)
+        except BaseException:
+            if instance is not None:
+                instance.release()
+            raise
         self.close()
         self.path = path
         self.reader = reader
+        self.read_only = read_only
+        self._instance = instance
         self._data_version = self._version()
         self._watch.start()
         self.opened.emit()
@@ -91,6 +114,10 @@ class ProjectSession(QObject):
         self.reader = None
         self.path = None
         self._pending = None
+        self.read_only = False
+        if self._instance is not None:
+            self._instance.release()
+            self._instance = None
         self.closed.emit()
 
     # -- writing -----------------------------------------------------------------------------
@@ -107,6 +134,12 @@ class ProjectSession(QObject):
         """The project open for writing for one command; views refresh afterwards."""
         if self.path is None:
             raise ProjectError("no project is open", hint="open or create a project first")
+        if self.read_only:
+            raise ProjectError(
+                f"{self.path.name} is open read-only in this window (it is open in another one)",
+                hint="make the change in the other window, or close it there and open the "
+                "project again here",
+            )
         started = time.perf_counter()
         project = self._open_writer(self.path)
         GUI_TIMINGS.add("ProjectSession.write: open", time.perf_counter() - started)
@@ -121,8 +154,11 @@ class ProjectSession(QObject):
             self.poll()
 
     def _open_writer(self, path: Path) -> Project:
+        from workbench.config import operator_name
+
         if self._writer is None:
             self._writer = open_for_writing(path, self.LOCK_WAIT_S, poll=0.02)
+        self._writer.operator = operator_name()  # as named now (first run, Preferences)
         return self._writer
 
     def release_writer(self) -> None:

@@ -12,7 +12,15 @@ from fractions import Fraction
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.project import Clip, Edit
 from workbench.qt.convert import parse_rate, timecode
@@ -49,7 +57,7 @@ class TimelineStrip(QWidget):
         super().__init__(parent)
         self.setObjectName("timelineStrip")
         self.setAccessibleName("Timeline scrubber")
-        self.setMinimumHeight(self.RULER_H + 3 * (self.BAR_H + 3) + 8)
+        self.setMinimumHeight(self.height_for(1))
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.count = 0
         self.current = 0
@@ -70,7 +78,13 @@ class TimelineStrip(QWidget):
 
     def set_bars(self, bars: list[EditBar]) -> None:
         self.bars = bars
+        self.setMinimumHeight(self.height_for(len(self._rows())))  # every lane; the panel scrolls
         self.update()
+
+    @classmethod
+    def height_for(cls, lanes: int) -> int:
+        """The height that shows the ruler and ``lanes`` lanes of edit bars."""
+        return cls.RULER_H + max(1, lanes) * (cls.BAR_H + 3) + 8
 
     def _x(self, frame: float) -> float:
         margin = 8
@@ -219,7 +233,14 @@ class TimelinePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(row)
-        layout.addWidget(self.strip, 1)
+        self.lanes = QScrollArea(self)  # all the edits' lanes, however many (scroll for more)
+        self.lanes.setObjectName("timelineLanes")
+        self.lanes.setAccessibleName("Timeline lanes")
+        self.lanes.setWidgetResizable(True)
+        self.lanes.setFrameShape(QFrame.Shape.NoFrame)
+        self.lanes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.lanes.setWidget(self.strip)
+        layout.addWidget(self.lanes, 1)
         self._follow(self.state)
 
     def _follow(self, state: ViewState) -> None:
@@ -248,8 +269,8 @@ class TimelinePanel(QWidget):
     def _edits_changed(self, edits: list[Edit]) -> None:
         self.strip.set_bars(
             [
-                EditBar(e.id, e.tool, e.frames[0], e.frames[1], e.enabled, f"{n}. {e.tool}")
-                for n, e in enumerate(edits, start=1)
+                EditBar(e.id, e.tool, e.frames[0], e.frames[1], e.enabled, f"#{e.id} {e.tool}")
+                for e in edits
             ]
         )
         self.strip.selected = self.state.selected_edit

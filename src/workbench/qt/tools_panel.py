@@ -31,6 +31,7 @@ from workbench.catalog.catalog import CatalogEntry
 from workbench.errors import PolicyError
 from workbench.project import Edit, Policy
 from workbench.qt.view_state import ViewState
+from workbench.qt.window_fit import scrollable
 from workbench.tools.base import Param, Tool
 from workbench.tools.registry import all_tools, get_tool
 
@@ -187,6 +188,7 @@ class ToolsPanel(QWidget):
         self.policy = Policy()
         self.editors: dict[str, ParamEditor] = {}
         self._last_state: object = None
+        self.can_preview = self.can_apply = True  # a clip to preview on; a project to change
         self._build_pickers()
         self._build_buttons()
         self._lay_out()
@@ -196,7 +198,7 @@ class ToolsPanel(QWidget):
         events = self.state.events
         events.region.connect(self.set_region_text)
         events.selected_edit.connect(
-            lambda edit_id: self.replace_button.setEnabled(edit_id is not None)
+            lambda edit_id: self.replace_button.setEnabled(edit_id is not None and self.can_apply)
         )
         events.clip.connect(lambda _clip: self.replace_button.setEnabled(False))
 
@@ -253,10 +255,18 @@ class ToolsPanel(QWidget):
         form.addRow("Tool", self.tool_combo)
         form.addRow("", self.description)
         form.addRow("Model", self.model_combo)
+        # The settings scroll; the buttons stay in view (a laptop's screen is not tall enough
+        # for a long model card, the parameters and the buttons at once).
+        settings = QWidget(self)
+        settings.setObjectName("toolSettings")
+        upper = QVBoxLayout(settings)
+        upper.setContentsMargins(0, 0, 0, 0)
+        upper.addLayout(form)
+        upper.addWidget(self.params_box)  # the settings first, the card's long list after them
+        upper.addWidget(self.card)
+        upper.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.card)
-        layout.addWidget(self.params_box)
+        layout.addWidget(scrollable(settings, "toolSettingsScroll"), 1)
         layout.addWidget(self.region_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.preview_button)
@@ -268,7 +278,6 @@ class ToolsPanel(QWidget):
         apply_row.addWidget(self.apply_clip)
         layout.addLayout(apply_row)
         layout.addWidget(self.status)
-        layout.addStretch(1)
 
     def _emit_if_changed(self) -> None:
         """settingsChanged only when the tool, model or a parameter really changed (a policy
@@ -343,6 +352,13 @@ class ToolsPanel(QWidget):
             item.setEnabled(allowed)
             item.setText(tool.name if allowed else f"{tool.name} (not allowed by policy)")
         self._fill_models()
+
+    def set_available(self, *, preview: bool, apply: bool) -> None:
+        """Preview needs a clip on screen; Apply and Update also a project this window may change."""
+        self.can_preview, self.can_apply = preview, apply
+        if not apply:
+            self.replace_button.setEnabled(False)
+        self._model_changed()
 
     def set_region_text(self, region: dict[str, Any]) -> None:
         kind = region.get("kind", "full")
@@ -422,8 +438,9 @@ class ToolsPanel(QWidget):
         refusal = self._model_allowed(entry) if entry is not None else None
         tool_ok = self.policy.allowed_tools is None or self.tool().id in self.policy.allowed_tools
         usable = entry is not None and refusal is None and tool_ok
-        for button in (self.preview_button, self.apply_frame, self.apply_range, self.apply_clip):
-            button.setEnabled(usable)
+        self.preview_button.setEnabled(usable and self.can_preview)
+        for button in (self.apply_frame, self.apply_range, self.apply_clip):
+            button.setEnabled(usable and self.can_apply)
         if self.tool().scale(self.params()) != 1:
             # a render refuses partial upscales: the frame size must be the same for every frame
             for button in (self.apply_frame, self.apply_range):

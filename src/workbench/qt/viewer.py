@@ -11,7 +11,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QHBoxLayout,
     QLabel,
     QSpinBox,
     QToolButton,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.qt.canvas import ViewerCanvas
+from workbench.qt.flow_layout import FlowLayout
 from workbench.qt.viewer_modes import HANDLE, MODE_LABELS, Mode, RegionTool
 
 __all__ = ["HANDLE", "MODE_LABELS", "Mode", "RegionTool", "ViewerCanvas", "ViewerPanel"]
@@ -34,7 +34,7 @@ class ViewerPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("viewerPanel")
         self.canvas = ViewerCanvas(self)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps when the window is narrow
         bar.setContentsMargins(4, 4, 4, 0)
         self.mode_buttons = QButtonGroup(self)
         self.mode_buttons.setExclusive(True)

@@ -23,6 +23,8 @@ from workbench.progress import NullProgress, Progress
 from workbench.render.events import Done, EventSink, Started, ignore
 from workbench.render.finishing import finish
 from workbench.render.materialize import materialize
+from workbench.render.output_lock import OutputLock
+from workbench.render.overwrite import refuse_to_overwrite
 from workbench.render.planning import build_plan
 from workbench.render.registration import register
 from workbench.render.request import SEGMENT_FRAMES, RenderRequest, RenderResult
@@ -51,16 +53,20 @@ def run_render(
     began = time.monotonic()
     request = dataclasses.replace(request, output=request.output.resolve())
     plan = build_plan(request, catalog=catalog, options=options)
-    live = materialize(plan, catalog=catalog, options=options)
     segments = store or DirectorySegmentStore()
-    work = segments.folder(plan) if isinstance(segments, DirectorySegmentStore) else None
-    if work is not None:
-        work.mkdir(parents=True, exist_ok=True)
-    emit(Started(plan.frame_count, str(work or "")))
-    resumed_from = render_pending(live, segments, progress, emit)
-    finished = finish(plan, segments, progress, source=live.info, models=live.models, on_event=emit)
-    render = register(plan, finished, lock_wait=lock_wait, progress=progress)
-    segments.clear(plan)
+    with OutputLock(plan.output_path):  # one render of this output at a time, anywhere
+        refuse_to_overwrite(plan, segments, overwrite=request.overwrite)
+        live = materialize(plan, catalog=catalog, options=options)
+        work = segments.folder(plan) if isinstance(segments, DirectorySegmentStore) else None
+        if work is not None:
+            work.mkdir(parents=True, exist_ok=True)
+        emit(Started(plan.frame_count, str(work or "")))
+        resumed_from = render_pending(live, segments, progress, emit)
+        finished = finish(
+            plan, segments, progress, source=live.info, models=live.models, on_event=emit
+        )
+        render = register(plan, finished, lock_wait=lock_wait, progress=progress)
+        segments.clear(plan)
     progress.update(1.0, f"rendered {plan.output_path.name}")
     result = RenderResult(
         plan.output_path,

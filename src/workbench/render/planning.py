@@ -114,7 +114,8 @@ def _planned_edits(
         if edit.id in pending:
             raise PolicyError(
                 f"edit {edit.id} ({edit.tool}) needs sign-off before it can be rendered",
-                hint=f"a producer signs it off: workbench signoff {project.path.name} {edit.id}",
+                hint="a producer signs it off: select the edit in the edit stack and press "
+                f"Sign off… (command line: workbench signoff {project.path.name} {edit.id})",
             )
     planned: list[PlannedEdit] = []
     for edit in edits:

@@ -23,6 +23,9 @@ class RenderRequest:
     """Re-encode as PCM every audio track the output's container cannot hold."""
     smart: bool = True
     """Copy the source's packets for frames no edit touches, where the codecs match."""
+    overwrite: bool = False
+    """Replace a file already at the output; without it the render refuses (an interrupted
+    render of the same output still resumes)."""
 
 
 @dataclass(frozen=True)
