@@ -144,6 +144,28 @@ def test_golden(label: str) -> None:
     assert type(entry).from_dict(entry.to_dict()) == entry
 
 
+def test_golden_tracked_region() -> None:
+    """An edit on a tracked region: the track by its hash, its shape and keyframes."""
+    tracked = Region.tracked("9a" * 32, "rect", (0, 24, 47))
+    entry = _edit()
+    entry = EditEntry(**{**entry.__dict__, "edit": EditSpec(**{**entry.edit.__dict__, "region": tracked})})
+    data = canonical_bytes(entry.to_dict())
+    golden = GOLDEN / "edit-1-tracked-region.json"
+    if os.environ.get("WORKBENCH_REGOLD"):
+        golden.write_bytes(data + b"\n")
+    assert data + b"\n" == golden.read_bytes(), "the on-disk form of a tracked region changed"
+    assert EditEntry.from_dict(entry.to_dict()) == entry
+    assert tracked.describe() == f"tracked rectangle (keyframes 0, 24, 47; track {'9a' * 6})"
+    for bad in (
+        {"kind": "tracked", "sha256": "9a" * 32, "shape": "circle", "keyframes": [0]},
+        {"kind": "tracked", "sha256": "9a" * 32, "shape": "rect", "keyframes": []},
+        {"kind": "tracked", "sha256": "9a" * 32, "shape": "rect", "keyframes": [True]},
+        {"kind": "tracked", "shape": "rect", "keyframes": [0]},
+    ):
+        with pytest.raises(DisclosureError):
+            Region.from_dict(bad)
+
+
 @pytest.mark.parametrize("label", sorted(records.ENTRY_SCHEMAS))
 def test_parse_entry_dispatches_on_the_label(label: str) -> None:
     body = EXAMPLES[label]

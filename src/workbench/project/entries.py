@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
     from workbench.catalog.catalog import CatalogEntry
     from workbench.tools.base import Tool
+    from workbench.tools.track_record import Track
 
 
 def edit_classification(tool: Tool, model: CatalogEntry | None) -> dict[str, str]:
@@ -197,8 +198,12 @@ class EntryWriter(ProjectReads):
         model: CatalogEntry | None = None,
         provider: str | None = None,
         consent_ref: int | None = None,
+        track: Track | None = None,
     ) -> Edit:
         """Add an edit to a clip's stack and its log entry, in one transaction.
+
+        A tracked region (``{"kind": "tracked", "sha256": …}``) names a track: ``track`` itself,
+        stored in the same transaction, or one this project already holds.
 
         The edit's classification (C2PA action, IPTC source type, assistive or generative) is
         derived here, once: the model card's where the model has one, else the tool's. The log
@@ -216,8 +221,13 @@ class EntryWriter(ProjectReads):
         if consent_ref is not None:
             self.consent(consent_ref)
         region_spec = Region.from_input(region)
+        self._check_track(region_spec, track, clip)
         created = self.log.clock()
         with self.transaction() as log:
+            if track is not None:
+                from workbench.project.tracks import store_track
+
+                store_track(self.conn, track, created)
             spec = EditSpec(
                 0,
                 _clip_ref(clip),
@@ -238,6 +248,24 @@ class EntryWriter(ProjectReads):
             entry_id = self._append(log, body)
             self.conn.execute("UPDATE edits SET log_entry = ? WHERE id = ?", (entry_id, edit_id))
         return self.edit(edit_id)
+
+    def _check_track(self, region: Region, track: Track | None, clip: Clip) -> None:
+        """A tracked region's track is the one given, or one already stored; it is of this
+        clip, and its shape and keyframes are what the region says."""
+        if region.kind != "tracked":
+            if track is not None:
+                raise UsageError("a track was given for an edit whose region is not tracked")
+            return
+        if track is None:
+            from workbench.project.tracks import load_track
+
+            track = load_track(self.conn, region.sha256, self.path.name)
+        if track.sha256 != region.sha256:
+            raise UsageError("the tracked region names another track than the one given")
+        if track.clip != clip.id:
+            raise UsageError(f"the track was made on clip {track.clip}, not clip {clip.id}")
+        if (track.shape, tuple(track.keyframe_frames)) != (region.shape, region.keyframes):
+            raise UsageError("the tracked region's shape or keyframes are not its track's")
 
     def revert_edit(self, edit_id: int, *, reason: str = "undo") -> Edit:
         """Undo or remove an edit: it leaves the stack and a revert entry joins the log."""

@@ -313,7 +313,17 @@ def stack_problems(conn: sqlite3.Connection, log_rows: Iterable[Any]) -> list[St
         clips = conn.execute(_CLIP_SQL).fetchall()
     except sqlite3.DatabaseError as exc:
         return [StackProblem("edits", f"the project's edit stack cannot be read ({exc})")]
-    return clip_problems(clips, logged) + edit_problems(edits, logged)
+    return clip_problems(clips, logged) + edit_problems(edits, logged) + _track_problems(conn, logged)
+
+
+def _track_problems(conn: sqlite3.Connection, logged: _Logged) -> list[StackProblem]:
+    """Each tracked edit's stored track: there, and the bytes its log entry's hash names."""
+    from workbench.project.tracks import track_problems
+
+    regions = [
+        (f"edit {e.body.edit.id}", e.body.edit.region.to_dict()) for e in logged.edits.values()
+    ]
+    return [StackProblem(row, problem) for row, problem in track_problems(conn, regions)]
 
 
 def refuse_unless_vouched(project: Project, doing: str) -> None:
