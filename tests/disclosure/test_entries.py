@@ -34,6 +34,7 @@ from workbench.disclosure.entries import (
     ImportEntry,
     KeyRotationEntry,
     ModelRecord,
+    MoveEntry,
     OutputRef,
     PolicyEntry,
     ProjectEntry,
@@ -105,6 +106,7 @@ EXAMPLES: dict[str, Any] = {
     ),
     records.RELINK: RelinkEntry(1, "/footage/A001.mov", "/media/A001.mov", "cd" * 32),
     records.SIGNOFF: SignoffEntry(3, "00000000-0000-4000-8000-000000000003", "approved"),
+    records.EDIT_MOVE: MoveEntry(1, 5, "00000000-0000-4000-8000-000000000005", 3, 1, (5, 3, 4)),
     records.KEY_ROTATION: KeyRotationEntry.signed(
         "00000000-0000-4000-8000-00000000000p",
         SigningKey.from_seed(b"golden previous key"),
@@ -127,7 +129,7 @@ EXAMPLES: dict[str, Any] = {
 def test_every_schema_label_has_a_type_and_an_example() -> None:
     labels = {*records.ENTRY_SCHEMAS, records.CHECKPOINT}
     assert set(SCHEMA_TYPES) == labels == set(EXAMPLES)
-    assert len(labels) == 12
+    assert len(labels) == 13
     for label, example in EXAMPLES.items():
         assert type(example) is SCHEMA_TYPES[label]
         assert label == example.SCHEMA

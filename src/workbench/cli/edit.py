@@ -145,6 +145,22 @@ def cmd_edit_toggle(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_edit_move(args: argparse.Namespace) -> int:
+    from workbench.editing import EditRef, MoveEdit
+    from workbench.project import Project
+
+    with Project.open(Path(args.project)) as project:
+        edit = project.edit(args.edit)
+        stack = [e.id for e in project.edits(edit.clip_id)]
+        place = stack.index(edit.id) + 1 if edit.id in stack else 0
+        to_place = args.to if args.to is not None else place + (1 if args.up else -1)
+        command = MoveEdit.of(project, EditRef(edit.id), to_place)
+        command.do(project)
+        order = ", ".join(str(e.id) for e in project.edits(edit.clip_id))
+        print(f"moved {_edit_label(edit)} from #{place} to #{to_place}; stack now: {order}")
+    return 0
+
+
 def cmd_edit_undo(args: argparse.Namespace) -> int:
     from workbench.editing import undo_last_change
     from workbench.project import Project
@@ -157,9 +173,11 @@ def cmd_edit_undo(args: argparse.Namespace) -> int:
 
 def _register_edit(sub: Any) -> None:
     edit = sub.add_parser(
-        "edit", help="change the edit stack: list, remove, disable, enable, undo"
+        "edit", help="change the edit stack: list, remove, disable, enable, move, undo"
     ).add_subparsers(dest="edit_command", metavar="ACTION", required=True)
-    p = edit.add_parser("list", help="every edit in the stack (prints: id TAB state and what)")
+    p = edit.add_parser(
+        "list", help="every edit in the stack, in the order they run (prints: id TAB state and what)"
+    )
     p.add_argument("project")
     p.add_argument("--clip", help="only this clip's edits")
     p.set_defaults(func=cmd_edit_list)
@@ -172,6 +190,17 @@ def _register_edit(sub: Any) -> None:
         p.add_argument("project")
         p.add_argument("edit")
         p.set_defaults(func=cmd_edit_toggle)
+    p = edit.add_parser(
+        "move",
+        help="move an edit in its clip's stack (#1 runs first); logged, and undone by edit undo",
+    )
+    p.add_argument("project")
+    p.add_argument("edit")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", type=int, metavar="N", help="its new place, #1 to #N")
+    where.add_argument("--up", action="store_true", help="one place up (runs later)")
+    where.add_argument("--down", action="store_true", help="one place down (runs earlier)")
+    p.set_defaults(func=cmd_edit_move)
     p = edit.add_parser(
         "undo",
         help="reverse the newest change to the edit stack (an add, a removal or a toggle); "
