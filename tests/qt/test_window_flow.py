@@ -20,7 +20,7 @@ def _draw_rect(window, qtbot, x: int, y: int, w: int, h: int) -> None:  # type: 
     canvas = find(window, "viewerCanvas")
     canvas.clear_region()
     image = canvas.image_rects()[0]
-    sw, sh = canvas.source_size
+    sw = canvas.source_size[0]
     scale = image.width() / sw
 
     def at(px: float, py: float) -> QPointF:
