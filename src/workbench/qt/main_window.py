@@ -61,10 +61,10 @@ class MainWindow(QMainWindow):
         self.add_dock("timeline", "Timeline", p.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.add_dock("log", "Disclosure log", p.log, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.add_dock("renders", "Render queue", p.renders, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.extras = WindowExtras(self)  # the start screen (central), tracking dock, presets
         self.splitDockWidget(self.docks["timeline"], self.docks["log"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["log"], self.docks["renders"])
         self.docks["log"].raise_()
+        self.extras = WindowExtras(self)  # the start screen (central), tracking dock, presets
         self.resizeDocks(
             [self.docks["media"], self.docks["tools"]], [420, 400], Qt.Orientation.Horizontal
         )

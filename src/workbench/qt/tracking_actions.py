@@ -200,7 +200,7 @@ class TrackingActions(QObject):
             self.panel.set_status(
                 f"{len(keys)} keyframe{'s' if len(keys) != 1 else ''}; press Track"
                 if keys
-                else "No keyframes"
+                else "No keyframes: draw a region in the viewer, then Set keyframe"
             )
         else:
             whose = f"edit {self.adopted}'s track" if self.adopted is not None else "Tracked"

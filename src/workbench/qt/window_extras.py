@@ -32,8 +32,11 @@ class WindowExtras:
         window.add_dock(
             "tracking", "Tracking", self.tracking_panel, Qt.DockWidgetArea.LeftDockWidgetArea
         )
-        window.tabifyDockWidget(window.docks["edits"], window.docks["tracking"])
-        window.docks["edits"].raise_()
+        # below the edit stack, not tabbed with it: a second tabbed pair made Qt draw one of the
+        # two tab bars twice (seen offscreen with Qt 6; a plain QMainWindow does it too)
+        window.splitDockWidget(
+            window.docks["edits"], window.docks["tracking"], Qt.Orientation.Vertical
+        )
         self.tracking = TrackingActions(
             c.session, c.state, c.feed, self.tracking_panel, p.timeline, c.workers, c.report,
             c.status.emit,
