@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from workbench.qt.viewer import Mode
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
 GIL_SWITCH_S = 0.001
@@ -31,7 +32,18 @@ def make_app() -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setStyle("Fusion")
     apply_dark_palette(app)
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    """The app's icon (``qt/icons``: an SVG, and a PNG where Qt's SVG plugin is missing)."""
+    from PySide6.QtGui import QIcon
+
+    icons = Path(__file__).resolve().parent / "icons"
+    icon = QIcon(str(icons / "workbench-256.png"))
+    icon.addFile(str(icons / "workbench.svg"))
+    return icon
 
 
 def apply_dark_palette(app: QApplication) -> None:
