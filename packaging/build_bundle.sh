@@ -17,6 +17,14 @@ if ! "$python" -m PyInstaller --version >/dev/null 2>&1; then
     echo "  hint: $python -m pip install -e '$root[bundle]'" >&2
     exit 2
 fi
+# Qt's xcb plugin links against these; PyInstaller copies them into the bundle only when the
+# build machine has them (Debian/Ubuntu: apt-get install libxcb-icccm4 libxcb-keysyms1 …)
+ldconfig="$(command -v ldconfig || echo /sbin/ldconfig)"
+for lib in libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-cursor.so.0 libxkbcommon-x11.so.0; do
+    if ! "$ldconfig" -p 2>/dev/null | grep -q "$lib"; then
+        echo "warning: $lib is not on this machine, so the bundle will need it on the user's" >&2
+    fi
+done
 cd "$root"
 # the source tree's own package, whatever the interpreter has installed
 export PYTHONPATH="$root/src${PYTHONPATH:+:$PYTHONPATH}"
