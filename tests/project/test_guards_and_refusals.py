@@ -103,7 +103,8 @@ def test_a_schema_3_project_is_backed_up_then_gets_its_tracks_table(project_path
     with Project.open(project_path, key=TEST_KEY) as project:
         assert project.conn.execute("PRAGMA user_version").fetchone()[0] == 5
         versions = [v for (v,) in project.conn.execute("SELECT version FROM migrations")]
-        assert versions == [1, 2, 3, 5]  # 4 is another branch's: the gap is fine
+        assert versions == sorted(m.version for m in schema.MIGRATIONS)  # numbers may have gaps
+        assert 5 in versions
         assert project.verify().ok
     assert {"tracks_pinned", "tracks_no_delete"} <= triggers(project_path)
     assert project_path.with_name("p.v3.backup.wbproj").is_file()
