@@ -34,6 +34,7 @@ from workbench.disclosure.entries import (
     ImportEntry,
     KeyRotationEntry,
     ModelRecord,
+    MoveEntry,
     OutputRef,
     PolicyEntry,
     ProjectEntry,
@@ -105,6 +106,7 @@ EXAMPLES: dict[str, Any] = {
     ),
     records.RELINK: RelinkEntry(1, "/footage/A001.mov", "/media/A001.mov", "cd" * 32),
     records.SIGNOFF: SignoffEntry(3, "00000000-0000-4000-8000-000000000003", "approved"),
+    records.EDIT_MOVE: MoveEntry(1, 5, "00000000-0000-4000-8000-000000000005", 3, 1, (5, 3, 4)),
     records.KEY_ROTATION: KeyRotationEntry.signed(
         "00000000-0000-4000-8000-00000000000p",
         SigningKey.from_seed(b"golden previous key"),
@@ -127,7 +129,7 @@ EXAMPLES: dict[str, Any] = {
 def test_every_schema_label_has_a_type_and_an_example() -> None:
     labels = {*records.ENTRY_SCHEMAS, records.CHECKPOINT}
     assert set(SCHEMA_TYPES) == labels == set(EXAMPLES)
-    assert len(labels) == 12
+    assert len(labels) == 13
     for label, example in EXAMPLES.items():
         assert type(example) is SCHEMA_TYPES[label]
         assert label == example.SCHEMA
@@ -142,6 +144,28 @@ def test_golden(label: str) -> None:
         golden.write_bytes(data + b"\n")
     assert data + b"\n" == golden.read_bytes(), f"the on-disk form of {label} changed"
     assert type(entry).from_dict(entry.to_dict()) == entry
+
+
+def test_golden_tracked_region() -> None:
+    """An edit on a tracked region: the track by its hash, its shape and keyframes."""
+    tracked = Region.tracked("9a" * 32, "rect", (0, 24, 47))
+    entry = _edit()
+    entry = EditEntry(**{**entry.__dict__, "edit": EditSpec(**{**entry.edit.__dict__, "region": tracked})})
+    data = canonical_bytes(entry.to_dict())
+    golden = GOLDEN / "edit-1-tracked-region.json"
+    if os.environ.get("WORKBENCH_REGOLD"):
+        golden.write_bytes(data + b"\n")
+    assert data + b"\n" == golden.read_bytes(), "the on-disk form of a tracked region changed"
+    assert EditEntry.from_dict(entry.to_dict()) == entry
+    assert tracked.describe() == f"tracked rectangle (keyframes 0, 24, 47; track {'9a' * 6})"
+    for bad in (
+        {"kind": "tracked", "sha256": "9a" * 32, "shape": "circle", "keyframes": [0]},
+        {"kind": "tracked", "sha256": "9a" * 32, "shape": "rect", "keyframes": []},
+        {"kind": "tracked", "sha256": "9a" * 32, "shape": "rect", "keyframes": [True]},
+        {"kind": "tracked", "shape": "rect", "keyframes": [0]},
+    ):
+        with pytest.raises(DisclosureError):
+            Region.from_dict(bad)
 
 
 @pytest.mark.parametrize("label", sorted(records.ENTRY_SCHEMAS))

@@ -10,7 +10,12 @@ import pytest
 
 from support import TEST_KEY, new_project, populate
 from workbench.cli import main
-from workbench.errors import NotAProjectError, ProjectDamagedError, ProjectTooNewError
+from workbench.errors import (
+    NotAProjectError,
+    NotFoundError,
+    ProjectDamagedError,
+    ProjectTooNewError,
+)
 from workbench.project import Project, schema
 
 GUARDS = ("edits_pinned", "edits_entry_once", "edits_flags", "edits_new", "edits_no_delete")
@@ -49,8 +54,20 @@ def triggers(path: Path) -> set[str]:
     return {name for (name,) in rows}
 
 
+def as_schema_3(path: Path) -> None:
+    """The file as schema 3 left it: no tracks table."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("DROP TABLE tracks")
+        conn.execute("DELETE FROM migrations WHERE version > 3")
+        conn.execute("PRAGMA user_version = 3")
+    finally:
+        conn.close()
+
+
 def as_schema_2(path: Path) -> None:
-    """The file as the previous release wrote it: no guards on the stack."""
+    """The file as an older release wrote it: no guards on the stack (and no tracks)."""
+    as_schema_3(path)
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         for name in triggers(path):
@@ -68,13 +85,29 @@ def test_a_schema_2_project_is_backed_up_then_guarded(project_path: Path) -> Non
     with Project.open(project_path, readonly=True) as project:  # readable as it is
         assert project.verify().ok
     with Project.open(project_path, key=TEST_KEY) as project:
-        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == 5
         project.set_edit_enabled(1, False)  # what the app updates still may change
         project.revert_edit(2)
         assert project.verify().ok
     assert set(GUARDS) <= triggers(project_path)
     assert project_path.with_name("p.v2.backup.wbproj").is_file()
-    assert schema.current_version() == 3
+    assert schema.current_version() == 5
+
+
+def test_a_schema_3_project_is_backed_up_then_gets_its_tracks_table(project_path: Path) -> None:
+    as_schema_3(project_path)
+    with Project.open(project_path, readonly=True) as project:  # readable as it is
+        assert project.verify().ok
+        with pytest.raises(NotFoundError, match=r"not in p\.wbproj"):
+            project.track("ab" * 32)
+    with Project.open(project_path, key=TEST_KEY) as project:
+        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == 5
+        versions = [v for (v,) in project.conn.execute("SELECT version FROM migrations")]
+        assert versions == sorted(m.version for m in schema.MIGRATIONS)  # numbers may have gaps
+        assert 5 in versions
+        assert project.verify().ok
+    assert {"tracks_pinned", "tracks_no_delete"} <= triggers(project_path)
+    assert project_path.with_name("p.v3.backup.wbproj").is_file()
 
 
 @pytest.mark.parametrize("version", [0, -1])

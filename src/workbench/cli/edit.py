@@ -43,21 +43,56 @@ def _region(args: argparse.Namespace) -> tuple[dict[str, Any] | None, Path | Non
     return None, None
 
 
+def _keyframes(args: argparse.Namespace) -> list[Any] | None:
+    from workbench.editing import parse_region_keys, read_region_keys
+
+    given = [o for o in ("region", "mask", "region_keys", "region_keys_file") if getattr(args, o)]
+    if len(given) > 1:
+        names = " and ".join("--" + o.replace("_", "-") for o in given)
+        raise UsageError(f"give one region, not {names}")
+    if args.track and not (args.region_keys or args.region_keys_file):
+        raise UsageError(
+            "--track follows keyframed regions: give --region-keys or --region-keys-file",
+            hint="e.g. --region-keys '0:40,30,64,48;47:180,96,64,48' --track",
+        )
+    if args.region_keys:
+        return parse_region_keys(args.region_keys)
+    if args.region_keys_file:
+        return read_region_keys(Path(args.region_keys_file))
+    return None
+
+
 def cmd_apply(args: argparse.Namespace) -> int:
-    from workbench.editing import ApplyEdit, EditRequest, parse_frames, plan_edit
+    from workbench.editing import (
+        ApplyEdit,
+        EditRequest,
+        TrackRequest,
+        parse_frames,
+        plan_edit,
+        track_region,
+    )
+    from workbench.progress import TerminalProgress
     from workbench.project import Project
 
+    keys = _keyframes(args)
     region, mask = _region(args)
     with Project.open(Path(args.project)) as project:
         clip = project.clip(args.clip)
+        frames = parse_frames(args.frames)
+        track = None
+        if keys is not None:
+            asked = TrackRequest(clip.id, keys, frames, follow=bool(args.track))
+            track = track_region(project, asked, TerminalProgress())
+            frames = track.frames
         request = EditRequest(
             clip_id=clip.id,
             tool=args.tool,
             parameters=_raw_params(args.param),
             model=args.model,
-            frames=parse_frames(args.frames),
+            frames=frames,
             region=region,
             mask=mask,
+            track=track,
         )
         command = ApplyEdit(plan_edit(project, request))
         command.do(project)
@@ -66,6 +101,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
             f"edit {edit.id}: {edit.tool} on clip {clip.id} frames {edit.frames[0]}-"
             f"{edit.frames[1]} with {edit.model_id} (log entry {edit.log_entry})"
         )
+        if track is not None:
+            how = "tracked" if args.track else "interpolated"
+            print(f"region {how} from keyframes {list(track.keyframe_frames)}: track {track.sha256}")
     return 0
 
 
@@ -107,6 +145,22 @@ def cmd_edit_toggle(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_edit_move(args: argparse.Namespace) -> int:
+    from workbench.editing import EditRef, MoveEdit
+    from workbench.project import Project
+
+    with Project.open(Path(args.project)) as project:
+        edit = project.edit(args.edit)
+        stack = [e.id for e in project.edits(edit.clip_id)]
+        place = stack.index(edit.id) + 1 if edit.id in stack else 0
+        to_place = args.to if args.to is not None else place + (1 if args.up else -1)
+        command = MoveEdit.of(project, EditRef(edit.id), to_place)
+        command.do(project)
+        order = ", ".join(str(e.id) for e in project.edits(edit.clip_id))
+        print(f"moved {_edit_label(edit)} from #{place} to #{to_place}; stack now: {order}")
+    return 0
+
+
 def cmd_edit_undo(args: argparse.Namespace) -> int:
     from workbench.editing import undo_last_change
     from workbench.project import Project
@@ -119,9 +173,11 @@ def cmd_edit_undo(args: argparse.Namespace) -> int:
 
 def _register_edit(sub: Any) -> None:
     edit = sub.add_parser(
-        "edit", help="change the edit stack: list, remove, disable, enable, undo"
+        "edit", help="change the edit stack: list, remove, disable, enable, move, undo"
     ).add_subparsers(dest="edit_command", metavar="ACTION", required=True)
-    p = edit.add_parser("list", help="every edit in the stack (prints: id TAB state and what)")
+    p = edit.add_parser(
+        "list", help="every edit in the stack, in the order they run (prints: id TAB state and what)"
+    )
     p.add_argument("project")
     p.add_argument("--clip", help="only this clip's edits")
     p.set_defaults(func=cmd_edit_list)
@@ -134,6 +190,17 @@ def _register_edit(sub: Any) -> None:
         p.add_argument("project")
         p.add_argument("edit")
         p.set_defaults(func=cmd_edit_toggle)
+    p = edit.add_parser(
+        "move",
+        help="move an edit in its clip's stack (#1 runs first); logged, and undone by edit undo",
+    )
+    p.add_argument("project")
+    p.add_argument("edit")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", type=int, metavar="N", help="its new place, #1 to #N")
+    where.add_argument("--up", action="store_true", help="one place up (runs later)")
+    where.add_argument("--down", action="store_true", help="one place down (runs earlier)")
+    p.set_defaults(func=cmd_edit_move)
     p = edit.add_parser(
         "undo",
         help="reverse the newest change to the edit stack (an add, a removal or a toggle); "
@@ -162,5 +229,23 @@ def register(sub: Any) -> None:
         "--region", metavar="X,Y,W,H", help="a rectangle; pixels outside stay as they are"
     )
     p.add_argument("--mask", metavar="FILE", help="a mask image; white = edit, black = keep")
+    p.add_argument(
+        "--region-keys",
+        metavar="F:X,Y,W,H;…",
+        help="a rectangle keyframed at frames F (quote the list): with --track it follows the "
+        "picture between them, else it moves in straight lines",
+    )
+    p.add_argument(
+        "--region-keys-file",
+        metavar="FILE",
+        help='keyframes as JSON: {"keyframes": [{"frame": 0, "x": …, "y": …, "w": …, "h": …} '
+        'or {"frame": 0, "mask": "mask.png"}, …]}',
+    )
+    p.add_argument(
+        "--track",
+        action="store_true",
+        help="follow the keyframed region by optical flow (the track is stored in the project "
+        "and its SHA-256 logged)",
+    )
     p.set_defaults(func=cmd_apply)
     _register_edit(sub)

@@ -7,10 +7,24 @@ import json
 from pathlib import Path
 from typing import Any
 
+from workbench.errors import UsageError
+
 
 def cmd_new(args: argparse.Namespace) -> int:
     from workbench.project import Project
 
+    if args.from_footage:
+        from workbench.editing.footage import new_from_footage
+
+        if args.project:
+            raise UsageError("give PROJECT or --from-footage, not both (it names the project)")
+        path, clips = new_from_footage([Path(f) for f in args.from_footage])
+        print(f"created {path}")
+        for clip in clips:
+            print(f"{clip.id}\t{clip.path}")
+        return 0
+    if not args.project:
+        raise UsageError("new needs PROJECT (or --from-footage FILE…)")
     with Project.create(Path(args.project), args.name) as project:
         print(f"created {project.path} (project {project.id})")
     return 0
@@ -135,8 +149,14 @@ def _register_consent(sub: Any) -> None:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("new", help="create a project")
-    p.add_argument("project")
+    p.add_argument("project", nargs="?")
     p.add_argument("--name")
+    p.add_argument(
+        "--from-footage",
+        nargs="+",
+        metavar="FILE",
+        help="create it beside the footage (named after its folder) and import the files",
+    )
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("info", help="clips, edits, log size and verification state")

@@ -12,8 +12,7 @@ from workbench.errors import UsageError
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from workbench.progress import TerminalProgress
-    from workbench.render import RenderRequest, run_render
+    from workbench.render import RenderRequest
 
     if args.list_codecs:
         from workbench.media.formats import ALIASES, codec_table
@@ -23,9 +22,14 @@ def cmd_render(args: argparse.Namespace) -> int:
             aka = f"  (also: {', '.join(also)})" if also else ""
             print(f"{name:<14} {extensions:<22} {what}{aka}")
         return 0
+    if args.list_presets:
+        return _list_presets()
+    if args.project and (args.all or (args.clip and args.preset and not args.output)):
+        return _render_with_preset(args)
     if not (args.project and args.clip and args.output):
         raise UsageError(
-            "render needs PROJECT CLIP -o OUTPUT", hint="or --list-codecs to see the codecs"
+            "render needs PROJECT CLIP -o OUTPUT (or --preset NAME), or PROJECT --all",
+            hint="--list-codecs and --list-presets say what there is",
         )
     convert: list[int] = []
     for item in args.convert_audio:
@@ -45,6 +49,54 @@ def cmd_render(args: argparse.Namespace) -> int:
         smart=not args.re_encode_all,
         overwrite=args.overwrite,
     )
+    _run_one(request)
+    return 0
+
+
+def _list_presets() -> int:
+    from workbench.render.presets import presets
+
+    for preset in presets():
+        where = preset.folder or "(beside the project)"
+        origin = "built in" if preset.builtin else "yours"
+        print(
+            f"{preset.name}\t{preset.codec or 'source'}\t{preset.pattern}\t{where}\t{origin}"
+        )
+    return 0
+
+
+def _render_with_preset(args: argparse.Namespace) -> int:
+    """``render PROJECT CLIP --preset NAME`` or ``render PROJECT --all [--preset NAME]``."""
+    import dataclasses
+
+    from workbench.project import Project
+    from workbench.render import RenderRequest
+    from workbench.render.presets import find_preset, render_all
+
+    preset = find_preset(args.preset or "Same as source")
+    if args.codec:
+        preset = dataclasses.replace(preset, codec=args.codec)
+    with Project.open(Path(args.project), readonly=True) as project:
+        if args.all:
+            requests = render_all(project, preset)
+        else:
+            clip = project.clip(args.clip)
+            output = preset.check().output_for(clip.name, Path(project.path))
+            requests = [RenderRequest(Path(project.path), clip.id, output, preset.codec)]
+    if not requests:
+        raise UsageError("no clip of the project has an enabled edit: there is nothing to render")
+    for request in requests:
+        request.output.parent.mkdir(parents=True, exist_ok=True)
+        _run_one(
+            dataclasses.replace(request, smart=not args.re_encode_all, overwrite=args.overwrite)
+        )
+    return 0
+
+
+def _run_one(request: Any) -> None:
+    from workbench.progress import TerminalProgress
+    from workbench.render import run_render
+
     result = run_render(request, TerminalProgress())
     resumed = f", resumed at frame {result.resumed_from}" if result.resumed_from else ""
     print(
@@ -57,7 +109,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     print(f"qc     {qc.get('status', 'not run')} (ffprobe, MediaInfo against the source)")
     for line in warn_lines(qc):
         print(line, file=sys.stderr)
-    return 0
 
 
 def cmd_qc(args: argparse.Namespace) -> int:
@@ -102,6 +153,21 @@ def register(sub: Any) -> None:
         action="store_true",
         help="replace a file already at the output (without it the render refuses, exit 2; "
         "an interrupted render of the same output resumes either way)",
+    )
+    p.add_argument(
+        "--preset",
+        metavar="NAME",
+        help="name and place the output by a render preset (and use its codec); no -o needed",
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="render every clip with an enabled edit, named by --preset (default: Same as source)",
+    )
+    p.add_argument(
+        "--list-presets",
+        action="store_true",
+        help="the render presets: name, codec, naming pattern, folder",
     )
     p.add_argument(
         "--re-encode-all",

@@ -26,7 +26,7 @@ REVERTED = {"remove": "removed", "undo": "undid", "replace": "replaced"}
 
 
 def region_words(region: Any) -> str:
-    """``whole frame``, ``rectangle 120×80 at 10,20`` or ``painted mask 1a2b3c4d``."""
+    """``whole frame``, ``rectangle 120×80 at 10,20``, ``painted mask 1a2b3c4d`` or a tracked one."""
     region = region if isinstance(region, dict) else {}
     kind = region.get("kind", "full")
     if kind == "rect":
@@ -35,6 +35,11 @@ def region_words(region: Any) -> str:
         )
     if kind == "mask":
         return f"painted mask {str(region.get('sha256', ''))[:8]}"
+    if kind == "tracked":
+        shape = "rectangle" if region.get("shape") == "rect" else "mask"
+        frames = region.get("keyframes")
+        keys = ", ".join(str(k) for k in frames) if isinstance(frames, list) else "?"
+        return f"tracked {shape} (keyframes {keys})"
     return "whole frame"
 
 

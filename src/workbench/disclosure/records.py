@@ -26,10 +26,24 @@ RENDER = "workbench.render/1"
 RELINK = "workbench.clip-relink/1"
 SIGNOFF = "workbench.signoff/1"
 KEY_ROTATION = "workbench.key-rotation/1"
+EDIT_MOVE = "workbench.edit-move/1"
 CHECKPOINT = "workbench.checkpoint/1"
 
 ENTRY_SCHEMAS = frozenset(
-    {PROJECT, IMPORT, EDIT, REVERT, TOGGLE, CONSENT, POLICY, RENDER, RELINK, SIGNOFF, KEY_ROTATION}
+    {
+        PROJECT,
+        IMPORT,
+        EDIT,
+        REVERT,
+        TOGGLE,
+        CONSENT,
+        POLICY,
+        RENDER,
+        RELINK,
+        SIGNOFF,
+        KEY_ROTATION,
+        EDIT_MOVE,
+    }
 )
 ENVELOPE = ("schema", "seq", "id", "time", "operator", "project", "app", "prev")
 GENESIS_PREV = "0" * 64
@@ -90,6 +104,11 @@ def summary(entry: dict[str, Any]) -> str:
         )
     if schema == REVERT:
         return f"revert edit {entry.get('edit')} ({entry.get('reason')}) of entry {entry.get('reverts')}"
+    if schema == EDIT_MOVE:
+        return (
+            f"edit {entry.get('edit')} moved from #{entry.get('from')} to #{entry.get('to')} "
+            f"in clip {entry.get('clip')}'s stack"
+        )
     if schema == TOGGLE:
         return f"edit {entry.get('edit')} {'enabled' if entry.get('enabled') else 'disabled'}"
     if schema == IMPORT:

@@ -138,12 +138,7 @@ class EditRow:
 
     @property
     def region_text(self) -> str:
-        r = self.region_spec
-        if r.kind == "rect":
-            return f"rectangle {r.w}x{r.h} at ({r.x}, {r.y})"
-        if r.kind == "mask":
-            return f"mask {r.sha256[:12]}"
-        return "full frame"
+        return self.region_spec.describe()
 
     @property
     def representative_frame(self) -> int:

@@ -12,6 +12,7 @@ from workbench.editing.commands import (
     CommandStack,
     EditRef,
     EditRefs,
+    MoveEdit,
     RemoveEdit,
     ReplaceEdit,
     ToggleEdit,
@@ -41,6 +42,13 @@ from workbench.editing.operations import (
     relink_clip,
     sign_off,
 )
+from workbench.editing.tracking import (
+    KeyRegion,
+    TrackRequest,
+    parse_region_keys,
+    read_region_keys,
+    track_region,
+)
 
 __all__ = [
     "ApplyEdit",
@@ -51,10 +59,13 @@ __all__ = [
     "EditRefs",
     "EditRequest",
     "ExportResult",
+    "KeyRegion",
+    "MoveEdit",
     "PlannedEdit",
     "RemoveEdit",
     "ReplaceEdit",
     "ToggleEdit",
+    "TrackRequest",
     "add_consent",
     "add_probed_clip",
     "apply_edit",
@@ -67,9 +78,12 @@ __all__ = [
     "load_log",
     "parse_frames",
     "parse_rect",
+    "parse_region_keys",
     "plan_edit",
     "planned_from_edit",
+    "read_region_keys",
     "relink_clip",
     "sign_off",
+    "track_region",
     "undo_last_change",
 ]

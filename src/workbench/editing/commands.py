@@ -1,6 +1,6 @@
 """The edit stack's changes as command objects with do and undo, without Qt (as glue does).
 
-Every change to a clip's edit stack — apply, remove, toggle, replace — is a command: ``do`` and
+Every change to a clip's edit stack — apply, remove, toggle, replace, move — is a command: ``do`` and
 ``undo`` act on an open :class:`~workbench.project.Project` through the core, which logs each
 step (the log is append-only, so undoing an apply appends a revert entry, and redoing it adds the
 same edit again as a new entry under a new id). Commands that refer to one edit across undo and
@@ -167,6 +167,36 @@ class ReplaceEdit:
         _add(project, self.old_ref, self.old)
 
 
+@dataclass
+class MoveEdit:
+    """Move an edit to another place in its clip's stack (1: the bottom, run first); undo moves
+    it back. Both are logged (``workbench.edit-move/1``)."""
+
+    ref: EditRef
+    from_place: int
+    to_place: int
+    label: str = "edit"
+
+    @classmethod
+    def of(cls, project: Project, ref: EditRef, to_place: int) -> MoveEdit:
+        edit = project.edit(ref.require())
+        places = [e.id for e in project.edits(edit.clip_id)]
+        if edit.id not in places:
+            raise UsageError(f"edit {edit.id} was reverted; it is not in the stack")
+        return cls(ref, places.index(edit.id) + 1, to_place, f"{edit.tool} edit")
+
+    @property
+    def text(self) -> str:
+        way = "down" if self.to_place < self.from_place else "up"
+        return f"Move {self.label} {way} to #{self.to_place}"
+
+    def do(self, project: Project) -> None:
+        project.move_edit(self.ref.require(), self.to_place)
+
+    def undo(self, project: Project) -> None:
+        project.move_edit(self.ref.require(), self.from_place)
+
+
 class CommandStack:
     """An undo history: ``push`` does a command, ``undo`` and ``redo`` walk the history."""
 
@@ -211,6 +241,9 @@ def _inverse(edit: Edit, entry: dict[str, Any], catalog: Catalog) -> Command:
         return ApplyEdit(planned_from_edit(edit, catalog), EditRef(edit.id))
     if schema == records.REVERT:
         return RemoveEdit(EditRef(None), planned_from_edit(edit, catalog))
+    if schema == records.EDIT_MOVE:
+        move = int(entry.get("from") or 0), int(entry.get("to") or 0)
+        return MoveEdit(EditRef(edit.id), move[0], move[1], f"{edit.tool} edit")
     return ToggleEdit(EditRef(edit.id), bool(entry.get("enabled")), edit.tool)
 
 
@@ -220,7 +253,8 @@ def undo_last_change(
     """Reverse the newest change to the edit stack recorded in the log (the command line's undo).
 
     The command line keeps no history between runs, so its undo reads the log: the newest add is
-    reverted, the newest removal is added back, the newest toggle is switched back — each through
+    reverted, the newest removal is added back, the newest toggle is switched back, the newest
+    move is moved back — each through
     the same command objects as the window's Edit ▸ Undo. Each log entry is one change: an edit
     added back disabled is an add and a toggle. Run twice, the second undo reverses the first (as
     ``u`` does in vi). Returns what was undone.
@@ -232,7 +266,7 @@ def undo_last_change(
         entry, schema = entries[index], entries[index].get("schema")
         if schema == records.EDIT:
             edit = edits.get(str(entry.get("id")))
-        elif schema in (records.REVERT, records.TOGGLE):
+        elif schema in (records.REVERT, records.TOGGLE, records.EDIT_MOVE):
             edit = by_id.get(int(entry.get("edit") or 0))
         else:
             continue
@@ -250,6 +284,7 @@ __all__ = [
     "CommandStack",
     "EditRef",
     "EditRefs",
+    "MoveEdit",
     "RemoveEdit",
     "ReplaceEdit",
     "ToggleEdit",

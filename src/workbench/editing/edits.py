@@ -29,6 +29,7 @@ from workbench.errors import UsageError
 from workbench.project import Edit, Project
 from workbench.tools.base import Tool, check_edit_range, check_model_for_tool
 from workbench.tools.registry import get_tool
+from workbench.tools.track_record import Track
 
 MaskSource = Path | NDArray[Any]
 
@@ -42,10 +43,11 @@ class EditRequest:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     model: str | None = None  # a catalogue id or SHA-256; None: the tool's default model
     frames: tuple[int, int] | None = None  # None: the whole clip
-    region: Mapping[str, Any] | None = None  # {"kind": "full" | "rect" | "mask", ...}
+    region: Mapping[str, Any] | None = None  # {"kind": "full" | "rect" | "mask" | "tracked", ...}
     mask: MaskSource | None = None  # a painted mask (image file or array) for a mask region
     consent_ref: int | None = None
     enabled: bool = True
+    track: Track | None = None  # a tracked region (editing.track_region); it sets the region
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class PlannedEdit:
     provider: str | None
     consent_ref: int | None = None
     enabled: bool = True
+    track: Track | None = None
+    """A new track for a tracked region, stored with the edit (None: none, or already stored)."""
 
     @property
     def label(self) -> str:
@@ -93,11 +97,43 @@ def parse_rect(text: str) -> dict[str, Any]:
     return {"kind": "rect", "x": x, "y": y, "w": w, "h": h}
 
 
-def _region(project: Project, request: EditRequest) -> dict[str, Any]:
+def _tracked_region(
+    project: Project, request: EditRequest, frames: tuple[int, int]
+) -> dict[str, Any]:
+    """A tracked region: the request's new track, or a track the project holds (redo, a
+    replaced edit); it covers exactly the edit's frames."""
+    from workbench.project.masks import mask_path
+
+    if request.mask is not None:
+        raise UsageError("give a tracked region or a mask, not both")
+    track = request.track
+    if track is None:
+        digest = str((request.region or {}).get("sha256") or "")
+        if len(digest) != 64:
+            raise UsageError("a tracked region names its track by its SHA-256")
+        track = project.track(digest)
+    if track.clip != request.clip_id:
+        raise UsageError(f"the track was made on clip {track.clip}, not clip {request.clip_id}")
+    if track.frames != frames:
+        raise UsageError(
+            f"the track covers frames {track.frames[0]}–{track.frames[1]}, the edit "
+            f"{frames[0]}–{frames[1]}",
+            hint="track over the frames the edit covers (the in–out range), or apply to the "
+            "track's frames",
+        )
+    for key in track.keyframes:
+        if key.mask is not None and not mask_path(project.path, key.mask).is_file():
+            raise UsageError(f"the track's mask {key.mask[:12]}… is not stored with this project")
+    return track.region_record()
+
+
+def _region(project: Project, request: EditRequest, frames: tuple[int, int]) -> dict[str, Any]:
     from workbench.project.masks import mask_path, store_mask
 
     region = dict(request.region or {})
     kind = region.get("kind", "mask" if request.mask is not None else "full")
+    if request.track is not None or kind == "tracked":
+        return _tracked_region(project, request, frames)
     if kind == "full":
         if request.mask is not None:
             raise UsageError("a mask was given for a whole-frame edit")
@@ -119,7 +155,7 @@ def _region(project: Project, request: EditRequest) -> dict[str, Any]:
         if len(digest) != 64 or not mask_path(project.path, digest).is_file():
             raise UsageError("a mask region names a mask that is not stored with this project")
         return {"kind": "mask", "sha256": digest}
-    raise UsageError(f"unknown region kind {kind!r} (full, rect or mask)")
+    raise UsageError(f"unknown region kind {kind!r} (full, rect, mask or tracked)")
 
 
 def check_model_fits(tool: Tool, params: Mapping[str, Any], entry: CatalogEntry) -> None:
@@ -178,7 +214,7 @@ def plan_edit(
     check_model_for_tool(tool, params, checked)
     if request.consent_ref is not None:
         project.consent(request.consent_ref)
-    region = _region(project, request)
+    region = _region(project, request, (start, end))
     return PlannedEdit(
         clip_id=clip.id,
         tool=tool,
@@ -189,6 +225,7 @@ def plan_edit(
         provider=execution_provider(catalog, entry, checked),
         consent_ref=request.consent_ref,
         enabled=request.enabled,
+        track=request.track,
     )
 
 
@@ -203,6 +240,7 @@ def apply_edit(project: Project, planned: PlannedEdit) -> Edit:
         model=planned.model,
         provider=planned.provider,
         consent_ref=planned.consent_ref,
+        track=planned.track,
     )
     if not planned.enabled:
         edit = project.set_edit_enabled(edit.id, False)

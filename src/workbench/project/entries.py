@@ -26,6 +26,7 @@ from workbench.disclosure.entries import (
     ImportedClip,
     ImportEntry,
     ModelRecord,
+    MoveEntry,
     OutputRef,
     PolicyEntry,
     Region,
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 
     from workbench.catalog.catalog import CatalogEntry
     from workbench.tools.base import Tool
+    from workbench.tools.track_record import Track
 
 
 def edit_classification(tool: Tool, model: CatalogEntry | None) -> dict[str, str]:
@@ -80,6 +82,30 @@ def model_log_record(model: CatalogEntry) -> dict[str, Any]:
 
 def _clip_ref(clip: Clip) -> ClipRef:
     return ClipRef(clip.id, clip.path, clip.fingerprint)
+
+
+def _check_scale_crossing(stack: list[Edit], edit: Edit, from_place: int, to_place: int) -> None:
+    """Refuse a move that would put a region edit on the other side of an upscale."""
+    from workbench.tools.registry import get_tool
+
+    low, high = sorted((from_place, to_place))
+    crossed = [e for e in stack[low - 1 : high] if e.id != edit.id]
+
+    def scales(e: Edit) -> bool:
+        tool = get_tool(e.tool)
+        factor: int = tool.scale(tool.resolve(e.parameters))
+        return factor != 1
+
+    def has_region(e: Edit) -> bool:
+        return bool(e.region.get("kind", "full") != "full")
+
+    for other in crossed:
+        if (scales(edit) and has_region(other)) or (scales(other) and has_region(edit)):
+            raise UsageError(
+                f"edit {edit.id} ({edit.tool}) cannot move past edit {other.id} ({other.tool}): "
+                "one changes the frame size and the other's region is in source pixels",
+                hint="remove the region edit and apply it again where you want it",
+            )
 
 
 class EntryWriter(ProjectReads):
@@ -197,8 +223,12 @@ class EntryWriter(ProjectReads):
         model: CatalogEntry | None = None,
         provider: str | None = None,
         consent_ref: int | None = None,
+        track: Track | None = None,
     ) -> Edit:
         """Add an edit to a clip's stack and its log entry, in one transaction.
+
+        A tracked region (``{"kind": "tracked", "sha256": …}``) names a track: ``track`` itself,
+        stored in the same transaction, or one this project already holds.
 
         The edit's classification (C2PA action, IPTC source type, assistive or generative) is
         derived here, once: the model card's where the model has one, else the tool's. The log
@@ -216,8 +246,13 @@ class EntryWriter(ProjectReads):
         if consent_ref is not None:
             self.consent(consent_ref)
         region_spec = Region.from_input(region)
+        self._check_track(region_spec, track, clip)
         created = self.log.clock()
         with self.transaction() as log:
+            if track is not None:
+                from workbench.project.tracks import store_track
+
+                store_track(self.conn, track, created)
             spec = EditSpec(
                 0,
                 _clip_ref(clip),
@@ -239,6 +274,24 @@ class EntryWriter(ProjectReads):
             self.conn.execute("UPDATE edits SET log_entry = ? WHERE id = ?", (entry_id, edit_id))
         return self.edit(edit_id)
 
+    def _check_track(self, region: Region, track: Track | None, clip: Clip) -> None:
+        """A tracked region's track is the one given, or one already stored; it is of this
+        clip, and its shape and keyframes are what the region says."""
+        if region.kind != "tracked":
+            if track is not None:
+                raise UsageError("a track was given for an edit whose region is not tracked")
+            return
+        if track is None:
+            from workbench.project.tracks import load_track
+
+            track = load_track(self.conn, region.sha256, self.path.name)
+        if track.sha256 != region.sha256:
+            raise UsageError("the tracked region names another track than the one given")
+        if track.clip != clip.id:
+            raise UsageError(f"the track was made on clip {track.clip}, not clip {clip.id}")
+        if (track.shape, tuple(track.keyframe_frames)) != (region.shape, region.keyframes):
+            raise UsageError("the tracked region's shape or keyframes are not its track's")
+
     def revert_edit(self, edit_id: int, *, reason: str = "undo") -> Edit:
         """Undo or remove an edit: it leaves the stack and a revert entry joins the log."""
         edit = self.edit(edit_id)
@@ -258,6 +311,37 @@ class EntryWriter(ProjectReads):
         with self.transaction() as log:
             self.conn.execute("UPDATE edits SET enabled = ? WHERE id = ?", (int(enabled), edit.id))
             self._append(log, ToggleEntry(edit.id, edit.log_entry, enabled))
+        return self.edit(edit.id)
+
+    def move_edit(self, edit_id: int, to_place: int) -> Edit:
+        """Move an edit to place ``to_place`` (1: the bottom, the first to run) in its clip's
+        stack; the edits between shift by one. Logged with the stack as it becomes.
+
+        An edit with a region (rectangle, mask, track: in source pixels) cannot cross an edit
+        that changes the frame size — its region would land on another scale.
+        """
+        edit = self.edit(edit_id)
+        if edit.removed:
+            raise UsageError(f"edit {edit_id} was reverted; it is not in the stack")
+        stack = self.edits(edit.clip_id)
+        ids = [e.id for e in stack]
+        from_place = ids.index(edit.id) + 1
+        if not 1 <= to_place <= len(ids):
+            raise UsageError(
+                f"clip {edit.clip_id}'s stack has places 1-{len(ids)}; there is no place {to_place}",
+                hint="1 is the bottom of the stack (the edit that runs first)",
+            )
+        if to_place == from_place:
+            return edit
+        ids.remove(edit.id)
+        ids.insert(to_place - 1, edit.id)
+        _check_scale_crossing(stack, edit, from_place, to_place)
+        positions = sorted(e.position for e in stack)
+        with self.transaction() as log:
+            for place, moved_id in zip(positions, ids, strict=True):
+                self.conn.execute("UPDATE edits SET position = ? WHERE id = ?", (place, moved_id))
+            body = MoveEntry(edit.clip_id, edit.id, edit.log_entry, from_place, to_place, tuple(ids))
+            self._append(log, body)
         return self.edit(edit.id)
 
     def sign_off(self, edit_id: int, *, note: str = "") -> Edit:

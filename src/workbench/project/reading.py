@@ -6,7 +6,7 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.disclosure.entries import EditEntry, SignoffEntry, bodies, readable
 from workbench.disclosure.store import LogStore
@@ -24,6 +24,9 @@ from workbench.project.records import (
     Render,
 )
 from workbench.project.storage import BACKUP_HINT
+
+if TYPE_CHECKING:
+    from workbench.tools.track_record import Track
 
 
 def _wanted(value: int | str, what: str) -> int:
@@ -94,6 +97,13 @@ class ProjectReads:
             if edit.id == wanted:
                 return edit
         raise NotFoundError(f"no edit {edit_id} in {self.path.name}")
+
+    def track(self, sha256: str) -> Track:
+        """The stored track of a tracked region (a :class:`~workbench.tools.track_record.Track`),
+        refused when it is missing or changed."""
+        from workbench.project.tracks import load_track
+
+        return load_track(self.conn, sha256, self.path.name)
 
     # -- sign-off ----------------------------------------------------------------------------
     def edits_pending_signoff(self) -> set[int]:

@@ -143,6 +143,27 @@ def _v3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+TRACKS_DDL = """
+CREATE TABLE tracks (
+    sha256 TEXT PRIMARY KEY,
+    clip_id INTEGER NOT NULL REFERENCES clips(id),
+    body TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE TRIGGER tracks_pinned BEFORE UPDATE ON tracks
+BEGIN SELECT RAISE(ABORT, 'a stored track never changes (a new track has a new hash)'); END;
+CREATE TRIGGER tracks_no_delete BEFORE DELETE ON tracks
+BEGIN SELECT RAISE(ABORT, 'tracks are never deleted: log entries name them by their hash'); END;
+"""
+
+
+def _v5(conn: sqlite3.Connection) -> None:
+    """Tracked regions: each frame's region of a tracked edit, kept by the SHA-256 of its
+    canonical JSON, which the edit's log entry names (``project.tracks``)."""
+    for statement in _statements(TRACKS_DDL):
+        conn.execute(statement)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -154,6 +175,9 @@ MIGRATIONS: list[Migration] = [
     Migration(1, "clips, edit stack, consent records, policy and the disclosure log", _v1),
     Migration(2, "renders: outputs registered with their log entries", _v2),
     Migration(3, "guards: an edit's and a clip's logged columns never change", _v3),
+    # 4 is the conform branch's (sequences, shots, …): migrate() applies them in version order,
+    # so 5 works with or without it; a file at 3 gets 4 then 5 once both are here.
+    Migration(5, "tracks: the per-frame regions of tracked edits, by their SHA-256", _v5),
 ]
 
 

@@ -20,6 +20,7 @@ from workbench.disclosure.canonical import canonical_bytes
 from workbench.disclosure.entries import (
     EditEntry,
     ImportEntry,
+    MoveEntry,
     RelinkEntry,
     RevertEntry,
     ToggleEntry,
@@ -74,6 +75,28 @@ class _Logged:
     edits: dict[str, _LoggedEdit] = field(default_factory=dict)
     """By the id of the entry that added the edit."""
     clips: dict[int, _LoggedClip] = field(default_factory=dict)
+    stacks: dict[int, list[str]] = field(default_factory=dict)
+    """Each clip's stack as the log leaves it (entry ids of the edits in it, bottom first)."""
+
+    def add(self, entry: TypedEntry, body: EditEntry) -> None:
+        if entry.id not in self.edits:
+            self.edits[entry.id] = _LoggedEdit(entry, body)
+            self.stacks.setdefault(body.edit.clip.id, []).append(entry.id)
+
+    def remove(self, entry_id: str) -> None:
+        for stack in self.stacks.values():
+            if entry_id in stack:
+                stack.remove(entry_id)
+
+    def move(self, body: MoveEntry) -> None:
+        """The clip's stack in the move's order (edits it does not name keep their order)."""
+        stack = self.stacks.get(body.clip, [])
+        by_edit = {self.edits[e].body.edit.id: e for e in stack}
+        named = [by_edit[i] for i in body.order if i in by_edit]
+        self.stacks[body.clip] = named + [e for e in stack if e not in named]
+
+    def places(self, clip_id: Any) -> dict[str, int]:
+        return {e: n for n, e in enumerate(self.stacks.get(clip_id, []))}
 
 
 def logged_stack(entries: Iterable[TypedEntry]) -> _Logged:
@@ -82,7 +105,7 @@ def logged_stack(entries: Iterable[TypedEntry]) -> _Logged:
     for entry in entries:
         body = entry.body
         if isinstance(body, EditEntry):
-            logged.edits.setdefault(entry.id, _LoggedEdit(entry, body))
+            logged.add(entry, body)
         elif isinstance(body, ToggleEntry):
             edit = logged.edits.get(body.entry)
             if edit is not None and edit.body.edit.id == body.edit:
@@ -91,6 +114,9 @@ def logged_stack(entries: Iterable[TypedEntry]) -> _Logged:
             edit = logged.edits.get(body.reverts)
             if edit is not None and edit.body.edit.id == body.edit:
                 edit.removed_by = entry
+                logged.remove(body.reverts)
+        elif isinstance(body, MoveEntry):
+            logged.move(body)
         elif isinstance(body, ImportEntry):
             logged.clips.setdefault(body.clip.id, _LoggedClip(entry, body, body.clip.path))
         elif isinstance(body, RelinkEntry):
@@ -205,30 +231,37 @@ def _match_edit(row: Sequence[Any], logged: _Logged) -> tuple[_LoggedEdit | None
 
 
 def _order_problems(
-    rows: Sequence[Sequence[Any]], matched: dict[int, _LoggedEdit]
+    rows: Sequence[Sequence[Any]], matched: dict[int, _LoggedEdit], logged: _Logged
 ) -> list[StackProblem]:
-    """Each clip's stack in the order the log added its edits (positions are not logged)."""
+    """Each clip's stack in the order the log leaves it: edits added in turn, moved by the
+    edit-move entries (positions themselves are not logged, only the order)."""
     out: list[StackProblem] = []
     by_clip: dict[Any, list[Sequence[Any]]] = {}
-    for row in rows:
-        if row[0] in matched and row[12] == 0:
+    for row in rows:  # a row in the stack that the log removed is reported on its own
+        if row[0] in matched and row[12] == 0 and matched[row[0]].removed_by is None:
             by_clip.setdefault(row[1], []).append(row)
     for clip_id, clip_rows in by_clip.items():
         try:
             stored = [r[0] for r in sorted(clip_rows, key=lambda r: (r[2], r[0]))]
         except TypeError:
             stored = [r[0] for r in clip_rows]
-        logged = [r[0] for r in sorted(clip_rows, key=lambda r: matched[r[0]].entry.seq)]
+        places = logged.places(clip_id)
+        entries = [matched[r[0]].entry for r in clip_rows]
+        ranked = sorted(
+            zip(clip_rows, entries, strict=True),
+            key=lambda pair: (places.get(pair[1].id, 1 << 30), pair[1].seq),
+        )
+        in_log = [r[0] for r, _ in ranked]
         positions = [r[2] for r in clip_rows]
-        if stored != logged or len(set(map(repr, positions))) != len(positions):
-            first = next((s for s, g in zip(stored, logged, strict=True) if s != g), stored[0])
+        if stored != in_log or len(set(map(repr, positions))) != len(positions):
+            first = next((s for s, g in zip(stored, in_log, strict=True) if s != g), stored[0])
             at = ", ".join(f"edit {r[0]} at position {_shown(r[2])}" for r in clip_rows)
             out.append(
                 StackProblem(
                     f"edit {first}",
                     f"the project file stacks clip {clip_id}'s edits in the order "
-                    f"{', '.join(map(str, stored))} ({at}), but the log added them in the "
-                    f"order {', '.join(map(str, logged))}",
+                    f"{', '.join(map(str, stored))} ({at}), but the log stacks them in the "
+                    f"order {', '.join(map(str, in_log))}",
                 )
             )
     return out
@@ -257,7 +290,7 @@ def edit_problems(rows: Sequence[Sequence[Any]], logged: _Logged) -> list[StackP
                     "(deleted outside Workbench)",
                 )
             )
-    return out + _order_problems(rows, matched)
+    return out + _order_problems(rows, matched, logged)
 
 
 # -- clips ------------------------------------------------------------------------------------
@@ -313,7 +346,17 @@ def stack_problems(conn: sqlite3.Connection, log_rows: Iterable[Any]) -> list[St
         clips = conn.execute(_CLIP_SQL).fetchall()
     except sqlite3.DatabaseError as exc:
         return [StackProblem("edits", f"the project's edit stack cannot be read ({exc})")]
-    return clip_problems(clips, logged) + edit_problems(edits, logged)
+    return clip_problems(clips, logged) + edit_problems(edits, logged) + _track_problems(conn, logged)
+
+
+def _track_problems(conn: sqlite3.Connection, logged: _Logged) -> list[StackProblem]:
+    """Each tracked edit's stored track: there, and the bytes its log entry's hash names."""
+    from workbench.project.tracks import track_problems
+
+    regions = [
+        (f"edit {e.body.edit.id}", e.body.edit.region.to_dict()) for e in logged.edits.values()
+    ]
+    return [StackProblem(row, problem) for row, problem in track_problems(conn, regions)]
 
 
 def refuse_unless_vouched(project: Project, doing: str) -> None:

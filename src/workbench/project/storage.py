@@ -171,8 +171,9 @@ def configure(conn: sqlite3.Connection) -> None:
 
 
 def migrate(conn: sqlite3.Connection, from_version: int) -> None:
-    """Apply every migration past ``from_version``, each in its own transaction."""
-    for migration in schema.MIGRATIONS:
+    """Apply every migration past ``from_version``, each in its own transaction, in version
+    order (the numbers may have gaps: parallel work is numbered ahead of time)."""
+    for migration in sorted(schema.MIGRATIONS, key=lambda m: m.version):
         if migration.version <= from_version:
             continue
         conn.execute("BEGIN IMMEDIATE")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from workbench.qt.viewer import Mode
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QStyle
 
 GIL_SWITCH_S = 0.001
@@ -32,6 +33,7 @@ def make_app() -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setStyle(_style())
     apply_dark_palette(app)
+    app.setWindowIcon(app_icon())
     return app
 
 
@@ -47,6 +49,16 @@ def _style() -> QStyle:
     style = _STYLE[0]
     assert isinstance(style, VisibleIndicators)
     return style
+
+
+def app_icon() -> QIcon:
+    """The app's icon (``qt/icons``: an SVG, and a PNG where Qt's SVG plugin is missing)."""
+    from PySide6.QtGui import QIcon
+
+    icons = Path(__file__).resolve().parent / "icons"
+    icon = QIcon(str(icons / "workbench-256.png"))
+    icon.addFile(str(icons / "workbench.svg"))
+    return icon
 
 
 def apply_dark_palette(app: QApplication) -> None:

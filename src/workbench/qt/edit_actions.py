@@ -25,6 +25,7 @@ from workbench.qt.session import ProjectSession
 from workbench.qt.tools_panel import ToolsPanel
 from workbench.qt.view_state import ViewState
 from workbench.qt.viewer import RegionTool
+from workbench.tools.track_record import Track
 
 
 def no_clip() -> UsageError:
@@ -47,6 +48,8 @@ class EditActions:
         self._catalog = catalog
         self.report = report
         self.refs = editing.EditRefs()
+        self.track_source: Callable[[], Track | None] = lambda: None
+        """The track the next edit takes as its region (the tracking panel's, when in use)."""
         state.events.clip.connect(self._clip_changed)
 
     def _clip_changed(self, _clip: object) -> None:
@@ -63,6 +66,16 @@ class EditActions:
         if clip is None:
             raise no_clip()
         tools = self.tools
+        track = self.track_source()
+        if track is not None:
+            return editing.EditRequest(
+                clip_id=clip.id,
+                tool=tools.tool().id,
+                parameters=tools.raw_params(),
+                model=tools.model_id(),
+                frames=frames,
+                track=track,
+            )
         region, mask = self.feed.current_region()
         return editing.EditRequest(
             clip_id=clip.id,
@@ -136,6 +149,18 @@ class EditActions:
             self.report(exc, "Remove edit")
             return
         self._push(command)
+
+    def move(self, edit_id: int, to_place: int) -> None:
+        """Move an edit to place ``to_place`` of its clip's stack (1 runs first)."""
+        if self.state.edit(edit_id) is None:
+            return
+        try:
+            command = editing.MoveEdit.of(self.session.project(), self.refs.ref(edit_id), to_place)
+        except Exception as exc:
+            self.report(exc, "Move edit")
+            return
+        self._push(command)
+        self.state.select_edit(edit_id)
 
     def sign_off(self, edit_id: int, note: str = "") -> Edit | None:
         """Record the operator's approval of an edit the policy holds for sign-off."""

@@ -7,11 +7,14 @@ clip's stack and the selection through the :class:`~workbench.qt.view_state.View
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QPushButton,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -27,11 +30,30 @@ def region_text(region: dict[str, object]) -> str:
     return region_words(region)
 
 
+def move_buttons(parent: QWidget, move: Callable[[int], None]) -> dict[str, QToolButton]:
+    """▲ and ▼: the selected edit one place later or earlier in the stack."""
+    out: dict[str, QToolButton] = {}
+    for key, arrow, step, tip in (
+        ("up", Qt.ArrowType.UpArrow, 1, "Move the selected edit up: it runs later (Alt+Up)"),
+        ("down", Qt.ArrowType.DownArrow, -1, "Move the selected edit down: it runs earlier (Alt+Down)"),
+    ):
+        button = QToolButton(parent)
+        button.setArrowType(arrow)
+        button.setObjectName(f"editMove{key.title()}")
+        button.setAccessibleName(tip)
+        button.setToolTip(tip)
+        button.setEnabled(False)
+        button.clicked.connect(lambda _=False, s=step: move(s))
+        out[key] = button
+    return out
+
+
 class EditStackPanel(QWidget):
     toggled = Signal(int, bool)
     selected = Signal(object)  # edit id or None
     removeRequested = Signal(int)
     signoffRequested = Signal(int)
+    moveRequested = Signal(int, int)  # edit id, its new place (1 runs first)
 
     def __init__(self, state: ViewState | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,11 +78,14 @@ class EditStackPanel(QWidget):
         self.signoff_button.setToolTip("Approve an edit the project policy holds for sign-off")
         self.signoff_button.setEnabled(False)
         self.signoff_button.clicked.connect(self._signoff)
+        self.move_buttons = move_buttons(self, self.move_selected)
         self.pending: set[int] = set()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.tree, 1)
         row = QHBoxLayout()
+        for button in self.move_buttons.values():
+            row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.signoff_button)
         row.addWidget(self.remove_button)
@@ -119,12 +144,32 @@ class EditStackPanel(QWidget):
 
     def _update_buttons(self) -> None:
         selected = self.selected_id()
+        place = self.place_of(selected)
+        self.move_buttons["up"].setEnabled(place is not None and place < self.tree.topLevelItemCount())
+        self.move_buttons["down"].setEnabled(place is not None and place > 1)
         self.remove_button.setEnabled(selected is not None)
         self.signoff_button.setEnabled(selected is not None and selected in self.pending)
 
     def selected_id(self) -> int | None:
         items = self.tree.selectedItems()
         return int(items[0].data(0, Qt.ItemDataRole.UserRole)) if items else None
+
+    def place_of(self, edit_id: int | None) -> int | None:
+        """The edit's place in the stack as listed (1: the first to run)."""
+        for row in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(row)
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == edit_id:
+                return row + 1
+        return None
+
+    def move_selected(self, step: int) -> None:
+        """Ask to move the selected edit ``step`` places (+1: up, runs later)."""
+        edit_id = self.selected_id()
+        place = self.place_of(edit_id)
+        if edit_id is not None and place is not None:
+            to_place = place + step
+            if 1 <= to_place <= self.tree.topLevelItemCount():
+                self.moveRequested.emit(edit_id, to_place)
 
     def select(self, edit_id: int | None) -> None:
         if edit_id is None:

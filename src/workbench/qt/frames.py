@@ -39,6 +39,8 @@ class Step:
     region: dict[str, Any] = field(default_factory=lambda: {"kind": "full"})
     mask_path: str | None = None
     mask: NDArray[Any] | None = field(default=None, compare=False, repr=False)
+    tracked: Any = field(default=None, compare=False, repr=False)  # a TrackedRegion (its hash
+    # is in ``region``, so the key still names it)
 
     def key(self) -> str:
         mask_id = self.mask_path or (str(int(self.mask.sum())) if self.mask is not None else "")
@@ -146,6 +148,7 @@ def apply_steps(
                 step.frames,
                 step.region,
                 step.mask if step.mask is not None else load_mask(step.mask_path),
+                step.tracked,
             )
         )
 

@@ -28,13 +28,15 @@ from workbench.qt.log_panel import LogPanel
 from workbench.qt.media_bin import MediaBinPanel
 from workbench.qt.render_queue import RenderQueue
 from workbench.qt.render_queue_panel import RenderQueuePanel
+from workbench.qt.shortcuts import keys_for
 from workbench.qt.timeline import TimelinePanel
 from workbench.qt.tools_panel import ToolsPanel
 from workbench.qt.view_state import ViewState
 from workbench.qt.viewer import MODE_LABELS, Mode, ViewerPanel
+from workbench.qt.window_extras import WindowExtras
 from workbench.qt.window_fit import PREFERRED, first_size
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: the tracking dock (a layout saved without it is not restored)
 
 
 class MainWindow(QMainWindow):
@@ -62,18 +64,18 @@ class MainWindow(QMainWindow):
         )
         self.controller = Controller(self, self.panels, self.render_queue, self.state)
         self.confirm_close: Callable[[], bool] = self._ask_close
-        self.setCentralWidget(self.panels.viewer)
         p = self.panels
         self.docks: dict[str, QDockWidget] = {}
-        self._dock("media", "Media bin", p.media, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("edits", "Edit stack", p.edits, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("tools", "Tools", p.tools, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("timeline", "Timeline", p.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._dock("log", "Disclosure log", p.log, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._dock("renders", "Render queue", p.renders, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.add_dock("media", "Media bin", p.media, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.add_dock("edits", "Edit stack", p.edits, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.add_dock("tools", "Tools", p.tools, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.add_dock("timeline", "Timeline", p.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.add_dock("log", "Disclosure log", p.log, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.add_dock("renders", "Render queue", p.renders, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.docks["timeline"], self.docks["log"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["log"], self.docks["renders"])
         self.docks["log"].raise_()
+        self.extras = WindowExtras(self)  # the start screen (central), tracking dock, presets
         self.resizeDocks(
             [self.docks["media"], self.docks["tools"]], [420, 400], Qt.Orientation.Horizontal
         )
@@ -99,7 +101,7 @@ class MainWindow(QMainWindow):
         self.resize(first_size(self))
         self._restore_layout()
 
-    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+    def add_dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{key}")
         dock.setAccessibleName(title)
@@ -112,18 +114,15 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         self.docks[key] = dock
 
-    def _action(
-        self,
-        menu: QMenu | None,
-        text: str,
-        name: str,
-        slot: Callable[[], object],
-        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+    def make_action(
+        self, menu: QMenu | None, text: str, name: str, slot: Callable[[], object]
     ) -> QAction:
+        """An action named ``name``, its keys from the one shortcut table (``qt.shortcuts``)."""
         action = QAction(text, self)
         action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+        keys = keys_for(name)
+        if keys is not None:
+            action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _=False: slot())
         if menu is not None:
@@ -134,86 +133,79 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         bar = self.menuBar()
-        self._file_menu(bar.addMenu("&File"))
-        self._edit_menu(bar.addMenu("&Edit"))
+        file, edit = bar.addMenu("&File"), bar.addMenu("&Edit")
+        self._file_menu(file)
+        self._edit_menu(edit)
         self._view_menu(bar.addMenu("&View"))
         self._playback_menu(bar.addMenu("&Playback"))
         self._project_menu(bar.addMenu("&Project"))
+        self.extras.add_menus(bar, file, edit)
 
     def _file_menu(self, file: QMenu) -> None:
         c = self.controller
-        keys = QKeySequence.StandardKey
-        self._action(file, "&New Project…", "actionNewProject", self.ask_new_project, keys.New)
-        self._action(file, "&Open Project…", "actionOpenProject", self.ask_open_project, keys.Open)
+        self.make_action(file, "&New Project…", "actionNewProject", self.ask_new_project)
+        self.make_action(file, "&Open Project…", "actionOpenProject", self.ask_open_project)
         self.recent_menu = file.addMenu("Open &Recent")
         self.recent_menu.setObjectName("menuRecent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self._action(file, "&Import Media…", "actionImportMedia", c.ask_import, "Ctrl+I")
+        self.make_action(file, "&Import Media…", "actionImportMedia", c.ask_import)
         file.addSeparator()
-        self._action(file, "&Close Project", "actionCloseProject", c.close_project)
-        self._action(file, "&Quit", "actionQuit", self.close, keys.Quit)
+        self.make_action(file, "&Close Project", "actionCloseProject", c.close_project)
+        self.make_action(file, "&Quit", "actionQuit", self.close)
 
     def _edit_menu(self, edit: QMenu) -> None:
         undo = self.controller.undo.createUndoAction(self, "&Undo")
         undo.setObjectName("actionUndo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setShortcut(QKeySequence(keys_for("actionUndo") or ""))
         redo = self.controller.undo.createRedoAction(self, "&Redo")
         redo.setObjectName("actionRedo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.setShortcut(QKeySequence(keys_for("actionRedo") or ""))
         edit.addAction(undo)
         edit.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
         edit.addSeparator()
-        self._action(
-            edit,
-            "&Preferences…",
-            "actionPreferences",
-            self.show_preferences,
-            QKeySequence.StandardKey.Preferences,
-        )
+        self.make_action(edit, "&Preferences…", "actionPreferences", self.show_preferences)
 
     def _view_menu(self, view: QMenu) -> None:
         viewer = self.panels.viewer
-        for n, mode in enumerate(Mode, start=1):
-            self._action(
+        for mode in Mode:
+            self.make_action(
                 view, f"Viewer: {MODE_LABELS[mode]}", f"actionMode_{mode.value}",
-                functools.partial(viewer.set_mode, mode), f"Ctrl+{n}",
+                functools.partial(viewer.set_mode, mode),
             )  # fmt: skip
-        self._action(view, "&Fit", "actionFit", lambda: viewer.canvas.set_zoom(None), "F")
-        self._action(
-            view, "&100 %", "actionActualSize", lambda: viewer.canvas.set_zoom(1.0), "Ctrl+0"
-        )
+        self.make_action(view, "&Fit", "actionFit", lambda: viewer.canvas.set_zoom(None))
+        self.make_action(view, "&100 %", "actionActualSize", lambda: viewer.canvas.set_zoom(1.0))
         view.addSeparator()
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
-        self._action(view, "Reset &layout", "actionResetLayout", self.reset_layout)
+        self.make_action(view, "Reset &layout", "actionResetLayout", self.reset_layout)
 
     def _playback_menu(self, play: QMenu) -> None:
         t = self.controller.transport
-        actions: tuple[tuple[str, str, Callable[[], object], str], ...] = (
-            ("Play / pause", "actionPlay", t.toggle_play, "Space"),
-            ("Play backward (J)", "actionShuttleBack", lambda: t.shuttle(-1), "J"),
-            ("Stop (K)", "actionStop", t.stop, "K"),
-            ("Play forward (L)", "actionShuttleForward", lambda: t.shuttle(1), "L"),
-            ("Previous frame", "actionPrevFrame", lambda: t.step(-1), "Left"),
-            ("Next frame", "actionNextFrame", lambda: t.step(1), "Right"),
-            ("Previous edit", "actionPrevEdit", lambda: t.jump_edit(-1), "Up"),
-            ("Next edit", "actionNextEdit", lambda: t.jump_edit(1), "Down"),
-            ("Set in point", "actionMarkIn", t.mark_in, "I"),
-            ("Set out point", "actionMarkOut", t.mark_out, "O"),
-            ("Go to start", "actionStart", t.go_start, "Home"),
-            ("Go to end", "actionEnd", t.go_end, "End"),
+        actions: tuple[tuple[str, str, Callable[[], object]], ...] = (
+            ("Play / pause", "actionPlay", t.toggle_play),
+            ("Play backward (J)", "actionShuttleBack", lambda: t.shuttle(-1)),
+            ("Stop (K)", "actionStop", t.stop),
+            ("Play forward (L)", "actionShuttleForward", lambda: t.shuttle(1)),
+            ("Previous frame", "actionPrevFrame", lambda: t.step(-1)),
+            ("Next frame", "actionNextFrame", lambda: t.step(1)),
+            ("Previous edit", "actionPrevEdit", lambda: t.jump_edit(-1)),
+            ("Next edit", "actionNextEdit", lambda: t.jump_edit(1)),
+            ("Set in point", "actionMarkIn", t.mark_in),
+            ("Set out point", "actionMarkOut", t.mark_out),
+            ("Go to start", "actionStart", t.go_start),
+            ("Go to end", "actionEnd", t.go_end),
         )
-        for text, name, slot, key in actions:
-            self._action(play, text, name, slot, key)
+        for text, name, slot in actions:
+            self.make_action(play, text, name, slot)
 
     def _project_menu(self, project: QMenu) -> None:
         c = self.controller
-        self._action(project, "&Policy…", "actionPolicy", self.show_policy)
-        self._action(project, "&Model Library…", "actionModelLibrary", self.show_models, "Ctrl+M")
-        self._action(project, "&Verify Log", "actionVerify", c.verify)
+        self.make_action(project, "&Policy…", "actionPolicy", self.show_policy)
+        self.make_action(project, "&Model Library…", "actionModelLibrary", self.show_models)
+        self.make_action(project, "&Verify Log", "actionVerify", c.verify)
         for fmt in formats():
-            self._action(
+            self.make_action(
                 project,
                 f"Export Log as {fmt.upper()}…",
                 f"actionExport_{fmt}",

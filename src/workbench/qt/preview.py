@@ -21,6 +21,7 @@ from workbench.project.masks import mask_path
 from workbench.qt.frames import FrameService, Request, Step
 from workbench.qt.timing import timed
 from workbench.qt.tools_panel import ToolsPanel
+from workbench.qt.track_cache import tracked_region
 from workbench.qt.view_state import PreviewSettings, ViewState
 from workbench.qt.viewer import Mode, ViewerPanel
 
@@ -85,6 +86,7 @@ class ViewerFeed(QObject):
                 str(mask_path(project, str(e.region["sha256"])))
                 if e.region.get("kind") == "mask"
                 else None,
+                tracked=tracked_region(project, e.region),
             )
             for e in state.edits
             if e.enabled

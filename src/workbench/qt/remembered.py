@@ -1,4 +1,5 @@
-"""What the window remembers between runs (QSettings): recent projects and relinked clips."""
+"""What the window remembers between runs: recent projects (in the config folder, with the
+command line's ``workbench.project.recent``) and relinked clips (QSettings)."""
 
 from __future__ import annotations
 
@@ -7,21 +8,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-RECENT = 10
-
 
 def recent_projects() -> list[str]:
-    value = QSettings().value("recentProjects", [])
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list):
-        return []
-    return [str(v) for v in items if Path(str(v)).exists()]
+    """The recent projects that are where they were (the start screen also shows the others)."""
+    from workbench.project.recent import recent_projects as remembered
+
+    return [str(p.path) for p in remembered() if p.exists]
 
 
 def remember_recent(path: Path) -> None:
-    resolved = str(path.resolve())
-    items = [resolved] + [p for p in recent_projects() if p != resolved]
-    QSettings().setValue("recentProjects", items[:RECENT])
+    from workbench.project.recent import remember_project
+
+    remember_project(path)
 
 
 def load_relinks(project_id: str) -> dict[int, str]:

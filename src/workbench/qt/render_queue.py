@@ -21,22 +21,13 @@ from workbench.qt.timing import timed
 from workbench.render.events import Advanced, Done, Failed, RenderEvent, Started, Stopped
 from workbench.render.worker import error_from_event
 
-VIDEO_EXTENSIONS = {"ffv1": ".mkv", "h264": ".mp4"}  # the others go in QuickTime (.mov)
-IMAGE_EXTENSIONS = {"png": ".png", "tiff": ".tif", "jpeg": ".jpg", "exr": ".exr", "dpx": ".dpx"}
-SEQUENCE_FRAME = "_%06d"
-
 
 def output_formats() -> dict[str, str]:
-    """Every codec the writer offers, with the file ending a render to it gets."""
-    from workbench.media import CODECS
+    """Every codec the writer offers, with the file ending a render to it gets (the render
+    presets' own table: ``workbench.render.presets.output_endings``)."""
+    from workbench.render.presets import output_endings
 
-    out: dict[str, str] = {}
-    for name, spec in CODECS.items():
-        if spec.kind == "video":
-            out[name] = VIDEO_EXTENSIONS.get(name, ".mov")
-        else:
-            out[name] = SEQUENCE_FRAME + IMAGE_EXTENSIONS.get(name, f".{name}")
-    return out
+    return output_endings()
 
 
 def with_ending(path: Path, ending: str) -> Path:

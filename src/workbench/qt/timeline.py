@@ -42,6 +42,7 @@ class EditBar:
     end: int
     enabled: bool
     label: str
+    keys: tuple[int, ...] = ()  # a tracked region's keyframes: ticks on the bar
 
 
 class TimelineStrip(QWidget):
@@ -64,6 +65,7 @@ class TimelineStrip(QWidget):
         self.in_point: int | None = None
         self.out_point: int | None = None
         self.bars: list[EditBar] = []
+        self.keys: list[int] = []  # the tracking panel's keyframes: diamonds on the ruler
         self.selected: int | None = None
         self._dragging = False
 
@@ -85,6 +87,10 @@ class TimelineStrip(QWidget):
     def height_for(cls, lanes: int) -> int:
         """The height that shows the ruler and ``lanes`` lanes of edit bars."""
         return cls.RULER_H + max(1, lanes) * (cls.BAR_H + 3) + 8
+
+    def set_keys(self, keys: list[int]) -> None:
+        self.keys = list(keys)
+        self.update()
 
     def _x(self, frame: float) -> float:
         margin = 8
@@ -155,6 +161,8 @@ class TimelineStrip(QWidget):
             if rect.width() > 40:
                 p.setPen(QColor(20, 20, 20))
                 p.drawText(rect.adjusted(4, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, bar.label)
+            paint_key_ticks(p, rect, [self._x(k + 0.5) for k in bar.keys])
+        paint_key_diamonds(p, [self._x(k + 0.5) for k in self.keys], self.RULER_H - 5)
         for point, label in ((self.in_point, "I"), (self.out_point, "O")):
             if point is not None:
                 x = self._x(point if label == "I" else point + 1)
@@ -183,6 +191,23 @@ class TimelineStrip(QWidget):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._dragging = False
+
+
+def paint_key_ticks(p: QPainter, rect: QRectF, xs: list[float]) -> None:
+    """A tracked edit's keyframes: white ticks across its bar."""
+    p.setPen(QPen(QColor(255, 255, 255), 2))
+    for x in xs:
+        p.drawLine(QPointF(x, rect.top() + 1), QPointF(x, rect.bottom() - 1))
+
+
+def paint_key_diamonds(p: QPainter, xs: list[float], y: float) -> None:
+    """The keyframes being set: yellow diamonds on the ruler."""
+    p.setPen(QPen(QColor(30, 30, 30), 1))
+    p.setBrush(QColor(250, 210, 90))
+    for x in xs:
+        p.drawPolygon(
+            [QPointF(x, y - 5), QPointF(x + 5, y), QPointF(x, y + 5), QPointF(x - 5, y)]
+        )
 
 
 class TimelinePanel(QWidget):
@@ -269,7 +294,15 @@ class TimelinePanel(QWidget):
     def _edits_changed(self, edits: list[Edit]) -> None:
         self.strip.set_bars(
             [
-                EditBar(e.id, e.tool, e.frames[0], e.frames[1], e.enabled, f"#{e.id} {e.tool}")
+                EditBar(
+                    e.id,
+                    e.tool,
+                    e.frames[0],
+                    e.frames[1],
+                    e.enabled,
+                    f"#{e.id} {e.tool}",
+                    tuple(e.region.get("keyframes") or ()),
+                )
                 for e in edits
             ]
         )

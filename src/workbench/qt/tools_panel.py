@@ -366,6 +366,10 @@ class ToolsPanel(QWidget):
             text = f"Region: rectangle {region['w']}×{region['h']} at {region['x']},{region['y']}"
         elif kind == "mask":
             text = "Region: painted mask"
+        elif kind == "tracked":
+            shape = "rectangle" if region.get("shape") == "rect" else "mask"
+            keys = ", ".join(map(str, region.get("keyframes") or ()))
+            text = f"Region: tracked {shape} (keyframes {keys})"
         else:
             text = "Region: whole frame"
         self.region_label.setText(text)

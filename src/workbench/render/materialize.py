@@ -21,6 +21,7 @@ from workbench.media.info import MediaInfo
 from workbench.render.plan import RenderPlan
 from workbench.render.planning import check_mask, check_model
 from workbench.render.stack import Step
+from workbench.tools.track_record import TrackedRegion
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,13 @@ def materialize(plan: RenderPlan, *, catalog: Any = None, options: Any = None) -
         mask = None
         if edit.region.get("kind") == "mask":
             mask = load_mask(Path(plan.project_path), edit.region["sha256"])
+        tracked = None
+        if edit.region.get("kind") == "tracked":
+            tracked = load_tracked(Path(plan.project_path), str(edit.region["sha256"]))
         params = tool.resolve(edit.parameters)
-        steps.append(Step(edit.id, tool, params, engine, edit.frames, edit.region, mask))
+        steps.append(
+            Step(edit.id, tool, params, engine, edit.frames, edit.region, mask, tracked)
+        )
     return MaterializedPlan(plan, info, tuple(steps), tuple(models))
 
 
@@ -96,6 +102,16 @@ def _with_tiles(options: Any, plan: RenderPlan) -> Any:
         feather=tiles.feather,
         min_tile_size=tiles.min_tile_size,
     )
+
+
+def load_tracked(project_path: Path, sha256: str) -> TrackedRegion:
+    """A tracked region's stored track (checked against its hash) and its keyframes' masks."""
+    from workbench.project import Project
+
+    with Project.open(project_path, readonly=True) as project:
+        track = project.track(sha256)
+    masks = {k.mask: load_mask(project_path, k.mask) for k in track.keyframes if k.mask}
+    return TrackedRegion(track, masks)
 
 
 def load_mask(project_path: Path, sha256: str) -> NDArray[np.float32]:

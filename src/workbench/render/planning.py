@@ -128,6 +128,8 @@ def _planned_edits(
         )
         if edit.region.get("kind") == "mask":
             check_mask(Path(project.path), edit.region["sha256"])
+        if edit.region.get("kind") == "tracked":
+            check_track(project, edit.region["sha256"], (info.width, info.height))
         planned.append(
             PlannedEdit(
                 id=edit.id,
@@ -169,6 +171,21 @@ def check_mask(project_path: Path, sha256: str) -> bytes:
     if hashlib.sha256(data).hexdigest() != sha256:
         raise UsageError(f"the mask {sha256[:12]}… is missing or changed ({path})")
     return data
+
+
+def check_track(project: Any, sha256: str, size: tuple[int, int]) -> Any:
+    """A tracked region's track (its bytes the ones its hash names, made on frames of this size)
+    and the masks it names, or a clear refusal."""
+    track = project.track(sha256)
+    if tuple(track.size) != tuple(size):
+        raise UsageError(
+            f"the track {sha256[:12]}… was made on {track.size[0]}x{track.size[1]} frames, "
+            f"the clip's are {size[0]}x{size[1]}"
+        )
+    for key in track.keyframes:
+        if key.mask is not None:
+            check_mask(Path(project.path), key.mask)
+    return track
 
 
 def _log_head(project: Any) -> LogHead:

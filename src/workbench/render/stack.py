@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from workbench.progress import Progress
 from workbench.tools.base import Frame, FrameWindow, Tool, apply_tool, apply_tool_by_field
+from workbench.tools.track_record import TrackedRegion
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,17 @@ class Step:
     frames: tuple[int, int]
     region: dict[str, Any]
     mask: NDArray[Any] | None = None
+    tracked: TrackedRegion | None = None
+    """A tracked region: every frame has its own rectangle or mask."""
 
     def covers(self, index: int) -> bool:
         return self.frames[0] <= index <= self.frames[1]
+
+    def region_at(self, index: int) -> tuple[dict[str, Any], NDArray[Any] | None]:
+        """The region (and mask) this edit applies to at frame ``index``."""
+        if self.tracked is None:
+            return self.region, self.mask
+        return self.tracked.at(index)
 
 
 def frame_scale(steps: Sequence[Step]) -> int:
@@ -86,14 +95,15 @@ class StackEvaluator:
                 if self.interlaced and step.tool.scale(step.params) == 1
                 else apply_tool
             )
+            region, mask = step.region_at(index)
             result = run(
                 step.tool,
                 FrameWindow(index, frames),
                 step.params,
                 step.engine,
                 progress,
-                region=step.region,
-                mask=step.mask,
+                region=region,
+                mask=mask,
             )
         if stage < len(self.steps):  # the last stage is consumed once; no need to keep it
             self._cache[key] = result

@@ -225,6 +225,11 @@ def region_weight(
                 cv2.resize(m, (width, height), interpolation=cv2.INTER_LINEAR), np.float32
             )
         return np.clip(m, 0.0, 1.0).astype(np.float32)
+    if region["kind"] == "tracked":
+        raise UsageError(
+            f"the tracked region {str(region.get('sha256'))[:12]}… has no track to follow",
+            hint="`workbench log verify` says whether the project's track is missing or changed",
+        )
     raise UsageError(f"unknown region kind {region.get('kind')!r}")
 
 

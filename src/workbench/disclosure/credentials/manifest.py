@@ -31,9 +31,11 @@ from workbench.disclosure.credentials.common import (
     CredentialsError,
 )
 from workbench.disclosure.credentials.training_mining import TRAINING_MINING_LABEL, training_mining
+from workbench.disclosure.entries.values import Region
 from workbench.disclosure.keys import SigningKey, default_key_path, load_or_create_signing_key
 from workbench.disclosure.store import as_bytes
 from workbench.disclosure.tlog.evidence import manifest_evidence
+from workbench.errors import DisclosureError
 
 if TYPE_CHECKING:
     from workbench.catalog.card import ModelCard
@@ -68,13 +70,25 @@ def _entry_model_sha(entry: dict[str, Any]) -> str:
     return str((entry.get("model") or {}).get("sha256"))
 
 
+def _region_words(region: Any) -> str:
+    """The region as the action's description says it (a tracked one with its keyframes)."""
+    try:
+        spec = Region.from_dict(region)
+    except DisclosureError:
+        return "region"
+    if spec.kind == "full":
+        return "full frame"
+    if spec.kind == "tracked":
+        return spec.describe()
+    return f"{spec.kind} region"
+
+
 def _describe_edit(entry: dict[str, Any]) -> str:
     edit = entry.get("edit") or {}
     tool = (edit.get("tool") or {}).get("id", "?")
     params = edit.get("parameters") or {}
     frames: dict[str, Any] = _frames_record(edit.get("frames")) or {"first": "?", "last": "?"}
-    region = edit.get("region") or {"kind": "full"}
-    where = "full frame" if region.get("kind") == "full" else f"{region.get('kind')} region"
+    where = _region_words(edit.get("region"))
     model = entry.get("model") or {}
     text = f"{tool} on frames {frames['first']}-{frames['last']}, {where}"
     if "strength" in params:

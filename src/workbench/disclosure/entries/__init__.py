@@ -31,6 +31,7 @@ from workbench.disclosure.entries.kinds import (
     SignoffEntry,
     ToggleEntry,
 )
+from workbench.disclosure.entries.reorder import MoveEntry
 from workbench.disclosure.entries.rotation import KeyRotationEntry
 from workbench.disclosure.entries.values import (
     AppInfo,
@@ -187,6 +188,7 @@ __all__ = [
     "ImportedClip",
     "KeyRotationEntry",
     "ModelRecord",
+    "MoveEntry",
     "OutputRef",
     "PolicyEntry",
     "ProjectEntry",

@@ -27,6 +27,7 @@ from workbench.disclosure.entries.fields import (
     req_str,
     str_tuple,
 )
+from workbench.disclosure.entries.reorder import MoveEntry
 from workbench.disclosure.entries.rotation import KeyRotationEntry
 from workbench.disclosure.entries.values import (
     Classification,
@@ -414,6 +415,7 @@ EntryBody = (
     | RelinkEntry
     | SignoffEntry
     | KeyRotationEntry
+    | MoveEntry
 )
 """The body of a log entry (a checkpoint is not one: it is read on its own)."""
 
@@ -431,5 +433,6 @@ BODY_TYPES: dict[str, type[EntryBody]] = {
         RelinkEntry,
         SignoffEntry,
         KeyRotationEntry,
+        MoveEntry,
     )
 }

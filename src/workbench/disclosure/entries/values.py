@@ -24,12 +24,15 @@ from workbench.disclosure.entries.fields import (
 )
 from workbench.errors import DisclosureError
 
-RegionKind = Literal["full", "rect", "mask"]
+RegionKind = Literal["full", "rect", "mask", "tracked"]
+TRACK_SHAPES = ("rect", "mask")
 
 
 @dataclass(frozen=True)
 class Region:
-    """Where an edit applies: the full frame, a rectangle (pixels), or a mask (by its hash)."""
+    """Where an edit applies: the full frame, a rectangle (pixels), a mask (by its hash), or a
+    region tracked over the frames (the project's stored track, by its hash; its shape and its
+    keyframes are said here too, for a reader who has the log but not the project)."""
 
     kind: RegionKind = "full"
     x: int = 0
@@ -37,6 +40,8 @@ class Region:
     w: int = 0
     h: int = 0
     sha256: str = ""
+    shape: str = ""
+    keyframes: tuple[int, ...] = ()
 
     @classmethod
     def rect(cls, x: int, y: int, w: int, h: int) -> Region:
@@ -46,12 +51,36 @@ class Region:
     def mask(cls, sha256: str) -> Region:
         return cls("mask", sha256=sha256)
 
+    @classmethod
+    def tracked(cls, sha256: str, shape: str, keyframes: tuple[int, ...]) -> Region:
+        return cls("tracked", sha256=sha256, shape=shape, keyframes=tuple(keyframes))
+
     def to_dict(self) -> JsonObject:
         if self.kind == "rect":
             return {"kind": "rect", "x": self.x, "y": self.y, "w": self.w, "h": self.h}
         if self.kind == "mask":
             return {"kind": "mask", "sha256": self.sha256}
+        if self.kind == "tracked":
+            return {
+                "kind": "tracked",
+                "sha256": self.sha256,
+                "shape": self.shape,
+                "keyframes": list(self.keyframes),
+            }
         return {"kind": "full"}
+
+    def describe(self) -> str:
+        """The region in words, for reports and the window."""
+        if self.kind == "rect":
+            return f"rectangle {self.w}x{self.h} at ({self.x}, {self.y})"
+        if self.kind == "mask":
+            return f"mask {self.sha256[:12]}"
+        if self.kind == "tracked":
+            shape = "rectangle" if self.shape == "rect" else "mask"
+            keys = ", ".join(map(str, self.keyframes))
+            plural = "s" if len(self.keyframes) != 1 else ""
+            return f"tracked {shape} (keyframe{plural} {keys}; track {self.sha256[:12]})"
+        return "full frame"
 
     @classmethod
     def from_dict(cls, data: Any, what: str = "a region") -> Region:
@@ -67,7 +96,17 @@ class Region:
             return cls.rect(x, y, w, h)
         if kind == "mask":
             return cls.mask(req_str(data, "sha256", what))
-        raise malformed(what, "kind", f"is {kind!r}, not full, rect or mask")
+        if kind == "tracked":
+            shape = req_str(data, "shape", what)
+            if shape not in TRACK_SHAPES:
+                raise malformed(what, "shape", f"is {shape!r}, not rect or mask")
+            keys = data.get("keyframes")
+            if not isinstance(keys, list) or not keys or not all(
+                isinstance(k, int) and not isinstance(k, bool) for k in keys
+            ):
+                raise malformed(what, "keyframes", "is not a list of frame numbers")
+            return cls.tracked(req_str(data, "sha256", what), shape, tuple(keys))
+        raise malformed(what, "kind", f"is {kind!r}, not full, rect, mask or tracked")
 
     @classmethod
     def from_input(cls, region: Mapping[str, Any] | Region | None) -> Region:
@@ -81,6 +120,12 @@ class Region:
             return cls.rect(x, y, w, h)
         if region["kind"] == "mask":
             return cls.mask(str(region["sha256"]))
+        if region["kind"] == "tracked":
+            return cls.tracked(
+                str(region["sha256"]),
+                str(region["shape"]),
+                tuple(int(k) for k in region["keyframes"]),
+            )
         raise ValueError(f"unknown region kind {region['kind']!r}")
 
 
