@@ -56,7 +56,8 @@ def as_schema_2(path: Path) -> None:
         for name in triggers(path):
             if name.startswith(("edits_", "clips_")):
                 conn.execute(f"DROP TRIGGER {name}")
-        conn.execute("DELETE FROM migrations WHERE version = 3")
+        conn.execute("ALTER TABLE clips DROP COLUMN colour_space")  # schema 6's
+        conn.execute("DELETE FROM migrations WHERE version >= 3")
         conn.execute("PRAGMA user_version = 2")
     finally:
         conn.close()
@@ -68,13 +69,15 @@ def test_a_schema_2_project_is_backed_up_then_guarded(project_path: Path) -> Non
     with Project.open(project_path, readonly=True) as project:  # readable as it is
         assert project.verify().ok
     with Project.open(project_path, key=TEST_KEY) as project:
-        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == (
+            schema.current_version()
+        )
         project.set_edit_enabled(1, False)  # what the app updates still may change
         project.revert_edit(2)
         assert project.verify().ok
     assert set(GUARDS) <= triggers(project_path)
     assert project_path.with_name("p.v2.backup.wbproj").is_file()
-    assert schema.current_version() == 3
+    assert schema.current_version() == 6
 
 
 @pytest.mark.parametrize("version", [0, -1])

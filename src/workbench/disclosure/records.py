@@ -26,10 +26,12 @@ RENDER = "workbench.render/1"
 RELINK = "workbench.clip-relink/1"
 SIGNOFF = "workbench.signoff/1"
 KEY_ROTATION = "workbench.key-rotation/1"
+CLIP_COLOUR = "workbench.clip-colour/1"
 CHECKPOINT = "workbench.checkpoint/1"
 
 ENTRY_SCHEMAS = frozenset(
     {PROJECT, IMPORT, EDIT, REVERT, TOGGLE, CONSENT, POLICY, RENDER, RELINK, SIGNOFF, KEY_ROTATION}
+    | {CLIP_COLOUR}
 )
 ENVELOPE = ("schema", "seq", "id", "time", "operator", "project", "app", "prev")
 GENESIS_PREV = "0" * 64
@@ -104,6 +106,11 @@ def summary(entry: dict[str, Any]) -> str:
         return f"clip {entry.get('clip')} relinked to {entry.get('path')}"
     if schema == SIGNOFF:
         return f"edit {entry.get('edit')} signed off"
+    if schema == CLIP_COLOUR:
+        space = entry.get("colour_space")
+        return f"clip {entry.get('clip')} colour space " + (
+            f"set to {space}" if space else "read from its tags"
+        )
     if schema == KEY_ROTATION:
         return f"signing key {entry.get('key_id')} introduced by key {entry.get('previous_key_id')}"
     if schema == RENDER:

@@ -39,6 +39,7 @@ from workbench.editing.operations import (
     import_model,
     load_log,
     relink_clip,
+    set_clip_colour_space,
     sign_off,
 )
 
@@ -70,6 +71,7 @@ __all__ = [
     "plan_edit",
     "planned_from_edit",
     "relink_clip",
+    "set_clip_colour_space",
     "sign_off",
     "undo_last_change",
 ]

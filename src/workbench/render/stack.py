@@ -3,7 +3,9 @@
 Each edit works on the result of the edits before it. A temporal tool (dust) needs its
 neighbours *as the earlier edits left them*, so results are memoised per (stage, frame) and
 evicted once the render has moved past them: memory is bounded by the stack depth and the
-tools' temporal radius, never by the clip's length.
+tools' temporal radius, never by the clip's length. ``colour`` is the clip's colour space: each
+step converts from it into its model's working space and back (``tools.base.apply_tool``), so
+the render, the window's preview and a farm worker convert the same way.
 """
 
 from __future__ import annotations
@@ -50,9 +52,11 @@ class StackEvaluator:
         count: int,
         *,
         interlaced: bool = False,
+        colour: str | None = None,
     ) -> None:
         self.steps = steps
         self.interlaced = interlaced
+        self.colour = colour
         self.source = source
         self.count = count
         self.radius = sum(step.tool.temporal_radius for step in steps)
@@ -86,14 +90,16 @@ class StackEvaluator:
                 if self.interlaced and step.tool.scale(step.params) == 1
                 else apply_tool
             )
+            source = self.source(index) if step.tool.reads_source else None
             result = run(
                 step.tool,
-                FrameWindow(index, frames),
+                FrameWindow(index, frames, source),
                 step.params,
                 step.engine,
                 progress,
                 region=step.region,
                 mask=step.mask,
+                colour=self.colour,
             )
         if stage < len(self.steps):  # the last stage is consumed once; no need to keep it
             self._cache[key] = result
