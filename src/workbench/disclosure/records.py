@@ -86,9 +86,12 @@ def summary(entry: dict[str, Any]) -> str:
         edit = entry.get("edit", {})
         model = entry.get("model") or {}
         frames = edit.get("frames", ["?", "?"])
+        synthesis = (entry.get("classification") or {}).get("synthesis")
         return (
             f"{edit.get('tool', {}).get('id', '?')} on clip {edit.get('clip', {}).get('id', '?')} "
-            f"frames {frames[0]}-{frames[1]}" + (f" with {model.get('id')}" if model else "")
+            f"frames {frames[0]}-{frames[1]}"
+            + (f" with {model.get('id')}" if model else "")
+            + (f": {synthesis}" if synthesis else "")
         )
     if schema == REVERT:
         return f"revert edit {entry.get('edit')} ({entry.get('reason')}) of entry {entry.get('reverts')}"

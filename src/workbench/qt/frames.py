@@ -147,7 +147,7 @@ def apply_steps(
                 n,
                 tool,
                 params,
-                engines.get(step.model or tool.default_model(params)),
+                engines.get(step.model or tool.default_model(params)) if tool.uses_model else None,
                 step.frames,
                 step.region,
                 step.mask if step.mask is not None else load_mask(step.mask_path),

@@ -100,18 +100,26 @@ STRENGTH = Param(
 
 @dataclass(frozen=True)
 class Classification:
-    """How an edit by the tool is disclosed (C2PA action and IPTC digital source type)."""
+    """How an edit by the tool is disclosed (C2PA action and IPTC digital source type).
+
+    ``synthesis`` names what a tool generates rather than recovers ("synthesised grain"); the
+    log, the report and the Content Credentials say it in those words.
+    """
 
     c2pa_action: str
     digital_source_type: str = "algorithmicallyEnhanced"
     nature: Literal["assistive", "generative"] = "assistive"
+    synthesis: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return {
+        out = {
             "c2pa_action": self.c2pa_action,
             "digital_source_type": self.digital_source_type,
             "nature": self.nature,
         }
+        if self.synthesis:
+            out["synthesis"] = self.synthesis
+        return out
 
 
 @dataclass
