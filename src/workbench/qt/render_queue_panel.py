@@ -184,7 +184,9 @@ class RenderQueuePanel(QWidget):
         state_of = jobs[selected].state if 0 <= selected < len(jobs) else None
         self.cancel_button.setEnabled(any(j.active for j in jobs))
         self.resume_button.setEnabled(
-            any(j.state in (JobState.FAILED, JobState.CANCELLED, JobState.INTERRUPTED) for j in jobs)
+            any(
+                j.state in (JobState.FAILED, JobState.CANCELLED, JobState.INTERRUPTED) for j in jobs
+            )
             or state_of is not None
         )
 

@@ -75,7 +75,9 @@ class Regrain(Tool):
             choices=("auto", "removed", "source"),
             label="Measure",
         ),
-        Param("seed", "int", 0, "seed of the grain pattern", minimum=0, maximum=99999),
+        Param(
+            "seed", "int", 0, "seed of the grain pattern", minimum=0, maximum=99999, label="Seed"
+        ),
     )
 
     def default_model(self, params: Mapping[str, Any]) -> str:
