@@ -31,6 +31,11 @@ MODELS = ROOT / "models"
 LOGS = ROOT / "training" / "logs"
 RUNS = ROOT / "training" / "runs"
 MAX_ONNX_BYTES = 2 * 1024 * 1024
+#: The working space every model here is trained in: the manifest's photographs are sRGB-encoded
+#: pictures (PNG/JPEG code values), and the noise, blocking and dust are synthesised on those
+#: code values. A card names it as the pinned OpenColorIO config does; the tools convert a
+#: clip's colour space into it and back (workbench.colour).
+WORKING_SPACE = "sRGB Encoded Rec.709 (sRGB)"
 
 
 def common_args(ap: argparse.ArgumentParser, steps: int) -> None:

@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         "flops_per_output_pixel": round(flops, 1),
         "receptive_radius": 12,
         "size_multiple": 2,
-        "colour_space": "source",
+        "colour_space": common.WORKING_SPACE,
         "inputs": [
             {
                 "name": "input",

@@ -250,7 +250,14 @@ def test_run_facts_are_optional_and_leave_an_older_cards_digest_alone() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("receptive_radius", -1), ("size_multiple", 0), ("colour_space", ""), ("task", "Invert!")],
+    [
+        ("receptive_radius", -1),
+        ("size_multiple", 0),
+        ("colour_space", ""),
+        ("colour_space", "Cineon Printing Density"),
+        ("colour_space", "Rec.2100-PQ - Display"),
+        ("task", "Invert!"),
+    ],
 )
 def test_bad_run_facts_are_refused(tmp_path: Path, field: str, value: object) -> None:
     data = write_model(tmp_path, "m", conv_model(), None)
@@ -270,4 +277,4 @@ def test_shipped_cards_state_their_run_facts() -> None:
         card = entry.card
         assert card is not None, entry.problem
         assert card.receptive_radius is not None and card.size_multiple is not None
-        assert card.colour_space == "source"
+        assert card.colour_space == "sRGB Encoded Rec.709 (sRGB)"  # trained on sRGB photographs

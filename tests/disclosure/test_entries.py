@@ -23,8 +23,11 @@ from workbench.disclosure.entries import (
     SCHEMA_TYPES,
     CheckpointEntry,
     Classification,
+    ClipColourEntry,
     ClipMedia,
     ClipRef,
+    ColourRecord,
+    ColourStep,
     ConsentEntry,
     ConsentRecord,
     EditEntry,
@@ -113,6 +116,9 @@ EXAMPLES: dict[str, Any] = {
         SigningKey.from_seed(b"golden new key").public_b64,
         reason="this machine's key was rotated",
     ),
+    records.CLIP_COLOUR: ClipColourEntry(
+        1, "ARRI LogC4", None, "studio-config-v5.0.0_aces-v2.1_ocio-v2.6"
+    ),
     records.CHECKPOINT: CheckpointEntry(
         seq=2,
         project="00000000-0000-4000-8000-00000000000p",
@@ -129,7 +135,7 @@ EXAMPLES: dict[str, Any] = {
 def test_every_schema_label_has_a_type_and_an_example() -> None:
     labels = {*records.ENTRY_SCHEMAS, records.CHECKPOINT}
     assert set(SCHEMA_TYPES) == labels == set(EXAMPLES)
-    assert len(labels) == 13
+    assert len(labels) == 14
     for label, example in EXAMPLES.items():
         assert type(example) is SCHEMA_TYPES[label]
         assert label == example.SCHEMA
@@ -166,6 +172,33 @@ def test_golden_tracked_region() -> None:
     ):
         with pytest.raises(DisclosureError):
             Region.from_dict(bad)
+
+
+def test_golden_render_with_its_colour_record() -> None:
+    """A render since colour management names its transforms; one without them reads as before."""
+    entry = RenderEntry(
+        **{
+            **EXAMPLES[records.RENDER].__dict__,
+            "colour": ColourRecord(
+                config="studio-config-v5.0.0_aces-v2.1_ocio-v2.6",
+                ocio="2.6.0",
+                input="ARRI LogC4",
+                origin="set",
+                steps=(ColourStep(3, "sRGB Encoded Rec.709 (sRGB)", True),),
+            ),
+        }
+    )
+    data = canonical_bytes(entry.to_dict())
+    golden = GOLDEN / "render-1-colour.json"
+    if os.environ.get("WORKBENCH_REGOLD"):
+        golden.write_bytes(data + b"\n")
+    assert data + b"\n" == golden.read_bytes(), "the on-disk form of a render's colour changed"
+    assert RenderEntry.from_dict(entry.to_dict()) == entry
+    assert "colour" not in EXAMPLES[records.RENDER].to_dict()
+    broken = entry.to_dict()
+    broken["colour"]["steps"] = {"edit": 3}
+    with pytest.raises(DisclosureError, match="malformed"):
+        RenderEntry.from_dict(broken)
 
 
 @pytest.mark.parametrize("label", sorted(records.ENTRY_SCHEMAS))

@@ -55,10 +55,11 @@ def triggers(path: Path) -> set[str]:
 
 
 def as_schema_3(path: Path) -> None:
-    """The file as schema 3 left it: no tracks table."""
+    """The file as schema 3 left it: no tracks table (5), no clip colour space (6)."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("DROP TABLE tracks")
+        conn.execute("ALTER TABLE clips DROP COLUMN colour_space")
         conn.execute("DELETE FROM migrations WHERE version > 3")
         conn.execute("PRAGMA user_version = 3")
     finally:
@@ -73,7 +74,7 @@ def as_schema_2(path: Path) -> None:
         for name in triggers(path):
             if name.startswith(("edits_", "clips_")):
                 conn.execute(f"DROP TRIGGER {name}")
-        conn.execute("DELETE FROM migrations WHERE version = 3")
+        conn.execute("DELETE FROM migrations WHERE version >= 3")
         conn.execute("PRAGMA user_version = 2")
     finally:
         conn.close()
@@ -85,13 +86,15 @@ def test_a_schema_2_project_is_backed_up_then_guarded(project_path: Path) -> Non
     with Project.open(project_path, readonly=True) as project:  # readable as it is
         assert project.verify().ok
     with Project.open(project_path, key=TEST_KEY) as project:
-        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == (
+            schema.current_version()
+        )
         project.set_edit_enabled(1, False)  # what the app updates still may change
         project.revert_edit(2)
         assert project.verify().ok
     assert set(GUARDS) <= triggers(project_path)
     assert project_path.with_name("p.v2.backup.wbproj").is_file()
-    assert schema.current_version() == 5
+    assert schema.current_version() == 6
 
 
 def test_a_schema_3_project_is_backed_up_then_gets_its_tracks_table(project_path: Path) -> None:
@@ -101,7 +104,9 @@ def test_a_schema_3_project_is_backed_up_then_gets_its_tracks_table(project_path
         with pytest.raises(NotFoundError, match=r"not in p\.wbproj"):
             project.track("ab" * 32)
     with Project.open(project_path, key=TEST_KEY) as project:
-        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == (
+            schema.current_version()
+        )
         versions = [v for (v,) in project.conn.execute("SELECT version FROM migrations")]
         assert versions == sorted(m.version for m in schema.MIGRATIONS)  # numbers may have gaps
         assert 5 in versions

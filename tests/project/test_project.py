@@ -227,8 +227,7 @@ def test_older_schema_is_backed_up_then_upgraded(
     with Project.open(project_path, key=TEST_KEY) as project:
         assert project.conn.execute("PRAGMA user_version").fetchone()[0] == old_version + 1
         applied = [r[0] for r in project.conn.execute("SELECT version FROM migrations")]
-        assert applied == [*(m.version for m in schema.MIGRATIONS)]
-        assert applied[-1] == old_version + 1
+        assert applied == [m.version for m in schema.MIGRATIONS]
         project.conn.execute("SELECT * FROM notes").fetchall()
         assert project.verify().ok
     backup = project_path.with_name(f"p.v{old_version}.backup.wbproj")

@@ -32,8 +32,12 @@ def engine_for(tool_id: str, params: dict[str, object]):  # type: ignore[no-unty
 
 def test_registry_and_declarations() -> None:
     ids = [t.id for t in all_tools()]
-    assert ids == ["upscale", "denoise", "dust", "deblock"]
+    assert ids == ["upscale", "denoise", "dust", "deblock", "regrain"]
     for tool in all_tools():
+        if not tool.uses_model:  # regrain: a synthesis, disclosed as one (test_tools_grain)
+            assert tool.classification.synthesis and tool.classification.nature == "generative"
+            continue
+        assert not tool.classification.synthesis
         assert tool.classification.nature == "assistive"
         assert tool.classification.digital_source_type == "algorithmicallyEnhanced"
         assert Catalog().find(tool.default_model(tool.resolve({}))).disclosed

@@ -10,6 +10,7 @@ import pytest
 from inference.inference_models import card_for
 from tools.plugin_tool.plugin_support import invert_model
 from workbench.catalog import Catalog
+from workbench.catalog.card import SRGB_COLOUR_SPACE
 from workbench.inference import Engine, ModelInterfaceError, SessionOptions, create_session
 from workbench.progress import Progress
 from workbench.tools.base import run_model
@@ -56,9 +57,10 @@ def test_the_card_wins_and_the_tool_fills_the_rest() -> None:
     assert defaults.with_card(card_for(data, size_multiple=4)) == ModelFacts(14, 4)
 
 
-@pytest.mark.parametrize("tool", BUILTIN, ids=lambda t: t.id)
+@pytest.mark.parametrize("tool", [t for t in BUILTIN if t.uses_model], ids=lambda t: t.id)
 def test_shipped_cards_state_what_their_tools_assumed(tool: Any) -> None:
-    """The facts moved from the tools into the cards unchanged, so no render changes."""
+    """The facts moved from the tools into the cards unchanged, so no render changes; the cards
+    name the working space the models were trained in (sRGB-encoded photographs)."""
     params = tool.resolve({})
     models = {tool.default_model(params)}
     if tool.id == "upscale":
@@ -69,7 +71,7 @@ def test_shipped_cards_state_what_their_tools_assumed(tool: Any) -> None:
         assert (card.receptive_radius, card.size_multiple, card.colour_space) == (
             tool.model_facts.receptive_radius,
             tool.model_facts.size_multiple,
-            "source",
+            SRGB_COLOUR_SPACE,
         )
 
 
@@ -103,7 +105,20 @@ def test_a_wider_receptive_radius_in_the_card_widens_the_tiles_overlap() -> None
 
 
 def test_a_colour_space_the_tools_cannot_feed_is_refused() -> None:
-    engine, session = invert_engine(colour_space="ACEScg")
-    with pytest.raises(ModelInterfaceError, match="ACEScg"):
-        run_model(engine, np.zeros((8, 8, 3), np.float32), Progress())
+    """A working space outside the pinned config is refused before the model runs: by the card's
+    validation, and again by the tool's facts (a plugin tool's own default)."""
+    with pytest.raises(ValueError, match="not a scene-referred colour space"):
+        invert_engine(colour_space="Cineon Printing Density")
+    with pytest.raises(ValueError, match="not a scene-referred colour space"):
+        invert_engine(colour_space="sRGB - Display")  # display-referred: a view transform away
+    engine, session = invert_engine()
+    odd = ModelFacts(colour_space="Cineon Printing Density")
+    with pytest.raises(ModelInterfaceError, match="Cineon Printing Density"):
+        run_model(engine, np.zeros((8, 8, 3), np.float32), Progress(), defaults=odd)
     assert not session.sizes  # refused before the model ran
+
+
+def test_a_working_space_of_the_config_is_run() -> None:
+    engine, session = invert_engine(colour_space="ACEScg")
+    out = run_model(engine, np.full((8, 8, 3), 0.25, np.float32), Progress())
+    assert session.sizes and np.allclose(out, 0.75)

@@ -7,8 +7,10 @@ such a model may be used at all. The JSON Schema of the card is exported from th
 
 Besides the disclosure, a card carries the facts a tool needs to run its model well: how far the
 model looks (``receptive_radius``, which sets the tiles' overlap), the multiple its frame sides
-must be (``size_multiple``), and the colour space it works in (``colour_space``). They are
-optional: an older or imported card without them gets the tool's defaults, and since absent
+must be (``size_multiple``), and the colour space it works in (``colour_space``: the colour
+space its training pictures were encoded in, named as the pinned OpenColorIO config names it —
+the shipped models say "sRGB Encoded Rec.709 (sRGB)" — or ``source``, the clip's code values
+unconverted). They are optional: an older or imported card without them gets the tool's defaults, and since absent
 fields are left out of the canonical JSON, such a card's digest (what the log pins) is unchanged.
 """
 
@@ -21,11 +23,15 @@ from typing import Literal
 import rfc8785
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from workbench.colour.config import CONFIG_NAME, SOURCE
+
 CARD_SCHEMA = "workbench.model-card/1"
 
 TASK_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
-#: The colour space every shipped model works in: the clip's code values as decoded, unconverted.
-SOURCE_COLOUR_SPACE = "source"
+#: Not a colour space: the clip's code values as decoded, handed to the model unconverted.
+SOURCE_COLOUR_SPACE = SOURCE
+#: The working space of the shipped models: they were trained on sRGB-encoded photographs.
+SRGB_COLOUR_SPACE = "sRGB Encoded Rec.709 (sRGB)"
 ConsentBasis = Literal["public-domain", "cc0", "cc-by", "generated", "licensed", "consented"]
 C2paAction = Literal["c2pa.enhanced", "c2pa.resized", "c2pa.edited", "c2pa.color_adjustments"]
 SourceType = Literal[
@@ -129,8 +135,11 @@ class ModelCard(_Strict):
     colour_space: str | None = Field(
         default=None,
         pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._()+-]{0,63}$",
-        description="the colour space the model works in; 'source' (the clip's code values as "
-        "decoded, no conversion) is the only one Workbench feeds today. Absent: 'source'",
+        description="the working space the model was trained in: a scene-referred colour space "
+        f"of the OpenColorIO config {CONFIG_NAME} (its name or an alias, e.g. 'sRGB Encoded "
+        "Rec.709 (sRGB)' for models trained on sRGB-encoded photographs, 'ACEScg'); frames are "
+        "converted from the clip's colour space into it and back. 'source': the clip's code "
+        "values as decoded, unconverted. Absent: the tool's default ('source')",
     )
     architecture: str
     parameters: int = Field(ge=0)
@@ -148,6 +157,20 @@ class ModelCard(_Strict):
     training_command: str | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("colour_space")
+    @classmethod
+    def _known_colour_space(cls, value: str | None) -> str | None:
+        if value is None or value == SOURCE:
+            return value
+        from workbench.colour.config import lookup
+
+        if lookup(value) is None:
+            raise ValueError(
+                f"{value!r} is not a scene-referred colour space of the OpenColorIO config "
+                f"{CONFIG_NAME} (nor 'source')"
+            )
+        return value
 
     @field_validator("contributors")
     @classmethod

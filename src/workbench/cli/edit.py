@@ -15,7 +15,10 @@ def cmd_tools_list(args: argparse.Namespace) -> int:
     for tool in all_tools():
         c = tool.classification
         print(f"{tool.id}  ({tool.name}, v{tool.version}) — {tool.description}")
-        print(f"    disclosed as {c.c2pa_action}, {c.digital_source_type}, {c.nature}")
+        synthesis = f", {c.synthesis}" if c.synthesis else ""
+        print(f"    disclosed as {c.c2pa_action}, {c.digital_source_type}, {c.nature}{synthesis}")
+        if not tool.uses_model:
+            print("    runs no model")
         for param in tool.all_params():
             print(f"    --param {param.describe()}")
     return 0
@@ -97,9 +100,12 @@ def cmd_apply(args: argparse.Namespace) -> int:
         command = ApplyEdit(plan_edit(project, request))
         command.do(project)
         edit = project.edit(command.ref.require())
+        synthesis = command.planned.tool.classification.synthesis
+        made = f"with {edit.model_id}" if edit.model_id else "with no model"
+        made += f" ({synthesis})" if synthesis else ""
         print(
             f"edit {edit.id}: {edit.tool} on clip {clip.id} frames {edit.frames[0]}-"
-            f"{edit.frames[1]} with {edit.model_id} (log entry {edit.log_entry})"
+            f"{edit.frames[1]} {made} (log entry {edit.log_entry})"
         )
         if track is not None:
             how = "tracked" if args.track else "interpolated"

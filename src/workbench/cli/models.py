@@ -71,6 +71,7 @@ def cmd_models_show(args: argparse.Namespace) -> int:
         f"{card.flops_per_output_pixel:,.0f} FLOPs per output pixel"
     )
     print(f"licence       {card.weights_licence}")
+    print(f"working space {card.colour_space or 'source (not stated)'}")
     print(
         f"disclosure    {card.classification.c2pa_action}, "
         f"{card.classification.digital_source_type}, {card.classification.nature}"

@@ -31,6 +31,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from workbench.colour import shown
     from workbench.disclosure.report_model import printable
     from workbench.disclosure.trust import check_signers
     from workbench.project import Project
@@ -39,6 +40,10 @@ def cmd_info(args: argparse.Namespace) -> int:
         signers = check_signers(project.log_data(), project.verify())  # and this machine's trust
         info = project.info(signers.report)
         info["signers"] = [s.to_dict() for s in signers.signers]
+        info["clip_colour"] = {
+            str(c.id): {"space": c.colour.space, "origin": c.colour_origin, "why": c.colour.reason}
+            for c in project.clips()
+        }
         if args.json:
             print(json.dumps(info, indent=2))
             return 0
@@ -49,7 +54,11 @@ def cmd_info(args: argparse.Namespace) -> int:
         for clip in project.clips():
             media = clip.media
             size = f"{media.get('width', '?')}x{media.get('height', '?')}"
-            print(f"  {clip.id}\t{clip.name}\t{size}\t{media.get('frame_count', '?')} frames")
+            colour = f"colour {shown(clip.colour.space)} ({clip.colour_origin})"
+            print(
+                f"  {clip.id}\t{clip.name}\t{size}\t{media.get('frame_count', '?')} frames"
+                f"\t{colour}"
+            )
         print(f"edits     {info['edits']}")
         pending = project.edits_pending_signoff()
         for edit in project.edits():

@@ -87,10 +87,12 @@ def _edit(entry: dict[str, Any], ctx: _Context) -> str:
     with_model = f", model {model.get('id')} {model.get('version', '')}".rstrip() if model else ""
     undisclosed = " (undisclosed model)" if model.get("consent") == "undisclosed" else ""
     held = ", awaiting sign-off" if entry.get("signoff") == "pending" else ""
+    synthesis = (entry.get("classification") or {}).get("synthesis")
+    made = f", {synthesis} (generated, not recovered)" if synthesis else ""
     return (
         f"edit #{edit.get('id', '?')}: {tool} on {ctx.clip_name(edit.get('clip'))}, "
         f"{_frames(edit.get('frames'))}, {region_words(edit.get('region'))}"
-        f"{with_model}{undisclosed}{held}"
+        f"{with_model}{undisclosed}{made}{held}"
     )
 
 

@@ -27,6 +27,7 @@ RELINK = "workbench.clip-relink/1"
 SIGNOFF = "workbench.signoff/1"
 KEY_ROTATION = "workbench.key-rotation/1"
 EDIT_MOVE = "workbench.edit-move/1"
+CLIP_COLOUR = "workbench.clip-colour/1"
 CHECKPOINT = "workbench.checkpoint/1"
 
 ENTRY_SCHEMAS = frozenset(
@@ -43,6 +44,7 @@ ENTRY_SCHEMAS = frozenset(
         SIGNOFF,
         KEY_ROTATION,
         EDIT_MOVE,
+        CLIP_COLOUR,
     }
 )
 ENVELOPE = ("schema", "seq", "id", "time", "operator", "project", "app", "prev")
@@ -98,9 +100,12 @@ def summary(entry: dict[str, Any]) -> str:
         edit = entry.get("edit", {})
         model = entry.get("model") or {}
         frames = edit.get("frames", ["?", "?"])
+        synthesis = (entry.get("classification") or {}).get("synthesis")
         return (
             f"{edit.get('tool', {}).get('id', '?')} on clip {edit.get('clip', {}).get('id', '?')} "
-            f"frames {frames[0]}-{frames[1]}" + (f" with {model.get('id')}" if model else "")
+            f"frames {frames[0]}-{frames[1]}"
+            + (f" with {model.get('id')}" if model else "")
+            + (f": {synthesis}" if synthesis else "")
         )
     if schema == REVERT:
         return f"revert edit {entry.get('edit')} ({entry.get('reason')}) of entry {entry.get('reverts')}"
@@ -123,6 +128,11 @@ def summary(entry: dict[str, Any]) -> str:
         return f"clip {entry.get('clip')} relinked to {entry.get('path')}"
     if schema == SIGNOFF:
         return f"edit {entry.get('edit')} signed off"
+    if schema == CLIP_COLOUR:
+        space = entry.get("colour_space")
+        return f"clip {entry.get('clip')} colour space " + (
+            f"set to {space}" if space else "read from its tags"
+        )
     if schema == KEY_ROTATION:
         return f"signing key {entry.get('key_id')} introduced by key {entry.get('previous_key_id')}"
     if schema == RENDER:

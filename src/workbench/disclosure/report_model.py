@@ -63,6 +63,7 @@ KIND_NAMES = {
     "c2pa.resized": "upscaling",
     "c2pa.color_adjustments": "colour adjustment",
     "c2pa.edited": "editing",
+    "c2pa.filtered": "filtering",
 }
 
 
@@ -75,6 +76,8 @@ class ClipInfo:
     height: int | None = None
     frame_rate: Fraction | None = None
     frame_count: int | None = None
+    colour: str | None = None
+    """The clip's colour space, where the project said it (edits convert from it)."""
 
     @property
     def pixels(self) -> int | None:
@@ -104,6 +107,8 @@ class EditRow:
     hash: str
     signoff: str
     entry: dict[str, Any] = field(repr=False, default_factory=dict)
+    synthesis: str = ""
+    """What the edit generated rather than recovered ("synthesised grain"); empty for others."""
 
     @property
     def frames(self) -> int:
@@ -111,7 +116,7 @@ class EditRow:
 
     @property
     def kind(self) -> str:
-        return KIND_NAMES.get(self.action, self.action)
+        return self.synthesis or KIND_NAMES.get(self.action, self.action)
 
     @property
     def live(self) -> bool:
@@ -265,6 +270,7 @@ def clip_info(clip: Mapping[str, Any]) -> ClipInfo:
         height=media.height,
         frame_rate=media.frame_rate,
         frame_count=media.frame_count,
+        colour=clip.get("colour") if isinstance(clip.get("colour"), str) else None,
     )
 
 
@@ -326,6 +332,7 @@ def _edit_row(
         hash=e.hash,
         signoff=body.signoff,
         entry=dict(raw),
+        synthesis=classification.synthesis or "",
     )
 
 
@@ -371,7 +378,18 @@ def _render_row(e: TypedEntry, body: RenderEntry) -> dict[str, Any]:
         "codec": body.output.codec,
         "edits": len(body.edits),
         "qc": _qc_text(body.qc),
+        "colour": _colour_text(body),
     }
+
+
+def _colour_text(body: RenderEntry) -> str:
+    """The render's colour transforms in a line: clip space → working spaces, config, version."""
+    colour = body.colour
+    if colour is None:
+        return "—"
+    working = sorted({s.working for s in colour.steps if s.converted})
+    into = f" → {', '.join(working)} → back" if working else " (not converted)"
+    return f"{colour.input}{into}; {colour.config}, OpenColorIO {colour.ocio or '?'}"
 
 
 def _last_checkpoint(context: ExportContext) -> dict[str, Any] | None:

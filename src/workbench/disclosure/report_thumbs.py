@@ -92,7 +92,13 @@ def project_thumbnailer(catalog: Catalog | None = None) -> Thumbnailer:
                     for j in range(max(0, index - radius), min(len(reader), index + radius + 1))
                 }
             after = apply_tool(
-                tool, FrameWindow(index, frames), params, engine, Progress(), region=row.region
+                tool,
+                FrameWindow(index, frames),
+                params,
+                engine,
+                Progress(),
+                region=row.region,
+                colour=row.clip.colour,
             )
             return frames[index], after
         except (WorkbenchError, OSError, ValueError, RuntimeError):

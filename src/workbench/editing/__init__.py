@@ -40,6 +40,7 @@ from workbench.editing.operations import (
     import_model,
     load_log,
     relink_clip,
+    set_clip_colour_space,
     sign_off,
 )
 from workbench.editing.tracking import (
@@ -83,6 +84,7 @@ __all__ = [
     "planned_from_edit",
     "read_region_keys",
     "relink_clip",
+    "set_clip_colour_space",
     "sign_off",
     "track_region",
     "undo_last_change",

@@ -205,13 +205,9 @@ def plan_edit(
         tool, params, (start, end), count, field_order=int(clip.media.get("field_order") or 0)
     )
     catalog = catalog or Catalog()
-    entry = catalog.find(request.model or tool.default_model(params))
-    check_model_fits(tool, params, entry)
     policy = project.policy()
     policy.check_tool(tool.id)
-    policy.check_model(entry.id, entry.sha256, entry.disclosed)
-    checked = catalog.load_checked(entry.id)  # read and hashed once, for both uses below
-    check_model_for_tool(tool, params, checked)
+    entry, provider = _model(tool, params, request, catalog, policy)
     if request.consent_ref is not None:
         project.consent(request.consent_ref)
     region = _region(project, request, (start, end))
@@ -222,11 +218,31 @@ def plan_edit(
         frames=(start, end),
         region=region,
         model=entry,
-        provider=execution_provider(catalog, entry, checked),
+        provider=provider,
         consent_ref=request.consent_ref,
         enabled=request.enabled,
         track=request.track,
     )
+
+
+def _model(
+    tool: Tool, params: Mapping[str, Any], request: EditRequest, catalog: Catalog, policy: Any
+) -> tuple[CatalogEntry | None, str | None]:
+    """The edit's model, checked to fit the tool and allowed by the policy, and the execution
+    provider that runs it; (None, None) for a tool that runs no model (a synthesis)."""
+    if not tool.uses_model:
+        if request.model and request.model != tool.default_model(params):
+            raise UsageError(
+                f"{tool.name} runs no model; it was given {request.model!r}",
+                hint="leave out --model",
+            )
+        return None, None
+    entry = catalog.find(request.model or tool.default_model(params))
+    check_model_fits(tool, params, entry)
+    policy.check_model(entry.id, entry.sha256, entry.disclosed)
+    checked = catalog.load_checked(entry.id)  # read and hashed once, for both uses below
+    check_model_for_tool(tool, params, checked)
+    return entry, execution_provider(catalog, entry, checked)
 
 
 def apply_edit(project: Project, planned: PlannedEdit) -> Edit:

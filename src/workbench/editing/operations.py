@@ -39,6 +39,17 @@ def relink_clip(project: Project, clip_id: int, path: Path) -> Clip:
     return project.relink_clip(clip_id, path)
 
 
+def set_clip_colour_space(project: Project, clip_id: int, name: str | None) -> Clip:
+    """Set the colour space a clip's footage is in, by any name the pinned colour config knows
+    (``ARRI LogC4``, ``logc4``, ``source`` for no conversion); None or ``tags``: read it from
+    the clip's tags again. Logged; every edit of the clip renders from it."""
+    from workbench.colour import resolve
+
+    tags = name is None or name.strip().lower() in ("tags", "auto")
+    space = None if tags else resolve(str(name))
+    return project.set_clip_colour_space(project.clip(clip_id).id, space)
+
+
 def sign_off(project: Project, edit_id: int, note: str = "") -> Edit:
     """Record the operator's approval of an edit the policy holds for sign-off."""
     return project.sign_off(edit_id, note=note)
@@ -125,7 +136,13 @@ def export_context(target: Path, data: Any, fmt: str, *, exported: str | None = 
     if not is_export_file(target):
         with Project.open(target, readonly=True) as project:
             clips = tuple(
-                {"id": c.id, "name": c.name, "path": c.path, "media": c.media}
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "path": c.path,
+                    "media": c.media,
+                    "colour": c.colour.space,
+                }
                 for c in project.clips()
             )
     catalog = Catalog()
@@ -166,5 +183,6 @@ __all__ = [
     "import_model",
     "load_log",
     "relink_clip",
+    "set_clip_colour_space",
     "sign_off",
 ]

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from workbench.disclosure import records
 from workbench.disclosure.entries import (
     Classification,
+    ClipColourEntry,
     ClipMedia,
     ClipRef,
+    ColourRecord,
     ConsentEntry,
     ConsentRecord,
     EditEntry,
@@ -160,6 +162,25 @@ class EntryWriter(ProjectReads):
         with self.transaction() as log:
             self.conn.execute("UPDATE clips SET path = ? WHERE id = ?", (new_path, clip.id))
             self._append(log, RelinkEntry(clip.id, clip.path, new_path, clip.fingerprint))
+        return self.clip(clip.id)
+
+    def set_clip_colour_space(self, clip_id: int, space: str | None) -> Clip:
+        """Set the colour space a clip's footage is in (the pinned config's own name, or
+        ``source``; None: read it from the clip's tags again), with its log entry. Setting what
+        is already set changes nothing and writes nothing."""
+        from workbench.colour import CONFIG_NAME, SOURCE, lookup
+
+        if space is not None and space != SOURCE and lookup(space) != space:
+            raise UsageError(
+                f"{space!r} is not the colour config's own name for a scene-referred space",
+                hint="resolve the name first (workbench.colour.resolve)",
+            )
+        clip = self.clip(clip_id)
+        if clip.colour_space == space:
+            return clip
+        with self.transaction() as log:
+            self.conn.execute("UPDATE clips SET colour_space = ? WHERE id = ?", (space, clip.id))
+            self._append(log, ClipColourEntry(clip.id, space, clip.colour_space, CONFIG_NAME))
         return self.clip(clip.id)
 
     # -- policy ----------------------------------------------------------------------------
@@ -368,6 +389,7 @@ class EntryWriter(ProjectReads):
         plan: str,
         edits: list[Edit],
         extra: dict[str, Any] | None = None,
+        colour: ColourRecord | None = None,
         before_commit: Callable[[], None] | None = None,
     ) -> Render:
         """Register a finished output and its log entry in one transaction.
@@ -396,6 +418,7 @@ class EntryWriter(ProjectReads):
                 edits=tuple(EditLink(e.id, e.log_entry) for e in edits),
                 qc=qc,
                 extra=rest,
+                colour=colour,
             )
             entry_id = self._append(log, body)
             self.conn.execute(

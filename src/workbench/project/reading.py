@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from workbench.tools.track_record import Track
 
 
+def has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    """Whether ``table`` has ``column`` (a file read as it is, before a migration added it)."""
+    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
+
+
 def _wanted(value: int | str, what: str) -> int:
     try:
         return int(value)
@@ -56,7 +61,10 @@ class ProjectReads:
 
     # -- clips -----------------------------------------------------------------------------
     def clips(self) -> list[Clip]:
-        rows = self.conn.execute(f"SELECT {CLIP_COLUMNS} FROM clips ORDER BY id").fetchall()
+        colour = "colour_space" if has_column(self.conn, "clips", "colour_space") else "NULL"
+        rows = self.conn.execute(
+            f"SELECT {CLIP_COLUMNS}, {colour} FROM clips ORDER BY id"
+        ).fetchall()
         with self._damage():
             return [Clip.from_row(r) for r in rows]
 
@@ -139,4 +147,4 @@ class ProjectReads:
         raise NotFoundError(f"no consent record {consent_id} in {self.path.name}")
 
 
-__all__ = ["ProjectReads"]
+__all__ = ["ProjectReads", "has_column"]

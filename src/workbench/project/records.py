@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.colour.spaces import TaggedSpace
 from workbench.disclosure.entries import ClipMedia, Region
 
 CLIP_COLUMNS = "id, name, path, fingerprint, media, added"
+"""A clip's columns in every schema; ``colour_space`` (schema 6) follows where the file has it."""
 EDIT_COLUMNS = (
     "id, clip_id, position, tool, tool_version, model_id, model_sha256, parameters, "
     "frame_start, frame_end, region, enabled, removed, created, log_entry"
@@ -48,11 +50,30 @@ class Clip:
     fingerprint: str
     media: ClipMedia
     added: str
+    colour_space: str | None = None
+    """The colour space a user set (the pinned config's name, or ``source``); None: its tags'."""
+
+    @property
+    def colour(self) -> TaggedSpace:
+        """The clip's input colour space and why: as set by a user, else as its tags say."""
+        from workbench.colour import from_tags
+
+        if self.colour_space is not None:
+            return TaggedSpace(self.colour_space, "set by a user; logged")
+        return from_tags(self.media.get("color"), is_float=self.media.get("is_float") is True)
+
+    @property
+    def colour_origin(self) -> str:
+        """``set`` or ``tags``: where :attr:`colour` comes from."""
+        return "tags" if self.colour_space is None else "set"
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> Clip:
         media = ClipMedia.from_dict(json_column(row[4], f"clip {row[0]}'s media"))
-        return cls(row[0], row[1], row[2], row[3], media, row[5])
+        colour = row[6] if len(row) > 6 else None
+        if colour is not None and not isinstance(colour, str):
+            raise DamagedRow(f"clip {row[0]}'s colour space is not text")
+        return cls(row[0], row[1], row[2], row[3], media, row[5], colour)
 
 
 @dataclass(frozen=True)

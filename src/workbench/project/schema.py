@@ -164,6 +164,12 @@ def _v5(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v6(conn: sqlite3.Connection) -> None:
+    """The colour space a user set for a clip (NULL: the one its tags say); a logged change
+    (``workbench.clip-colour/1``) that ``stack_check`` replays against the column."""
+    conn.execute("ALTER TABLE clips ADD COLUMN colour_space TEXT")
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -175,9 +181,9 @@ MIGRATIONS: list[Migration] = [
     Migration(1, "clips, edit stack, consent records, policy and the disclosure log", _v1),
     Migration(2, "renders: outputs registered with their log entries", _v2),
     Migration(3, "guards: an edit's and a clip's logged columns never change", _v3),
-    # 4 is the conform branch's (sequences, shots, …): migrate() applies them in version order,
-    # so 5 works with or without it; a file at 3 gets 4 then 5 once both are here.
+    # 4 is the conform branch's (sequences, shots, …): migrate() applies them in version order.
     Migration(5, "tracks: the per-frame regions of tracked edits, by their SHA-256", _v5),
+    Migration(6, "colour: the colour space a user set for a clip", _v6),
 ]
 
 
@@ -187,7 +193,8 @@ def current_version() -> int:
 
 READABLE_FROM = 2
 """The oldest schema a read-only open reads as it is: 3 added only guards (triggers), which a
-reader does not need; older files are upgraded by opening them for writing once."""
+reader does not need, and a file without 6's ``clips.colour_space`` reads as having set none;
+older files are upgraded by opening them for writing once."""
 
 
 __all__ = ["APPLICATION_ID", "MIGRATIONS", "READABLE_FROM", "Migration", "current_version"]

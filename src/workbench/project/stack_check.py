@@ -5,7 +5,9 @@ edited with SQLite's own tools (its trigger dropped), a row inserted without an 
 entry whose row is gone would make the rendered frames differ from what the log, its exports
 and the Content Credentials say. So the typed entries are replayed — edits added, toggled and
 reverted; clips imported and relinked — into the stack they describe, and that is compared with
-every row as stored. Rows are read raw: a damaged value is reported, never raised.
+every row as stored; a clip's colour space (set by a user: what its edits render in) is replayed
+from its ``workbench.clip-colour/1`` entries. Rows are read raw: a damaged value is reported,
+never raised.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.disclosure.canonical import canonical_bytes
 from workbench.disclosure.entries import (
+    ClipColourEntry,
     EditEntry,
     ImportEntry,
     MoveEntry,
@@ -28,6 +31,7 @@ from workbench.disclosure.entries import (
     readable,
 )
 from workbench.errors import DisclosureError, VerificationFailed
+from workbench.project.reading import has_column
 
 if TYPE_CHECKING:
     from workbench.project.project import Project
@@ -36,7 +40,7 @@ _EDIT_SQL = (
     "SELECT id, clip_id, position, tool, tool_version, model_id, model_sha256, parameters, "
     "frame_start, frame_end, region, enabled, removed, log_entry FROM edits ORDER BY id"
 )
-_CLIP_SQL = "SELECT id, name, path, fingerprint, log_entry FROM clips ORDER BY id"
+_CLIP_SQL = "SELECT id, name, path, fingerprint, log_entry, {colour} FROM clips ORDER BY id"
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class _LoggedClip:
     body: ImportEntry
     path: str = ""
     relinked_by: TypedEntry | None = None
+    colour_space: str | None = None
+    coloured_by: TypedEntry | None = None
 
 
 @dataclass
@@ -123,6 +129,10 @@ def logged_stack(entries: Iterable[TypedEntry]) -> _Logged:
             clip = logged.clips.get(body.clip)
             if clip is not None:
                 clip.path, clip.relinked_by = body.path, entry
+        elif isinstance(body, ClipColourEntry):
+            clip = logged.clips.get(body.clip)
+            if clip is not None:
+                clip.colour_space, clip.coloured_by = body.colour_space, entry
     return logged
 
 
@@ -297,7 +307,7 @@ def edit_problems(rows: Sequence[Sequence[Any]], logged: _Logged) -> list[StackP
 def clip_problems(rows: Sequence[Sequence[Any]], logged: _Logged) -> list[StackProblem]:
     out: list[StackProblem] = []
     seen: set[int] = set()
-    for clip_id, name, path, fingerprint, log_entry in rows:
+    for clip_id, name, path, fingerprint, log_entry, colour in rows:
         found = logged.clips.get(clip_id) if isinstance(clip_id, int) else None
         where = f"clip {clip_id}"
         if found is None:
@@ -312,6 +322,7 @@ def clip_problems(rows: Sequence[Sequence[Any]], logged: _Logged) -> list[StackP
             ("name", name, found.body.clip.name, found.entry),
             ("path", path, found.path, source),
             ("fingerprint", fingerprint, found.body.clip.fingerprint, found.entry),
+            ("colour space", colour, found.colour_space, found.coloured_by or found.entry),
         ]
         for what, stored, expected, entry in checks:
             if not _same(stored, expected):
@@ -343,7 +354,8 @@ def stack_problems(conn: sqlite3.Connection, log_rows: Iterable[Any]) -> list[St
     logged = logged_stack(readable(log_rows))
     try:
         edits = conn.execute(_EDIT_SQL).fetchall()
-        clips = conn.execute(_CLIP_SQL).fetchall()
+        colour = "colour_space" if has_column(conn, "clips", "colour_space") else "NULL"
+        clips = conn.execute(_CLIP_SQL.format(colour=colour)).fetchall()
     except sqlite3.DatabaseError as exc:
         return [StackProblem("edits", f"the project's edit stack cannot be read ({exc})")]
     return clip_problems(clips, logged) + edit_problems(edits, logged) + _track_problems(conn, logged)

@@ -116,6 +116,7 @@ class Controller(QObject):
         p.media.filesDropped.connect(self.import_media)
         p.media.clipActivated.connect(self.select_clip)
         p.media.relinkRequested.connect(self.ask_relink)
+        p.media.colourSpaceRequested.connect(self.set_colour_space)
         self._connect_transport()
         p.tools.previewRequested.connect(self.run_preview)
         p.tools.applyRequested.connect(self.apply)
@@ -296,6 +297,15 @@ class Controller(QObject):
     def relink(self, clip_id: int, path: Path) -> None:
         if self.media.relink(clip_id, path):
             self.refresh()
+
+    def set_colour_space(self, clip_id: int, name: str) -> None:
+        """The clip's colour space set (logged); the viewer converts from it from now on."""
+        if not self.media.set_colour_space(clip_id, name):
+            return
+        self.refresh()
+        if self.state.clip is not None and self.state.clip.id == clip_id:
+            self.select_clip(clip_id)  # the clip record the preview reads its colour from
+        self.status.emit(f"Colour space of clip {clip_id}: {name}")
 
     # -- edits -------------------------------------------------------------------------------
     def _region_changed(self, region: dict[str, Any]) -> None:

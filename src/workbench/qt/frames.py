@@ -57,9 +57,12 @@ class Request:
     index: int
     steps: tuple[Step, ...] = ()
     playing: bool = False
+    colour: str | None = None
+    """The clip's colour space, which each step converts from (as the render does)."""
 
     def steps_key(self) -> str:
-        return "|".join(s.key() for s in self.steps)
+        key = "|".join(s.key() for s in self.steps)
+        return f"{key}@{self.colour}" if key and self.colour is not None else key
 
 
 def _resize_to(frame: Frame, shape: tuple[int, ...]) -> Frame:
@@ -128,9 +131,11 @@ def apply_steps(
     progress: Progress,
     count: int | None = None,
     interlaced: bool = False,
+    colour: str | None = None,
 ) -> Frame:
     """The frame with the steps applied in order — by the render's own stack evaluator, so a
-    temporal tool sees its neighbours as the earlier edits left them, exactly as in a render."""
+    temporal tool sees its neighbours as the earlier edits left them, and each step converts
+    from the clip's colour space, exactly as in a render."""
     from workbench.render.stack import StackEvaluator
     from workbench.render.stack import Step as RenderStep
     from workbench.tools.registry import get_tool
@@ -144,7 +149,7 @@ def apply_steps(
                 n,
                 tool,
                 params,
-                engines.get(step.model or tool.default_model(params)),
+                engines.get(step.model or tool.default_model(params)) if tool.uses_model else None,
                 step.frames,
                 step.region,
                 step.mask if step.mask is not None else load_mask(step.mask_path),
@@ -159,7 +164,11 @@ def apply_steps(
         return original if frame is None else frame
 
     evaluator = StackEvaluator(
-        prepared, source, count if count is not None else index + 1, interlaced=interlaced
+        prepared,
+        source,
+        count if count is not None else index + 1,
+        interlaced=interlaced,
+        colour=colour,
     )
     return evaluator.frame(index, progress)
 
@@ -319,6 +328,7 @@ class FrameService(QObject):
                 progress,
                 len(self._reader(request.path)),
                 interlaced=bool(getattr(self._reader(request.path).info, "interlaced", False)),
+                colour=request.colour,
             )
             # converted to display images here, not on the GUI thread (a 4K frame takes 100 ms)
             cached = (frame_to_qimage(result), frame_to_qimage(difference(original, result)))

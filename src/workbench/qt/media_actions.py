@@ -1,4 +1,5 @@
-"""The media bin's actions: import (probed off the GUI thread), thumbnails, offline and relink.
+"""The media bin's actions: import (probed off the GUI thread), thumbnails, offline, relink and a
+clip's colour space.
 
 A clip whose file is gone is offline; relinking it goes through the core
 (:func:`workbench.editing.relink_clip`), which checks the content and logs the move. A path the
@@ -127,4 +128,16 @@ class MediaActions:
         self.relinked.pop(clip_id, None)  # the project itself now holds the new path
         save_relinks(self.session.project().id, self.relinked)
         self._thumbs_done.discard(clip_id)
+        return True
+
+    # -- colour space ------------------------------------------------------------------------
+    def set_colour_space(self, clip_id: int, name: str) -> bool:
+        """Set the colour space a clip's footage is in (``tags``: read it from its tags); the
+        core resolves the name and logs the change."""
+        try:
+            with self.session.write() as project:
+                editing.set_clip_colour_space(project, clip_id, name)
+        except Exception as exc:
+            self.report(exc, "Colour space")
+            return False
         return True

@@ -1,18 +1,20 @@
 """The media bin: the project's clips with thumbnail, duration, resolution, rate and codec.
 
 Import by menu, button, or by dropping files on it. A clip whose file is gone is shown offline
-and can be relinked to the moved file (the content fingerprint must match).
+and can be relinked to the moved file (the content fingerprint must match). A clip's context
+menu sets the colour space its footage is in (a logged change, through the core).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QActionGroup, QColor, QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QMenu,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -20,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.colour import NAMED, SOURCE, from_tags
+from workbench.colour import shown as space_name
 from workbench.project import Clip
 from workbench.qt.convert import describe_duration, parse_rate, rate_text
 
@@ -37,6 +41,7 @@ class MediaBinPanel(QWidget):
     filesDropped = Signal(list)
     clipActivated = Signal(int)
     relinkRequested = Signal(int)
+    colourSpaceRequested = Signal(int, str)  # clip id, a colour space name or "tags"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +68,8 @@ class MediaBinPanel(QWidget):
         self.relink_button.setEnabled(False)
         self.relink_button.clicked.connect(self._relink)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.tree, 1)
@@ -72,6 +79,7 @@ class MediaBinPanel(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         self.offline: set[int] = set()
+        self.clips: dict[int, Clip] = {}
         self._shown: tuple[list[Clip], set[int], int | None] | None = None
 
     def _items(self) -> list[QTreeWidgetItem]:
@@ -84,6 +92,7 @@ class MediaBinPanel(QWidget):
             return  # a refresh that changed nothing keeps the list (and its thumbnails)
         self._shown = shown
         self.offline = offline
+        self.clips = {clip.id: clip for clip in clips}
         thumbs = {
             int(item.data(0, Qt.ItemDataRole.UserRole)): item.icon(0) for item in self._items()
         }
@@ -95,7 +104,8 @@ class MediaBinPanel(QWidget):
             is_offline = clip.id in offline
             summary = (
                 f"{media.get('width', '?')}×{media.get('height', '?')} · {rate_text(rate)} · "
-                f"{media.get('codec', '?')} · {describe_duration(count, rate)}"
+                f"{media.get('codec', '?')} · {describe_duration(count, rate)} · "
+                f"{space_name(clip.colour.space)}"
             )
             item = QTreeWidgetItem(
                 [
@@ -144,6 +154,39 @@ class MediaBinPanel(QWidget):
 
     def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:
         self.clipActivated.emit(int(item.data(0, Qt.ItemDataRole.UserRole)))
+
+    def colour_menu(self, clip_id: int) -> QMenu:
+        """The clip's colour spaces: read from its tags, or one set by name (checked: now)."""
+        clip = self.clips[clip_id]
+        menu = QMenu("Colour space", self)
+        menu.setObjectName("clipColourMenu")
+        group = QActionGroup(menu)
+        tagged = from_tags(clip.media.get("color"), is_float=clip.media.get("is_float") is True)
+        choices = [
+            ("tags", f"From its tags ({space_name(tagged.space)})", clip.colour_space is None)
+        ]
+        choices += [(n.name, n.name, clip.colour_space == n.space) for n in NAMED]
+        choices.append((SOURCE, "None: its code values as they are", clip.colour_space == SOURCE))
+        for name, text, checked in choices:
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(checked)
+            action.setData(name)
+            group.addAction(action)
+            if name == "tags":
+                menu.addSeparator()
+        group.triggered.connect(
+            lambda action: self.colourSpaceRequested.emit(clip_id, str(action.data()))
+        )
+        return menu
+
+    def _context_menu(self, point: QPoint) -> None:
+        item = self.tree.itemAt(point)
+        if item is None:
+            return
+        clip_id = int(item.data(0, Qt.ItemDataRole.UserRole))
+        if clip_id in self.clips:
+            self.colour_menu(clip_id).exec(self.tree.viewport().mapToGlobal(point))
 
     def _relink(self) -> None:
         clip = self.selected_clip()

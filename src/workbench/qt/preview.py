@@ -121,7 +121,9 @@ class ViewerFeed(QObject):
             return
         canvas.empty_text = ""
         playing = state.speed != 0
-        request = Request(path, state.frame, self.steps(), playing=playing)
+        request = Request(
+            path, state.frame, self.steps(), playing=playing, colour=clip.colour.space
+        )
         self._expected = (state.frame, request.steps_key())
         if not request.steps:
             canvas.set_result(None)

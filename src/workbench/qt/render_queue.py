@@ -173,7 +173,11 @@ class RenderQueue(QObject):
         self.changed.emit()
 
     def remove_finished(self) -> None:
-        self.jobs = [j for j in self.jobs if j.state not in (JobState.DONE, JobState.CANCELLED, JobState.FAILED)]
+        self.jobs = [
+            j
+            for j in self.jobs
+            if j.state not in (JobState.DONE, JobState.CANCELLED, JobState.FAILED)
+        ]
         self.save()
         self.changed.emit()
 

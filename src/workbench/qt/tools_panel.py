@@ -414,10 +414,11 @@ class ToolsPanel(QWidget):
         self.model_combo.blockSignals(True)
         self.model_combo.clear()
         default = tool.default_model(params)
-        self.model_combo.addItem(f"Default ({default})", None)
+        self.model_combo.setEnabled(tool.uses_model)
+        self.model_combo.addItem(f"Default ({default})" if tool.uses_model else "None", None)
         model = self.model_combo.model()
         assert isinstance(model, QStandardItemModel)
-        for entry in self.entries:
+        for entry in self.entries if tool.uses_model else ():
             if entry.card is not None:
                 if entry.card.task != tool.task or entry.card.scale != tool.scale(params):
                     continue
@@ -437,11 +438,16 @@ class ToolsPanel(QWidget):
         self._model_changed()
 
     def _model_changed(self) -> None:
-        entry = self.model_entry()
-        self.card.setText(card_summary(entry, self.model_id()))
+        tool = self.tool()
+        entry = self.model_entry() if tool.uses_model else None
+        if tool.uses_model:
+            self.card.setText(card_summary(entry, self.model_id()))
+        else:
+            synthesis = html.escape(tool.classification.synthesis or "a synthesis")
+            self.card.setText(f"<i>Runs no model.</i> Disclosed as <b>{synthesis}</b>.")
         refusal = self._model_allowed(entry) if entry is not None else None
         tool_ok = self.policy.allowed_tools is None or self.tool().id in self.policy.allowed_tools
-        usable = entry is not None and refusal is None and tool_ok
+        usable = (entry is not None or not self.tool().uses_model) and refusal is None and tool_ok
         self.preview_button.setEnabled(usable and self.can_preview)
         for button in (self.apply_frame, self.apply_range, self.apply_clip):
             button.setEnabled(usable and self.can_apply)

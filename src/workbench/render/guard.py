@@ -75,6 +75,12 @@ def plan_problem(project: Project, plan: RenderPlan) -> str | None:
             f"clip {plan.clip.id}'s enabled edits are now {_names(stack)}; the render applied "
             f"{_names(plan.edits)}"
         )
+    colour = project.clip(plan.clip.id).colour.space
+    if plan.colour is not None and colour != plan.colour.input:
+        return (
+            f"clip {plan.clip.id}'s colour space is now {colour}; the render converted from "
+            f"{plan.colour.input}"
+        )
     return None
 
 

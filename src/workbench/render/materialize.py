@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from workbench import __version__
 from workbench.errors import UsageError
 from workbench.media.info import MediaInfo
+from workbench.render.colour import check_colour, edit_working_space
 from workbench.render.plan import RenderPlan
 from workbench.render.planning import check_mask, check_model
 from workbench.render.stack import Step
@@ -33,6 +34,8 @@ class MaterializedPlan:
     steps: tuple[Step, ...]
     models: tuple[Any, ...]
     """The catalogue entries of the plan's models, in edit order."""
+    colour: str | None = None
+    """The clip's colour space, which every step converts from (None: no colour management)."""
 
 
 def open_source(plan: RenderPlan) -> MediaInfo:
@@ -67,6 +70,7 @@ def materialize(plan: RenderPlan, *, catalog: Any = None, options: Any = None) -
         )
     catalog = catalog or Catalog()
     options = _with_tiles(options or SessionOptions.from_settings(), plan)
+    colour = check_colour(plan.colour)
     info = open_source(plan)
     steps: list[Step] = []
     models: list[Any] = []
@@ -87,7 +91,20 @@ def materialize(plan: RenderPlan, *, catalog: Any = None, options: Any = None) -
         steps.append(
             Step(edit.id, tool, params, engine, edit.frames, edit.region, mask, tracked)
         )
-    return MaterializedPlan(plan, info, tuple(steps), tuple(models))
+    _check_working_spaces(plan, catalog)
+    return MaterializedPlan(plan, info, tuple(steps), tuple(models), colour)
+
+
+def _check_working_spaces(plan: RenderPlan, catalog: Any) -> None:
+    """Each model still works in the space the plan recorded (its card could have changed)."""
+    if plan.colour is None:
+        return
+    for edit, (_, planned, _) in zip(plan.edits, plan.colour.working, strict=True):
+        if edit_working_space(edit, catalog) != planned:
+            raise UsageError(
+                f"edit {edit.id}'s model no longer works in {planned!r}, as the plan recorded",
+                hint="plan the render again",
+            )
 
 
 def _with_tiles(options: Any, plan: RenderPlan) -> Any:

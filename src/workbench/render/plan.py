@@ -100,6 +100,24 @@ class PlannedSegment:
 
 
 @dataclass(frozen=True)
+class PlannedColour:
+    """The clip's colour space and the working space of each edit's model (plain data).
+
+    ``input`` is the pinned config's name for the clip's space, or ``source`` (no conversion);
+    ``origin`` says whether a user set it or its tags did; ``config`` and ``ocio`` name the
+    config and the OpenColorIO version whose processors convert (a machine with another
+    version would convert differently, so it may not render the plan).
+    """
+
+    input: str
+    origin: str
+    config: str
+    ocio: str
+    working: tuple[tuple[int, str, bool], ...] = ()
+    """(edit id, working space, whether the frames are converted) in stack order."""
+
+
+@dataclass(frozen=True)
 class RenderPlan:
     """A render decided but not started; plain data (see the module docstring)."""
 
@@ -127,6 +145,8 @@ class RenderPlan:
     sign: bool
     tiles: TilePlan
     segments: tuple[PlannedSegment, ...]
+    colour: PlannedColour | None = None
+    """None only in plans made before colour management (no conversion)."""
     digest: str = ""
     schema: str = field(default=PLAN_SCHEMA)
 
@@ -213,7 +233,20 @@ def _plan_from_dict(data: dict[str, Any]) -> RenderPlan:
         sign=bool(data["sign"]),
         tiles=TilePlan(**data["tiles"]),
         segments=tuple(PlannedSegment(**s) for s in data["segments"]),
+        colour=_colour_from_dict(data.get("colour")),
         digest=str(data["digest"]),
+    )
+
+
+def _colour_from_dict(data: Any) -> PlannedColour | None:
+    if data is None:
+        return None
+    return PlannedColour(
+        input=str(data["input"]),
+        origin=str(data["origin"]),
+        config=str(data["config"]),
+        ocio=str(data["ocio"]),
+        working=tuple((int(e), str(w), bool(c)) for e, w, c in data["working"]),
     )
 
 
@@ -238,6 +271,14 @@ def plan_digest(plan: RenderPlan) -> str:
         ],
         "tiles": [plan.tiles.tile_size, plan.tiles.overlap, plan.tiles.feather],
     }
+    if plan.colour is not None:
+        colour = plan.colour
+        doc["colour"] = [
+            colour.input,
+            colour.config,
+            colour.ocio,
+            [list(w) for w in colour.working],
+        ]
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 

@@ -2,7 +2,8 @@
 
 Everything that can refuse a render is asked here, before any frame is decoded: a project whose
 rows are not what its log vouches for (``project.stack_check``), an offline or changed clip, an edit awaiting sign-off, a model no longer in the catalogue, a painted mask
-missing, an output the container or the encoder cannot take (``preflight``). What comes out is a
+missing, an output the container or the encoder cannot take (``preflight``), a colour space the
+pinned colour config does not know (``render.colour``). What comes out is a
 :class:`~workbench.render.plan.RenderPlan`; nothing live (engine, mask, file) is kept.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from workbench import __version__
 from workbench.errors import NotFoundError, PolicyError, UsageError
 from workbench.media.info import MediaInfo
+from workbench.render.colour import planned_colour
 from workbench.render.plan import (
     AudioPlan,
     LogHead,
@@ -51,6 +53,7 @@ def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = No
         clip = project.clip(request.clip_id)
         info = _probe_clip(clip)
         edits = _planned_edits(project, clip.id, info, catalog)
+        colour = planned_colour(clip, edits, catalog)
         project_path, project_id, head = str(project.path), project.id, _log_head(project)
     codec = _codec_for(output, request.codec, info)
     request = _with_conversions(request, info)
@@ -79,6 +82,7 @@ def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = No
         sign=request.sign,
         tiles=TilePlan(options.tile_size, options.overlap, options.feather, options.min_tile_size),
         segments=cut_segments(info.frame_count, request.segment_frames, _radius(edits)),
+        colour=colour,
     )
     _check_single_image(plan)
     return with_digest(plan)

@@ -17,6 +17,7 @@ from workbench.errors import UsageError
 from workbench.fsutil import fsync_dir
 from workbench.progress import NullProgress, Progress
 from workbench.project.project import open_for_writing
+from workbench.render.colour import colour_record
 from workbench.render.finishing import FinishedRender
 from workbench.render.guard import require_plan_holds
 from workbench.render.plan import RenderPlan
@@ -66,5 +67,6 @@ def register(
             plan=plan.digest,
             edits=_rendered_edits(project, plan),
             extra=finished.extra,
+            colour=colour_record(plan.colour),
             before_commit=move_into_place if pending != output else None,
         )

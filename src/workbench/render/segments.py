@@ -272,6 +272,7 @@ class _SegmentRun:
             self._fetch,
             self.plan.frame_count,
             interlaced=self.live.info.interlaced,
+            colour=self.live.colour,
         )
         copy = self.plan.copy_packets
         self.decoder.start()

@@ -3,7 +3,9 @@
 Each edit works on the result of the edits before it. A temporal tool (dust) needs its
 neighbours *as the earlier edits left them*, so results are memoised per (stage, frame) and
 evicted once the render has moved past them: memory is bounded by the stack depth and the
-tools' temporal radius, never by the clip's length.
+tools' temporal radius, never by the clip's length. ``colour`` is the clip's colour space: each
+step converts from it into its model's working space and back (``tools.base.apply_tool``), so
+the render, the window's preview and a farm worker convert the same way.
 """
 
 from __future__ import annotations
@@ -59,9 +61,11 @@ class StackEvaluator:
         count: int,
         *,
         interlaced: bool = False,
+        colour: str | None = None,
     ) -> None:
         self.steps = steps
         self.interlaced = interlaced
+        self.colour = colour
         self.source = source
         self.count = count
         self.radius = sum(step.tool.temporal_radius for step in steps)
@@ -96,14 +100,16 @@ class StackEvaluator:
                 else apply_tool
             )
             region, mask = step.region_at(index)
+            source = self.source(index) if step.tool.reads_source else None
             result = run(
                 step.tool,
-                FrameWindow(index, frames),
+                FrameWindow(index, frames, source),
                 step.params,
                 step.engine,
                 progress,
                 region=region,
                 mask=mask,
+                colour=self.colour,
             )
         if stage < len(self.steps):  # the last stage is consumed once; no need to keep it
             self._cache[key] = result

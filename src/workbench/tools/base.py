@@ -5,7 +5,8 @@ and the log agree on them), how its edits are disclosed, which model task it run
 neighbouring frames it needs, and what to assume of a model whose card is silent on how it is
 run (:class:`~workbench.tools.model_facts.ModelFacts`); its :meth:`Tool.process` maps frames to
 a frame. Everything a tool shares with the others — the region outside which pixels are
-untouched, the blend strength, the bicubic base an upscaler is blended against — lives in
+untouched, the blend strength, the bicubic base an upscaler is blended against, and the
+conversion from the clip's colour space into the model's working space and back — lives in
 :func:`apply_tool`, so no tool can forget it.
 """
 
@@ -99,26 +100,41 @@ STRENGTH = Param(
 
 @dataclass(frozen=True)
 class Classification:
-    """How an edit by the tool is disclosed (C2PA action and IPTC digital source type)."""
+    """How an edit by the tool is disclosed (C2PA action and IPTC digital source type).
+
+    ``synthesis`` names what a tool generates rather than recovers ("synthesised grain"); the
+    log, the report and the Content Credentials say it in those words.
+    """
 
     c2pa_action: str
     digital_source_type: str = "algorithmicallyEnhanced"
     nature: Literal["assistive", "generative"] = "assistive"
+    synthesis: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return {
+        out = {
             "c2pa_action": self.c2pa_action,
             "digital_source_type": self.digital_source_type,
             "nature": self.nature,
         }
+        if self.synthesis:
+            out["synthesis"] = self.synthesis
+        return out
 
 
 @dataclass
 class FrameWindow:
-    """The frame being edited and, for temporal tools, its neighbours (clamped at clip ends)."""
+    """The frame being edited and, for temporal tools, its neighbours (clamped at clip ends).
+
+    ``source`` is the clip's own frame at ``index`` before any edit of the stack, for a tool
+    that declares :attr:`Tool.reads_source` (regrain measures what the stack removed); None
+    where the caller has none (a still preview, a report thumbnail): the tool then measures on
+    ``current``.
+    """
 
     index: int
     frames: dict[int, Frame] = field(default_factory=dict)
+    source: Frame | None = None
 
     @property
     def current(self) -> Frame:
@@ -152,6 +168,10 @@ class Tool(ABC):
     #: (channels the tool stacks into its model, channels it reads back), which the model's
     #: declared shapes must match when an edit is applied; None: the tool does not say.
     model_channels: ClassVar[tuple[int, int] | None] = None
+    #: whether the tool reads :attr:`FrameWindow.source`, the clip's frame before the stack
+    reads_source: ClassVar[bool] = False
+    #: whether the tool runs a model at all (a synthesis such as regrain runs none)
+    uses_model: ClassVar[bool] = True
 
     def default_model(self, params: Mapping[str, Any]) -> str:
         """The shipped model id used when the artist picks none."""
@@ -253,11 +273,16 @@ def apply_tool(
     *,
     region: Mapping[str, Any] | None = None,
     mask: NDArray[Any] | None = None,
+    colour: str | None = None,
 ) -> Frame:
     """Run a tool on one frame, then keep pixels outside the region and blend by strength.
 
-    Outside the region the source is kept exactly (for an upscaler: its bicubic enlargement,
-    the only way to keep a frame's size consistent). ``strength`` blends linearly.
+    ``colour`` is the clip's colour space (the pinned config's name, or ``source``; None: no
+    colour management, the frames go to the model as they are). Where the model's working
+    space differs, the tool runs there (:mod:`workbench.colour.working`) and its result comes
+    back into the clip's space before the blend. Outside the region the source is kept exactly
+    (for an upscaler: its bicubic enlargement, the only way to keep a frame's size consistent).
+    ``strength`` blends linearly.
     """
     source = window.current
     height, width = source.shape[:2]
@@ -265,18 +290,8 @@ def apply_tool(
     strength = float(params.get("strength", 1.0))
     if strength <= 0.0 and tool.scale(params) == 1:
         return source.copy()
-    result = _process(tool, window, params, engine, progress)
+    result = _process_in_space(tool, window, params, engine, progress, colour)
     scale = tool.scale(params)
-    if result.shape != (height * scale, width * scale, *source.shape[2:]):
-        from workbench.inference.errors import ModelInterfaceError
-
-        shape = "×".join(map(str, result.shape))
-        raise ModelInterfaceError(
-            f"{tool.name} with model {_model_label(engine)} gave a {shape} result for frame "
-            f"{window.index}, expected {height * scale}×{width * scale}×{source.shape[2]}",
-            hint="the model does not give what the tool expects (channels or scale); pick a "
-            f"model made for {tool.id}",
-        )
     if weight is None and strength >= 1.0:
         return np.asarray(result, np.float32)
     base = upsample(source, scale)
@@ -291,6 +306,67 @@ def apply_tool(
         outside = (weight == 0.0)[:, :, None]
         out = np.where(outside, base, out)
     return np.asarray(out, np.float32)
+
+
+def working_space(tool: Tool, engine: Any) -> str:
+    """The colour space the step's model works in: its card's, else the tool's default."""
+    return facts_for(engine, tool.model_facts).colour_space
+
+
+def _process_in_space(
+    tool: Tool,
+    window: FrameWindow,
+    params: Mapping[str, Any],
+    engine: Any,
+    progress: Progress,
+    colour: str | None,
+) -> Frame:
+    """``tool.process`` in its model's working space, its result back in the clip's space."""
+    from workbench.colour import conversion
+
+    convert = None if colour is None else conversion(colour, working_space(tool, engine))
+    if convert is None:
+        return _checked(
+            tool, window, _process(tool, window, params, engine, progress), params, engine
+        )
+    from workbench.colour.working import feed, from_working, to_working
+
+    working = to_working(convert, window.frames)
+    fed = {index: feed(frame) for index, frame in working.items()}
+    source = None
+    if tool.reads_source and window.source is not None:
+        source = feed(convert.to_working(window.source))
+    inner = FrameWindow(window.index, fed, source)
+    result = _checked(tool, window, _process(tool, inner, params, engine, progress), params, engine)
+    return from_working(
+        convert,
+        window.current,
+        working[window.index],
+        fed[window.index],
+        result,
+        scale=tool.scale(params),
+        upsample=upsample,
+    )
+
+
+def _checked(
+    tool: Tool, window: FrameWindow, result: Frame, params: Mapping[str, Any], engine: Any
+) -> Frame:
+    """``result``, refused unless it has the frame's size times the tool's scale."""
+    source = window.current
+    height, width = source.shape[:2]
+    scale = tool.scale(params)
+    if result.shape != (height * scale, width * scale, *source.shape[2:]):
+        from workbench.inference.errors import ModelInterfaceError
+
+        shape = "×".join(map(str, result.shape))
+        raise ModelInterfaceError(
+            f"{tool.name} with model {_model_label(engine)} gave a {shape} result for frame "
+            f"{window.index}, expected {height * scale}×{width * scale}×{source.shape[2]}",
+            hint="the model does not give what the tool expects (channels or scale); pick a "
+            f"model made for {tool.id}",
+        )
+    return result
 
 
 def _process(
@@ -422,6 +498,7 @@ def apply_tool_by_field(
     *,
     region: Mapping[str, Any] | None = None,
     mask: NDArray[Any] | None = None,
+    colour: str | None = None,
 ) -> Frame:
     """:func:`apply_tool` on an interlaced frame: each field on its own, woven back.
 
@@ -439,13 +516,17 @@ def apply_tool_by_field(
     for parity in (0, 1):
         frames = {k: np.ascontiguousarray(v[parity::2]) for k, v in window.frames.items()}
         field_weight = None if weight is None else np.ascontiguousarray(weight[parity::2])
+        field_source = (
+            None if window.source is None else np.ascontiguousarray(window.source[parity::2])
+        )
         out[parity::2] = apply_tool(
             tool,
-            FrameWindow(window.index, frames),
+            FrameWindow(window.index, frames, field_source),
             params,
             engine,
             progress,
             region={"kind": "mask"} if field_weight is not None else None,
             mask=field_weight,
+            colour=colour,
         )
     return out

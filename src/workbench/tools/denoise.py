@@ -9,6 +9,7 @@ import numpy as np
 
 from workbench.progress import Progress
 from workbench.tools.base import Classification, Frame, FrameWindow, Param, Tool, run_model
+from workbench.tools.grain import keep_grain
 from workbench.tools.model_facts import ModelFacts
 
 
@@ -44,6 +45,16 @@ class Denoise(Tool):
             maximum=3.0,
             label="Amount",
         ),
+        Param(
+            "keep_grain",
+            "float",
+            0.0,
+            "how much of the removed grain to keep: the luminance of what the denoise removed, "
+            "put back (0 = full denoise, 1 = the grain as it was); colour noise goes at any value",
+            minimum=0.0,
+            maximum=1.0,
+            label="Keep grain",
+        ),
     )
 
     def sigma(self, frame: Frame, params: Mapping[str, Any]) -> float:
@@ -64,4 +75,5 @@ class Denoise(Tool):
         plane = np.full((*frame.shape[:2], 1), sigma, np.float32)
         stack = np.concatenate([frame, plane], axis=2)
         out = run_model(engine, stack, progress, defaults=self.model_facts)
-        return np.clip(out, 0.0, 1.0).astype(np.float32)
+        denoised = np.clip(out, 0.0, 1.0).astype(np.float32)
+        return keep_grain(frame, denoised, float(params.get("keep_grain", 0.0)))

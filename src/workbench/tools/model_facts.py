@@ -1,7 +1,9 @@
 """What a tool must know about the model it runs, from the model's card or the tool's defaults.
 
 A model card may say how far the model looks (``receptive_radius``), what its frame sides must
-be multiples of (``size_multiple``) and which colour space it works in (``colour_space``). The
+be multiples of (``size_multiple``) and which colour space it works in (``colour_space``: a
+scene-referred space of the pinned OpenColorIO config, or ``source`` — the clip's code values as
+decoded, unconverted). The
 tool's own :attr:`~workbench.tools.base.Tool.model_facts` are the defaults for a card that does
 not say — an older card, an imported one, or none — so a new model with other needs is one card
 away, and no tool hard-codes what only its model knows.
@@ -40,13 +42,17 @@ class ModelFacts:
         )
 
     def require_supported(self, model: str = "the model") -> None:
-        """Refuse a colour space the tools cannot feed (they hand models the clip as decoded)."""
-        if self.colour_space != SOURCE_COLOUR_SPACE:
+        """Refuse a working space the tools cannot convert to (not in the pinned config)."""
+        if self.colour_space == SOURCE_COLOUR_SPACE:
+            return
+        from workbench.colour import CONFIG_NAME, lookup
+
+        if lookup(self.colour_space) is None:
             raise ModelInterfaceError(
-                f"{model} works in the colour space {self.colour_space!r}; Workbench gives "
-                f"models the clip's own code values ({SOURCE_COLOUR_SPACE!r}) and cannot "
-                "convert to another working space yet",
-                hint="use a model whose card says colour_space 'source' (or says none)",
+                f"{model} works in the colour space {self.colour_space!r}, which is not a "
+                f"scene-referred colour space of the colour config {CONFIG_NAME}",
+                hint="use a model whose card names a colour space of that config (such as "
+                "'sRGB Encoded Rec.709 (sRGB)'), or 'source' for the clip's own code values",
             )
 
 

@@ -22,12 +22,13 @@ from workbench.tools.denoise import Denoise
 from workbench.tools.dust import Dust
 from workbench.tools.model_facts import ModelFacts
 from workbench.tools.plugins import Loaded, load_group, warn
+from workbench.tools.regrain import Regrain
 from workbench.tools.upscale import Upscale
 
 GROUP = "workbench.tools"
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
-BUILTIN: tuple[Tool, ...] = (Upscale(), Denoise(), Dust(), Deblock())
+BUILTIN: tuple[Tool, ...] = (Upscale(), Denoise(), Dust(), Deblock(), Regrain())
 
 _lock = threading.RLock()
 _tools: dict[str, Tool] | None = None

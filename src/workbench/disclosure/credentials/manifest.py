@@ -91,6 +91,9 @@ def _describe_edit(entry: dict[str, Any]) -> str:
     where = _region_words(edit.get("region"))
     model = entry.get("model") or {}
     text = f"{tool} on frames {frames['first']}-{frames['last']}, {where}"
+    synthesis = (entry.get("classification") or {}).get("synthesis")
+    if synthesis:
+        text += f", {synthesis}"
     if "strength" in params:
         text += f", strength {params['strength']}"
     if model:
@@ -130,6 +133,9 @@ def edit_action(entry: dict[str, Any]) -> dict[str, Any]:
     }
     if isinstance(params.get("strength"), int | float):
         parameters["strength"] = float(params["strength"])
+    if classification.get("synthesis"):
+        # what the tool generated rather than recovered ("synthesised grain"), in words
+        parameters["org.workbench.synthesis"] = str(classification["synthesis"])
     action: dict[str, Any] = {
         "action": str(classification.get("c2pa_action") or default_action(str(tool.get("id", "")))),
         "digitalSourceType": _iptc(classification.get("digital_source_type")),

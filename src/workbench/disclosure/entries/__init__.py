@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from workbench.disclosure import records
 from workbench.disclosure.canonical import parse_json_object
+from workbench.disclosure.entries.colour import ClipColourEntry, ColourRecord, ColourStep
 from workbench.disclosure.entries.fields import JsonObject, obj, req_int, req_str
 from workbench.disclosure.entries.kinds import (
     BODY_TYPES,
@@ -175,8 +176,11 @@ __all__ = [
     "AppInfo",
     "CheckpointEntry",
     "Classification",
+    "ClipColourEntry",
     "ClipMedia",
     "ClipRef",
+    "ColourRecord",
+    "ColourStep",
     "ConsentEntry",
     "ConsentRecord",
     "EditEntry",

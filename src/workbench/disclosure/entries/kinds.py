@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from workbench.disclosure import records
+from workbench.disclosure.entries.colour import ClipColourEntry, ColourRecord
 from workbench.disclosure.entries.fields import (
     JsonObject,
     int_pair,
@@ -242,12 +243,13 @@ class PolicyEntry:
 
 @dataclass(frozen=True)
 class RenderEntry:
-    """A finished output; ``qc`` is its delivery check (absent before QC existed) and
+    """A finished output; ``qc`` is its delivery check (absent before QC existed), ``colour``
+    the colour transforms its frames went through (absent before colour management), and
     ``extra`` holds what else the render added (its Content Credentials)."""
 
     SCHEMA: ClassVar[str] = records.RENDER
     KNOWN: ClassVar[frozenset[str]] = frozenset(
-        {"render", "clip", "output", "frames", "frame_digest", "plan", "edits", "qc"}
+        {"render", "clip", "output", "frames", "frame_digest", "plan", "edits", "qc", "colour"}
     )
     render: int
     clip: ClipRef
@@ -258,6 +260,7 @@ class RenderEntry:
     edits: tuple[EditLink, ...] = ()
     qc: JsonObject | None = None
     extra: JsonObject = field(default_factory=dict)
+    colour: ColourRecord | None = None
 
     def __post_init__(self) -> None:
         clash = set(self.extra) & (self.KNOWN | NOT_BODY)
@@ -277,6 +280,8 @@ class RenderEntry:
         }
         if self.qc is not None:
             out["qc"] = dict(self.qc)
+        if self.colour is not None:
+            out["colour"] = self.colour.to_dict()
         return out
 
     @classmethod
@@ -288,6 +293,7 @@ class RenderEntry:
         qc = d.get("qc")
         if qc is not None and not isinstance(qc, Mapping):
             raise malformed(what, "qc", "is not an object")
+        colour = d.get("colour")
         return cls(
             render=req_int(d, "render", what),
             clip=ClipRef.from_dict(req_obj(d, "clip", what)),
@@ -298,6 +304,7 @@ class RenderEntry:
             edits=tuple(EditLink.from_dict(e) for e in edits),
             qc=None if qc is None else dict(qc),
             extra={k: v for k, v in d.items() if k not in cls.KNOWN and k not in NOT_BODY},
+            colour=None if colour is None else ColourRecord.from_dict(colour),
         )
 
 
@@ -416,6 +423,7 @@ EntryBody = (
     | SignoffEntry
     | KeyRotationEntry
     | MoveEntry
+    | ClipColourEntry
 )
 """The body of a log entry (a checkpoint is not one: it is read on its own)."""
 
@@ -434,5 +442,6 @@ BODY_TYPES: dict[str, type[EntryBody]] = {
         SignoffEntry,
         KeyRotationEntry,
         MoveEntry,
+        ClipColourEntry,
     )
 }

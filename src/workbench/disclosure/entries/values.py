@@ -357,11 +357,14 @@ class Runtime:
 
 @dataclass(frozen=True)
 class Classification:
-    """How an edit is disclosed; the two later fields are absent (None) in the oldest entries."""
+    """How an edit is disclosed; the two later fields are absent (None) in the oldest entries,
+    and ``synthesis`` (what a tool generated rather than recovered: "synthesised grain") in
+    every entry of a tool that synthesises nothing."""
 
     c2pa_action: str
     digital_source_type: str | None = None
     nature: str | None = None
+    synthesis: str | None = None
 
     def to_dict(self) -> JsonObject:
         out: JsonObject = {"c2pa_action": self.c2pa_action}
@@ -369,6 +372,8 @@ class Classification:
             out["digital_source_type"] = self.digital_source_type
         if self.nature is not None:
             out["nature"] = self.nature
+        if self.synthesis is not None:
+            out["synthesis"] = self.synthesis
         return out
 
     @classmethod
@@ -378,6 +383,7 @@ class Classification:
             req_str(data, "c2pa_action", what),
             opt_str(data, "digital_source_type", what),
             opt_str(data, "nature", what),
+            opt_str(data, "synthesis", what),
         )
 
 

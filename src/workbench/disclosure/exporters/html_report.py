@@ -287,7 +287,7 @@ def render_html(report: ProducerReport, thumbnails: Any = None) -> str:
         out.append("<h2>Delivered files</h2>")
         out.append(
             _table(
-                ["Time (UTC)", "Clip", "Output", "Codec", "Edits", "QC", "SHA-256"],
+                ["Time (UTC)", "Clip", "Output", "Codec", "Edits", "QC", "Colour", "SHA-256"],
                 [
                     [
                         esc(str(r["time"])[:19].replace("T", " ")),
@@ -296,6 +296,7 @@ def render_html(report: ProducerReport, thumbnails: Any = None) -> str:
                         esc(r["codec"]),
                         str(r["edits"]),
                         esc(r.get("qc", "—")),
+                        esc(r.get("colour", "—")),
                         f"<span class='mono'>{esc(r['sha256'])}</span>",
                     ]
                     for r in report.renders

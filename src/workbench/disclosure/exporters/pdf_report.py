@@ -222,7 +222,7 @@ def render_pdf(report: ProducerReport, thumbnails: Any = None) -> bytes:
         story.append(doc.p("Delivered files", doc.h2))
         story.append(
             doc.table(
-                ["Time (UTC)", "Clip", "Output", "Codec", "Edits", "QC", "SHA-256"],
+                ["Time (UTC)", "Clip", "Output", "Codec", "Edits", "QC", "Colour", "SHA-256"],
                 [
                     [
                         str(r["time"])[:19].replace("T", " "),
@@ -231,12 +231,13 @@ def render_pdf(report: ProducerReport, thumbnails: Any = None) -> bytes:
                         str(r["codec"]),
                         str(r["edits"]),
                         str(r.get("qc", "—")),
+                        str(r.get("colour", "—")),
                         str(r["sha256"]),
                     ]
                     for r in report.renders
                 ],
-                [25, 9, 40, 16, 10, 30, 50],
-                mono={6},
+                [22, 8, 34, 14, 9, 22, 33, 38],
+                mono={7},
             )
         )
 
