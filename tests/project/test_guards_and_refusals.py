@@ -11,7 +11,7 @@ import pytest
 from support import TEST_KEY, new_project, populate
 from workbench.cli import main
 from workbench.errors import NotAProjectError, ProjectDamagedError, ProjectTooNewError
-from workbench.project import Project, schema
+from workbench.project import Project, inspect_project_file, schema
 
 GUARDS = ("edits_pinned", "edits_entry_once", "edits_flags", "edits_new", "edits_no_delete")
 
@@ -49,8 +49,24 @@ def triggers(path: Path) -> set[str]:
     return {name for (name,) in rows}
 
 
+CONFORM_TABLES = ("shot_cast", "cast_members", "deliveries", "recipes", "shots", "sequences")
+
+
+def as_schema_3(path: Path) -> None:
+    """The file as schema 3 wrote it: no conform tables."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for table in CONFORM_TABLES:
+            conn.execute(f"DROP TABLE {table}")  # their triggers and indexes go with them
+        conn.execute("DELETE FROM migrations WHERE version = 4")
+        conn.execute("PRAGMA user_version = 3")
+    finally:
+        conn.close()
+
+
 def as_schema_2(path: Path) -> None:
     """The file as the previous release wrote it: no guards on the stack."""
+    as_schema_3(path)
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         for name in triggers(path):
@@ -68,13 +84,27 @@ def test_a_schema_2_project_is_backed_up_then_guarded(project_path: Path) -> Non
     with Project.open(project_path, readonly=True) as project:  # readable as it is
         assert project.verify().ok
     with Project.open(project_path, key=TEST_KEY) as project:
-        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == 4
         project.set_edit_enabled(1, False)  # what the app updates still may change
         project.revert_edit(2)
         assert project.verify().ok
     assert set(GUARDS) <= triggers(project_path)
     assert project_path.with_name("p.v2.backup.wbproj").is_file()
-    assert schema.current_version() == 3
+    assert schema.current_version() == 4
+
+
+def test_a_schema_3_project_is_backed_up_then_gets_the_conform_tables(project_path: Path) -> None:
+    as_schema_3(project_path)
+    with Project.open(project_path, readonly=True) as project:  # readable as it is
+        assert project.verify().ok
+        assert project.sequences() == [] and project.shots() == []
+    with Project.open(project_path, key=TEST_KEY) as project:
+        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert project.sequences() == [] and project.recipes() == []
+        assert project.verify().ok
+    assert {"shots_pinned", "deliveries_no_delete"} <= triggers(project_path)
+    backup = project_path.with_name("p.v3.backup.wbproj")
+    assert backup.is_file() and inspect_project_file(backup).version == 3
 
 
 @pytest.mark.parametrize("version", [0, -1])

@@ -27,9 +27,16 @@ RELINK = "workbench.clip-relink/1"
 SIGNOFF = "workbench.signoff/1"
 KEY_ROTATION = "workbench.key-rotation/1"
 CHECKPOINT = "workbench.checkpoint/1"
+# The conform (workbench.conform): a cut brought in, its shots changed, recipes, deliveries.
+SEQUENCE_IMPORT = "workbench.sequence-import/1"
+SHOT_CHANGE = "workbench.shot-change/1"
+RECIPE = "workbench.recipe/1"
+DELIVERY = "workbench.delivery/1"
+CONFORM_SCHEMAS = frozenset({SEQUENCE_IMPORT, SHOT_CHANGE, RECIPE, DELIVERY})
 
 ENTRY_SCHEMAS = frozenset(
     {PROJECT, IMPORT, EDIT, REVERT, TOGGLE, CONSENT, POLICY, RENDER, RELINK, SIGNOFF, KEY_ROTATION}
+    | CONFORM_SCHEMAS
 )
 ENVELOPE = ("schema", "seq", "id", "time", "operator", "project", "app", "prev")
 GENESIS_PREV = "0" * 64
@@ -106,6 +113,8 @@ def summary(entry: dict[str, Any]) -> str:
         return f"edit {entry.get('edit')} signed off"
     if schema == KEY_ROTATION:
         return f"signing key {entry.get('key_id')} introduced by key {entry.get('previous_key_id')}"
+    if schema in CONFORM_SCHEMAS:
+        return _conform_summary(schema, entry)
     if schema == RENDER:
         text = f"render of clip {entry.get('clip', {}).get('id')} to {entry.get('output', {}).get('path')}"
         qc = entry.get("qc")
@@ -113,3 +122,25 @@ def summary(entry: dict[str, Any]) -> str:
             text += f" (QC {qc['status']})"
         return text
     return str(schema)
+
+
+def _conform_summary(schema: str, entry: dict[str, Any]) -> str:
+    if schema == SEQUENCE_IMPORT:
+        sequence = entry.get("sequence") or {}
+        shots = entry.get("shots") or []
+        offline = sum(1 for s in shots if isinstance(s, dict) and s.get("status") == "offline")
+        return (
+            f"sequence {sequence.get('id')} {sequence.get('name')!r} imported: {len(shots)} shots"
+            + (f", {offline} offline" if offline else "")
+        )
+    if schema == SHOT_CHANGE:
+        changed = ", ".join(sorted(entry.get("set") or {}))
+        return f"shot {entry.get('shot')} changed: {changed}"
+    if schema == RECIPE:
+        recipe = entry.get("recipe") or {}
+        return f"recipe {recipe.get('name')!r} v{recipe.get('version')} saved"
+    delivery = entry.get("delivery") or {}
+    return (
+        f"shot {delivery.get('shot')} delivered as v{delivery.get('version')}: "
+        f"{(delivery.get('output') or {}).get('path')} (QC {delivery.get('qc')})"
+    )

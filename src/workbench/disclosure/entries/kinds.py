@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from workbench.disclosure import records
+from workbench.disclosure.entries.conform import (
+    DeliveryEntry,
+    RecipeEntry,
+    SequenceImportEntry,
+    ShotChangeEntry,
+)
 from workbench.disclosure.entries.fields import (
     JsonObject,
     int_pair,
@@ -414,6 +420,10 @@ EntryBody = (
     | RelinkEntry
     | SignoffEntry
     | KeyRotationEntry
+    | SequenceImportEntry
+    | ShotChangeEntry
+    | RecipeEntry
+    | DeliveryEntry
 )
 """The body of a log entry (a checkpoint is not one: it is read on its own)."""
 
@@ -431,5 +441,9 @@ BODY_TYPES: dict[str, type[EntryBody]] = {
         RelinkEntry,
         SignoffEntry,
         KeyRotationEntry,
+        SequenceImportEntry,
+        ShotChangeEntry,
+        RecipeEntry,
+        DeliveryEntry,
     )
 }
