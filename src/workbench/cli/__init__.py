@@ -18,7 +18,9 @@ from workbench import __version__
 from workbench.errors import WorkbenchError
 
 Handler = Callable[[argparse.Namespace], int]
-GROUPS = ("project", "edit", "render", "policy", "log", "models", "identity", "app")
+GROUPS = (
+    "project", "edit", "render", "conform", "recipe", "policy", "log", "models", "identity", "app"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
