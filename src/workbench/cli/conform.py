@@ -72,6 +72,53 @@ def cmd_shots(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from workbench.conform.delivery import DeliveryRequest, deliver
+    from workbench.progress import TerminalProgress
+
+    request = DeliveryRequest(
+        Path(args.project),
+        Path(args.output),
+        codec=args.codec,
+        name=args.name,
+        every=args.all,
+        shots=args.shots,
+        sequence=int(args.sequence) if args.sequence else None,
+    )
+    results = deliver(request, TerminalProgress())
+    failed = 0
+    for done in results:
+        d = done.delivery
+        if d is None:
+            print(f"{done.shot.id}\t-\t{done.note}")
+            continue
+        failed += d.qc == "failed"
+        print(f"{done.shot.id}\t{d.output}\tv{d.version:03d} TC {d.timecode} reel {d.reel or '-'} "
+              f"frames {d.frames[0]}-{d.frames[1]} QC {d.qc}")  # fmt: skip
+    if failed:
+        print(f"QC failed for {failed} delivered file(s): see the render entries in the log",
+              file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from workbench.conform.export import export_timeline
+    from workbench.project import Project
+
+    with Project.open(Path(args.project), readonly=True) as project:
+        result = export_timeline(
+            project,
+            args.format,
+            Path(args.output),
+            sequence_id=int(args.sequence) if args.sequence else None,
+        )
+    print(
+        f"wrote {result.path} ({result.format}): {result.shots} shots, {result.delivered} "
+        "pointing at delivered media"
+    )
+    return 0
+
+
 def register(sub: Any) -> None:
     conform = sub.add_parser("conform", help="a whole film: the editor's cut, shot by shot")
     commands = conform.add_subparsers(dest="conform_command", metavar="COMMAND", required=True)
@@ -94,3 +141,25 @@ def register(sub: Any) -> None:
     p.add_argument("project")
     p.add_argument("--sequence", help="which sequence (default: the last imported)")
     p.set_defaults(func=cmd_shots)
+
+    p = commands.add_parser(
+        "render", help="render shots as replacement media (source range plus handles)"
+    )
+    p.add_argument("project")
+    p.add_argument("-o", "--output", required=True, help="the folder for the delivered files")
+    p.add_argument("--codec", help="as for workbench render (default: the source's, in .mov)")
+    p.add_argument(
+        "--name", default="{shot}_{reel}_wb_v{version:03d}",
+        help="file name template: {shot} {position} {reel} {clip} {name} {sequence} {version}",
+    )  # fmt: skip
+    p.add_argument("--all", action="store_true", help="every online shot, edited or not")
+    p.add_argument("--shots", help="only these shots: all, 1,4-9 or reel:A001")
+    p.add_argument("--sequence", help="which sequence (default: the last imported)")
+    p.set_defaults(func=cmd_render)
+
+    p = commands.add_parser("export", help="write the cut pointing at the replacement media")
+    p.add_argument("project")
+    p.add_argument("--format", required=True, choices=["otio", "edl", "fcp7xml"])
+    p.add_argument("-o", "--output", required=True, help="the timeline file to write")
+    p.add_argument("--sequence", help="which sequence (default: the last imported)")
+    p.set_defaults(func=cmd_export)

@@ -43,6 +43,7 @@ from workbench.media.picture_facts import (
 from workbench.media.safety import check_dimensions
 from workbench.media.source_streams import SourceStreams
 from workbench.media.storage import fsync_dir, fsync_file, storage_error
+from workbench.media.stream_window import Window
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -97,6 +98,18 @@ def _timeline(
     return _Timeline(tb, start, shift, vfr_last)
 
 
+def _window(
+    source: MediaInfo | None, frames: tuple[int, int] | None, rate: Fraction, shift: Fraction
+) -> Window | None:
+    """Frames ``first``..``last`` of the source as a span of its timeline (a conformed shot)."""
+    if frames is None or source is None or source.kind is not MediaKind.VIDEO:
+        return None
+    first, last = frames
+    picture = Fraction(source.start_pts) * Fraction(source.time_base or 0) - shift
+    cut = Fraction(first) / rate
+    return Window(picture + cut, picture + Fraction(last + 1) / rate, cut)
+
+
 class VideoWriter:
     """Encodes frames into one video file and remuxes the source's other streams beside them."""
 
@@ -120,6 +133,7 @@ class VideoWriter:
         drop_streams: Sequence[int] = (),
         convert_audio: Sequence[int] = (),
         keep_timeline: bool = True,
+        window: tuple[int, int] | None = None,
     ) -> None:
         self.path = path
         self.label = label or path.name
@@ -155,7 +169,13 @@ class VideoWriter:
             convert=self.convert_audio,
             shift=timeline.shift,
             mux=self._mux,
+            window=_window(source, window, self.rate, timeline.shift),
         )
+        if window is not None and source is not None and source.chapters:
+            # A shot holds part of its clip: the clip's chapter marks do not apply to it.
+            import dataclasses
+
+            self.source = dataclasses.replace(source, chapters=())
         self._closed = False
         self._remuxing = False
         self._out_color = self.color

@@ -288,6 +288,7 @@ def open_writer(
     label: str | None = None,
     drop_streams: Sequence[int] = (),
     convert_audio: Sequence[int] = (),
+    window: tuple[int, int] | None = None,
 ) -> VideoWriter | ImageWriter:
     """A writer for ``path``, keeping the fidelity of ``like`` (the source's probe) by default.
 
@@ -297,7 +298,10 @@ def open_writer(
     with a frame pattern (``out_%04d.exr``, ``out_####.exr``) writes a sequence, numbered like
     the source sequence (gaps included) or from ``start_number``; a plain image path writes one
     still. Explicit arguments override what ``like`` says. Size comes from the first frame.
-    ``label`` is the name messages use (a render writes under a pending name).
+    ``label`` is the name messages use (a render writes under a pending name). ``window``
+    (first, last) writes frames ``first``..``last`` of the source only — a conformed shot: the
+    timecode is the source's at ``first``, the audio is cut to the same span (see
+    :mod:`.stream_window`), and image files are numbered as those frames of a sequence were.
     """
     text = os.fspath(path)
     target = local_path(text, must_exist=False)
@@ -316,7 +320,13 @@ def open_writer(
         )
     depth = bit_depth or (like.bit_depth if like else 8)
     is_float = bool(like and like.is_float) and bit_depth is None
+    if window is not None and like is not None and timecode is None and like.timecode:
+        from workbench.media.timecode import offset
+
+        timecode = offset(like.timecode, window[0], like.frame_rate)
     if spec.kind == "image":
+        if window is not None and like is not None and like.frame_numbers and start_number is None:
+            start_number = like.frame_numbers[window[0]]
         return _image_writer(text, target, name, like, depth, is_float, start_number)
     if ext not in CONTAINERS:
         raise UnsupportedMediaError(
@@ -347,4 +357,5 @@ def open_writer(
         drop_streams=drop_streams,
         convert_audio=convert_audio,
         keep_timeline=frame_rate is None or like is None or frame_rate == like.frame_rate,
+        window=window,
     )

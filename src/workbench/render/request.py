@@ -23,6 +23,9 @@ class RenderRequest:
     """Re-encode as PCM every audio track the output's container cannot hold."""
     smart: bool = True
     """Copy the source's packets for frames no edit touches, where the codecs match."""
+    frames: tuple[int, int] | None = None
+    """Deliver only the clip's frames ``first``..``last`` (a conformed shot with its handles),
+    with the source's timecode at ``first`` and its audio cut to the same span; None: all."""
 
 
 @dataclass(frozen=True)
