@@ -49,14 +49,40 @@ def make_source(folder: Path, source: Source) -> Path:
     seconds = f"{float(source.frames / Fraction(source.rate)):.6f}"
     reel = ["-metadata:s:v:0", f"reel_name={source.reel}"] if source.reel else []
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=size={SIZE}:rate={source.rate}",
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-         "-map", "0:v", "-map", "1:a", "-frames:v", str(source.frames), "-t", seconds,
-         "-c:v", "prores_ks", "-profile:v", "0", "-c:a", "pcm_s16le",
-         "-timecode", source.timecode, *reel, str(path)],
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={SIZE}:rate={source.rate}",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000",
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-frames:v",
+            str(source.frames),
+            "-t",
+            seconds,
+            "-c:v",
+            "prores_ks",
+            "-profile:v",
+            "0",
+            "-c:a",
+            "pcm_s16le",
+            "-timecode",
+            source.timecode,
+            *reel,
+            str(path),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     return path
 
 
@@ -69,8 +95,10 @@ def ffprobe_tags(path: Path) -> dict[str, str]:
     """The timecode and reel name ffprobe reads (any stream), and the picture's frame count."""
     run = subprocess.run(
         ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", str(path)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     out: dict[str, str] = {}
     for stream in json.loads(run.stdout)["streams"]:
         tags = stream.get("tags") or {}
@@ -179,8 +207,17 @@ def premiere_xml(media: Path) -> str:
     b1 = _file("file-1", "B001C002.mov", media / "B001C002.mov", "14:20:00:00", 1238400, "B001")
     b2 = _file("file-2", "B002C001.mov", media / "B002C001.mov", "15:00:00:00", 1296000, "B002")
 
-    def item(n: int, master: int, name: str, start: int, end: int, cin: int, cout: int,
-             file: str, extra: str = "") -> str:  # fmt: skip
+    def item(
+        n: int,
+        master: int,
+        name: str,
+        start: int,
+        end: int,
+        cin: int,
+        cout: int,
+        file: str,
+        extra: str = "",
+    ) -> str:
         return f"""<clipitem id="clipitem-{n}"><masterclipid>masterclip-{master}</masterclipid>
 <name>{name}</name><enabled>TRUE</enabled><duration>72</duration>{_rate()}
 <start>{start}</start><end>{end}</end><in>{cin}</in><out>{cout}</out>
@@ -243,7 +280,7 @@ def resolve_timeline(media: Path) -> object:
             media_reference=ref,
             source_range=otio.opentime.TimeRange(
                 otio.opentime.from_timecode(src_in, rate), rt(frames)
-            ),  # fmt: skip
+            ),
             metadata={"Resolve_OTIO": {"Link Group ID": 1}},
         )
 

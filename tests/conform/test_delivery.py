@@ -26,10 +26,27 @@ def samples_sha(path: Path, span: tuple[int, int] | None = None) -> str:
     """ffmpeg's SHA-256 of the first audio track's samples (as 32-bit PCM), or of a span."""
     trim = ["-af", f"atrim=start_sample={span[0]}:end_sample={span[1]}"] if span else []
     run = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:a:0", *trim, "-c:a", "pcm_s32le",
-         "-f", "hash", "-hash", "sha256", "-"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            *trim,
+            "-c:a",
+            "pcm_s32le",
+            "-f",
+            "hash",
+            "-hash",
+            "sha256",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return run.stdout.strip()
 
 
@@ -133,11 +150,15 @@ def _events(timeline: Any) -> list[tuple[str, int, int, int, int]]:
         url = getattr(ref, "target_url", None) or ""
         placed = track.range_of_child_at_index(n)
         src = item.source_range
-        out.append((
-            url.rsplit("/", 1)[-1],
-            round(src.start_time.value), round(src.end_time_exclusive().value),
-            base + round(placed.start_time.value), base + round(placed.end_time_exclusive().value),
-        ))  # fmt: skip
+        out.append(
+            (
+                url.rsplit("/", 1)[-1],
+                round(src.start_time.value),
+                round(src.end_time_exclusive().value),
+                base + round(placed.start_time.value),
+                base + round(placed.end_time_exclusive().value),
+            )
+        )
     return out
 
 
@@ -161,13 +182,16 @@ def test_the_exported_cut_relinks_every_event(
     rate = Fraction(25)
     expected = [
         (
-            Path(delivered[0].delivery.output).name if n == 0 and delivered[0].delivery
+            Path(delivered[0].delivery.output).name
+            if n == 0 and delivered[0].delivery
             else "A003C001.mov",
-            to_frames(s.source.tc_in, rate), to_frames(s.source.tc_out, rate),
-            to_frames(s.record.tc_in, rate), to_frames(s.record.tc_out, rate),
+            to_frames(s.source.tc_in, rate),
+            to_frames(s.source.tc_out, rate),
+            to_frames(s.record.tc_in, rate),
+            to_frames(s.record.tc_out, rate),
         )
         for n, s in enumerate(shots)
-    ]  # fmt: skip
+    ]
     assert _events(timeline) == expected
     first = timeline.video_tracks()[0][0]
     if fmt != "edl":  # an EDL says no file lengths; the others re-base to the delivered file

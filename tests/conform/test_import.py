@@ -51,15 +51,21 @@ def test_avid_edl_every_event_matched_or_reported(
     edl = _write(tmp_path, "avid.edl", nle.AVID_25)
     project = tmp_path / "film.wbproj"
     new_project(project).close()
-    code = main(["conform", "import", str(project), str(edl), "--media", str(media["25"]),
-                 "--handles", "8"])  # fmt: skip
+    code = main(
+        ["conform", "import", str(project), str(edl), "--media", str(media["25"]), "--handles", "8"]
+    )
     out = capsys.readouterr().out.splitlines()
     assert code == 0
     rows = [line.split("\t") for line in out]
     a1, a2, a3 = (str(media["25"] / f"A00{n}C00{c}.mov") for n, c in ((1, 3), (2, 1), (3, 1)))
     assert [r[:2] for r in rows] == [
-        ["1", a1], ["2", a1], ["3", a2], ["4", "MISSING"], ["5", "MISSING"], ["6", a3],
-    ]  # fmt: skip
+        ["1", a1],
+        ["2", a1],
+        ["3", a2],
+        ["4", "MISSING"],
+        ["5", "MISSING"],
+        ["6", a3],
+    ]
     assert rows[0][2] == "reel A001C003, source TC 01:00:10:10-01:00:11:10"
     assert "a transition adds 0 head / 10 tail frames" in rows[1][2]
     assert "tail handle clamped to 10 of 18" in rows[1][2]
@@ -101,8 +107,11 @@ def test_premiere_edl_reel_ax_matches_by_clip_name(tmp_path: Path, media: dict[s
     edl = _write(tmp_path, "premiere.edl", nle.PREMIERE_25)
     shots, lines = _import(tmp_path, edl, [media["25"]], handles=2)
     media_of = [line.split("\t")[1] for line in lines]
-    assert media_of == [str(media["25"] / "A004C002.mov"), str(media["25"] / "A001C003.mov"),
-                        "MISSING"]  # fmt: skip
+    assert media_of == [
+        str(media["25"] / "A004C002.mov"),
+        str(media["25"] / "A001C003.mov"),
+        "MISSING",
+    ]
     assert lines[0].split("\t")[2].startswith("clip name, source TC 04:00:00:10")
     assert shots[0].reel is None and shots[0].frames == (8, 26)
     assert "Z999C001" in lines[2] and shots[2].status == "offline"
@@ -127,8 +136,9 @@ def test_drop_frame_edl_counts_across_the_dropped_minute(
     edl = _write(tmp_path, "df.edl", text)
     shots, lines = _import(tmp_path, edl, [media["2997"]], handles=8)  # rate from the media
     assert [line.split("\t")[1] for line in lines] == [
-        str(media["2997"] / "C001C001.mov"), str(media["2997"] / "C002C001.mov")
-    ]  # fmt: skip
+        str(media["2997"] / "C001C001.mov"),
+        str(media["2997"] / "C002C001.mov"),
+    ]
     one, two = shots
     # 00:00:59;20 is frame 1790 of the count, 00:01:00;02 is 1800 (;00 and ;01 are skipped)
     assert one.frames == (2, 45) and one.handles == (8, 8)
@@ -144,9 +154,10 @@ def test_premiere_fcp7_xml_with_a_dissolve_and_a_marker(
     xml = _write(tmp_path, "premiere.xml", nle.premiere_xml(media["23976"]))
     shots, lines = _import(tmp_path, xml, [media["23976"]], handles=4)
     assert [line.split("\t")[1] for line in lines] == [
-        str(media["23976"] / "B001C002.mov"), str(media["23976"] / "B001C002.mov"),
+        str(media["23976"] / "B001C002.mov"),
+        str(media["23976"] / "B001C002.mov"),
         str(media["23976"] / "B002C001.mov"),
-    ]  # fmt: skip
+    ]
     one, two, three = shots
     assert one.source.rate == "24000/1001" and one.reel == "B001"
     assert (one.source.tc_in, one.record.tc_in) == ("14:20:01:00", "01:00:00:00")
@@ -163,8 +174,9 @@ def test_resolve_otio_and_otioz(tmp_path: Path, media: dict[str, Path], kind: st
     plain, bundle = nle.write_resolve(media["25"], tmp_path)
     shots, lines = _import(tmp_path, plain if kind == "otio" else bundle, [media["25"]])
     assert [line.split("\t")[1] for line in lines] == [
-        str(media["25"] / "A002C001.mov"), str(media["25"] / "A003C001.mov")
-    ]  # fmt: skip
+        str(media["25"] / "A002C001.mov"),
+        str(media["25"] / "A003C001.mov"),
+    ]
     one, two = shots
     assert one.reel == "A002C001" and one.frames == (20, 49) and one.handles == (0, 5)
     assert two.frames == (20, 49) and two.handles == (5, 0)
@@ -180,7 +192,7 @@ def test_aaf_as_the_adapter_writes_it(tmp_path: Path, media: dict[str, Path]) ->
     del track[1]  # the adapter writes no transition without Avid's own AAF metadata
     aaf = tmp_path / "cut.aaf"
     otio.adapters.write_to_file(timeline, str(aaf), use_empty_mob_ids=True)
-    shots, lines = _import(tmp_path, aaf, [media["25"]])
+    shots, _lines = _import(tmp_path, aaf, [media["25"]])
     assert [s.clip_id for s in shots] == [1, 2]
     assert shots[0].source.tc_in == "02:00:05:20" and shots[1].record.tc_in == "01:00:01:00"
 
@@ -192,11 +204,30 @@ def test_two_different_files_of_one_reel_and_timecode_are_ambiguous(
     other.mkdir()
     copy = other / "A002C001_graded.mov"
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(media["25"] / "A002C001.mov"), "-map", "0:v",
-         "-map", "0:a", "-c:v", "prores_ks", "-profile:v", "1", "-c:a", "copy",
-         "-timecode", "02:00:05:00", "-metadata:s:v:0", "reel_name=A002C001", str(copy)],
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(media["25"] / "A002C001.mov"),
+            "-map",
+            "0:v",
+            "-map",
+            "0:a",
+            "-c:v",
+            "prores_ks",
+            "-profile:v",
+            "1",
+            "-c:a",
+            "copy",
+            "-timecode",
+            "02:00:05:00",
+            "-metadata:s:v:0",
+            "reel_name=A002C001",
+            str(copy),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     same = other / "A002C001_copy.mov"
     shutil.copy(media["25"] / "A003C001.mov", same)
     edl = _write(tmp_path, "bare.edl", nle.AVID_BARE_25)

@@ -40,8 +40,9 @@ def test_steps_from_the_command_line_and_json(tmp_path: Path) -> None:
     assert step.tool == "denoise" and step.parameters == {"amount": 1.5, "level": 0}
     assert step.model == "denoise" and step.region == Region.rect(0, 0, 32, 18)
     spec = tmp_path / "r.json"
-    spec.write_text(json.dumps({"steps": [{"tool": "dust"}, {"tool": "denoise",
-                                "parameters": {"amount": 2}}]}))  # fmt: skip
+    spec.write_text(
+        json.dumps({"steps": [{"tool": "dust"}, {"tool": "denoise", "parameters": {"amount": 2}}]})
+    )
     assert [s.tool for s in steps_from_json(spec)] == ["dust", "denoise"]
     for bad in ("", "amount=2", "denoise amount"):
         with pytest.raises(UsageError):
@@ -57,8 +58,12 @@ def test_apply_gives_each_shot_its_frames_once(film: Path) -> None:
         done = apply_recipe(project, recipe, select_shots(project, "all"))
         edits = project.edits()
         # Shots 1 and 2 share clip 1 and frame 42 (their handles meet): edited once.
-        assert [(e.clip_id, e.frames) for e in edits] == [(1, (2, 42)), (1, (43, 74)),
-                                                          (2, (0, 37)), (3, (0, 27))]  # fmt: skip
+        assert [(e.clip_id, e.frames) for e in edits] == [
+            (1, (2, 42)),
+            (1, (43, 74)),
+            (2, (0, 37)),
+            (3, (0, 27)),
+        ]
         assert all(e.parameters["level"] == 0.0 for e in edits)  # measured on every frame
         assert [len(d.edits) for d in done] == [1, 1, 1, 0, 0, 1]
         assert done[3].notes[0].startswith("offline: a speed change")

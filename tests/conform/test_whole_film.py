@@ -30,8 +30,11 @@ def test_cut_recipe_deliver_qc_export(
 ) -> None:
     import opentimelineio as otio
 
-    texts = {"avid.edl": nle.AVID_25, "premiere.xml": nle.premiere_xml(media["23976"]),
-             "df.edl": nle.DF_2997}  # fmt: skip
+    texts = {
+        "avid.edl": nle.AVID_25,
+        "premiere.xml": nle.premiere_xml(media["23976"]),
+        "df.edl": nle.DF_2997,
+    }
     cut = tmp_path / timeline
     cut.write_text(texts[timeline], encoding="utf-8")
     film = tmp_path / "film.wbproj"
@@ -39,10 +42,37 @@ def test_cut_recipe_deliver_qc_export(
     out = tmp_path / "deliver"
     out.mkdir()
     extra = ["--rate", rate] if rate else []
-    assert main(["conform", "import", str(film), str(cut), "--media", str(media[folder]),
-                 "--handles", "4", *extra]) == 0  # fmt: skip
-    assert main(["recipe", "save", str(film), "cleanup", "--step", "dust",
-                 "--step", "denoise amount=1.5"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "conform",
+                "import",
+                str(film),
+                str(cut),
+                "--media",
+                str(media[folder]),
+                "--handles",
+                "4",
+                *extra,
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "recipe",
+                "save",
+                str(film),
+                "cleanup",
+                "--step",
+                "dust",
+                "--step",
+                "denoise amount=1.5",
+            ]
+        )
+        == 0
+    )
     assert main(["recipe", "apply", str(film), "cleanup", "--shots", "all"]) == 0
     assert main(["conform", "render", str(film), "-o", str(out)]) == 0
     capsys.readouterr()
@@ -64,6 +94,9 @@ def test_cut_recipe_deliver_qc_export(
     relink = tmp_path / "relink.otio"
     assert main(["conform", "export", str(film), "--format", "otio", "-o", str(relink)]) == 0
     back = otio.adapters.read_from_file(str(relink))
-    names = [Path(c.media_reference.target_url).name for c in back.find_clips()
-             if isinstance(c.media_reference, otio.schema.ExternalReference)]  # fmt: skip
+    names = [
+        Path(c.media_reference.target_url).name
+        for c in back.find_clips()
+        if isinstance(c.media_reference, otio.schema.ExternalReference)
+    ]
     assert names == [Path(d.output).name for d in sorted(deliveries, key=lambda d: d.shot_id)]

@@ -17,10 +17,15 @@ from workbench.render import RenderRequest, build_plan, run_render
 def frame_checksums(path: Path) -> list[str]:
     run = subprocess.run(
         ["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v", "-f", "framemd5", "-"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return [line.rsplit(",", 1)[-1].strip() for line in run.stdout.splitlines()
-            if not line.startswith("#")]  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [
+        line.rsplit(",", 1)[-1].strip()
+        for line in run.stdout.splitlines()
+        if not line.startswith("#")
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +33,38 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sub")
     source = folder / "src.mov"
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=64x36:rate=24",
-         "-f", "lavfi", "-i", "sine=sample_rate=48000", "-frames:v", "30", "-t", "1.25",
-         "-map", "0:v", "-map", "1:a", "-c:v", "prores_ks", "-c:a", "pcm_s24le",
-         "-timecode", "00:59:59:12", "-metadata:s:v:0", "reel_name=R1", str(source)],
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x36:rate=24",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=sample_rate=48000",
+            "-frames:v",
+            "30",
+            "-t",
+            "1.25",
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:v",
+            "prores_ks",
+            "-c:a",
+            "pcm_s24le",
+            "-timecode",
+            "00:59:59:12",
+            "-metadata:s:v:0",
+            "reel_name=R1",
+            str(source),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     return project_with(folder, source, ["--tool", "dust"])
 
 
@@ -41,8 +72,9 @@ def test_a_sub_range_is_frame_identical_to_the_same_frames_of_the_whole(
     project: Path, tmp_path: Path
 ) -> None:
     whole = run_render(RenderRequest(project, 1, tmp_path / "whole.mkv", "ffv1"))
-    part = run_render(RenderRequest(project, 1, tmp_path / "part.mkv", "ffv1", frames=(10, 20),
-                                    segment_frames=4))  # fmt: skip
+    part = run_render(
+        RenderRequest(project, 1, tmp_path / "part.mkv", "ffv1", frames=(10, 20), segment_frames=4)
+    )
     assert (whole.frame_count, part.frame_count) == (30, 11)
     assert frame_checksums(tmp_path / "part.mkv") == frame_checksums(tmp_path / "whole.mkv")[10:21]
     assert part.extra["qc"]["status"] == "passed", part.extra["qc"]

@@ -93,11 +93,15 @@ def cmd_render(args: argparse.Namespace) -> int:
             print(f"{done.shot.id}\t-\t{done.note}")
             continue
         failed += d.qc == "failed"
-        print(f"{done.shot.id}\t{d.output}\tv{d.version:03d} TC {d.timecode} reel {d.reel or '-'} "
-              f"frames {d.frames[0]}-{d.frames[1]} QC {d.qc}")  # fmt: skip
+        print(
+            f"{done.shot.id}\t{d.output}\tv{d.version:03d} TC {d.timecode} reel {d.reel or '-'} "
+            f"frames {d.frames[0]}-{d.frames[1]} QC {d.qc}"
+        )
     if failed:
-        print(f"QC failed for {failed} delivered file(s): see the render entries in the log",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"QC failed for {failed} delivered file(s): see the render entries in the log",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -130,9 +134,13 @@ def register(sub: Any) -> None:
     p.add_argument("project")
     p.add_argument("timeline", help="the cut: .edl, .xml, .otio, .otioz or .aaf")
     p.add_argument(
-        "--media", nargs="+", action="extend", default=[], metavar="DIR",
+        "--media",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="DIR",
         help="folders (or files) holding the camera originals",
-    )  # fmt: skip
+    )
     p.add_argument("--handles", type=int, default=0, help="frames added on each side of a shot")
     p.add_argument("--rate", help="the cut's frame rate for an EDL (25, 24000/1001, 29.97…)")
     p.set_defaults(func=cmd_import)
@@ -149,9 +157,10 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", required=True, help="the folder for the delivered files")
     p.add_argument("--codec", help="as for workbench render (default: the source's, in .mov)")
     p.add_argument(
-        "--name", default="{shot}_{reel}_wb_v{version:03d}",
+        "--name",
+        default="{shot}_{reel}_wb_v{version:03d}",
         help="file name template: {shot} {position} {reel} {clip} {name} {sequence} {version}",
-    )  # fmt: skip
+    )
     p.add_argument("--all", action="store_true", help="every online shot, edited or not")
     p.add_argument("--shots", help="only these shots: all, 1,4-9 or reel:A001")
     p.add_argument("--sequence", help="which sequence (default: the last imported)")

@@ -42,8 +42,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     with Project.open(Path(args.project), readonly=True) as project:
         recipes = project.recipes()
-    rows = [(r.name, r.version, ", ".join(s.tool for s in r.steps), r.source, r.created)
-            for r in recipes]  # fmt: skip
+    rows = [
+        (r.name, r.version, ", ".join(s.tool for s in r.steps), r.source, r.created)
+        for r in recipes
+    ]
     print_table(rows, ("name", "version", "tools", "from", "saved"))
     return 0
 
@@ -54,8 +56,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     with Project.open(Path(args.project), readonly=True) as project:
         recipe = project.recipe(args.name, args.version)
     if args.json:
-        print(json.dumps({"name": recipe.name, "version": recipe.version,
-                          "steps": [s.to_dict() for s in recipe.steps]}, indent=1))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "name": recipe.name,
+                    "version": recipe.version,
+                    "steps": [s.to_dict() for s in recipe.steps],
+                },
+                indent=1,
+            )
+        )
         return 0
     print(f"recipe {recipe.name!r} v{recipe.version} (from {recipe.source}, {recipe.created})")
     for n, step in enumerate(recipe.steps, 1):
@@ -93,9 +103,12 @@ def register(sub: Any) -> None:
         "--spec", metavar="FILE", help="a JSON list of {tool, parameters, model, region}"
     )
     p.add_argument(
-        "--step", action="append", default=[], metavar="'TOOL key=value …'",
+        "--step",
+        action="append",
+        default=[],
+        metavar="'TOOL key=value …'",
         help="one tool and its parameters (repeat, in order); model=ID, region=X,Y,W,H",
-    )  # fmt: skip
+    )
     p.set_defaults(func=cmd_save)
 
     p = commands.add_parser("list", help="the saved recipes (latest version of each)")

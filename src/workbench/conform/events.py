@@ -115,8 +115,9 @@ class _TrackWalk:
                 continue
             if isinstance(item.media_reference, otio.schema.GeneratorReference):
                 continue  # black, bars, titles: nothing to pull
-            out.append(self._event(item, self.track.range_of_child_at_index(i),
-                                   self._offsets(children, i)))  # fmt: skip
+            out.append(
+                self._event(item, self.track.range_of_child_at_index(i), self._offsets(children, i))
+            )
         return out
 
     def _event(self, clip: Any, placed: Any, extra: tuple[int, int]) -> Event:
@@ -126,8 +127,9 @@ class _TrackWalk:
         source_in = _frames(source.start_time)
         length = _frames(source.duration)
         used = 1 if speed == 0 else max(1, round(length * abs(speed)))
-        record_in = self.start + round(float(placed.start_time.value) * self.rate
-                                       / exact_rate(placed.start_time.rate))  # fmt: skip
+        record_in = self.start + round(
+            float(placed.start_time.value) * self.rate / exact_rate(placed.start_time.rate)
+        )
         ref = clip.media_reference
         meta = plain(clip.metadata).get("cmx_3600") or {}
         reel = meta.get("reel") if isinstance(meta, dict) else None

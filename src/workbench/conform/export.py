@@ -143,8 +143,9 @@ def _edl_string(timeline: Any, rate: Fraction, drop: bool) -> str:
     start = timeline.global_start_time
     for track in timeline.video_tracks():
         track.source_range = otio.opentime.TimeRange(-start, track.available_range().duration)
-    text = otio.adapters.write_to_string(timeline, adapter_name="cmx_3600", rate=float(rate),
-                                         style="avid")  # fmt: skip
+    text = otio.adapters.write_to_string(
+        timeline, adapter_name="cmx_3600", rate=float(rate), style="avid"
+    )
     header = "FCM: DROP FRAME" if drop else "FCM: NON-DROP FRAME"
     lines = text.splitlines()
     out = [lines[0], header, *[line for line in lines[1:] if not line.startswith("FCM")]]

@@ -147,11 +147,15 @@ def _handles(
     if event.head_extra or event.tail_extra:
         notes.append(f"a transition adds {event.head_extra} head / {event.tail_extra} tail frames")
     if granted[0] < head_want:
-        notes.append(f"head handle clamped to {granted[0]} of {head_want} (the file starts at "
-                     f"{media.tc(media.start)})")  # fmt: skip
+        notes.append(
+            f"head handle clamped to {granted[0]} of {head_want} (the file starts at "
+            f"{media.tc(media.start)})"
+        )
     if granted[1] < tail_want:
-        notes.append(f"tail handle clamped to {granted[1]} of {tail_want} (the file ends at "
-                     f"{media.tc(media.end)})")  # fmt: skip
+        notes.append(
+            f"tail handle clamped to {granted[1]} of {tail_want} (the file ends at "
+            f"{media.tc(media.end)})"
+        )
     return (clamped_first, clamped_last), granted, "; ".join(notes)
 
 

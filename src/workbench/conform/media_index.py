@@ -132,5 +132,12 @@ def scan(folders: Iterable[Path], *, timeout: float = 60.0) -> MediaIndex:
     return MediaIndex(tuple(files), tuple(unreadable))
 
 
-__all__ = ["VIDEO_SUFFIXES", "MediaFile", "MediaIndex", "media_paths", "reel_of", "scan",
-           "start_of"]  # fmt: skip
+__all__ = [
+    "VIDEO_SUFFIXES",
+    "MediaFile",
+    "MediaIndex",
+    "media_paths",
+    "reel_of",
+    "scan",
+    "start_of",
+]
