@@ -66,9 +66,14 @@ def _edl_rate(request: ImportRequest, index: MediaIndex) -> Fraction | None:
     rates = {f.rate for f in index.files}
     if len(rates) == 1:
         return rates.pop()
+    unread = ""
+    if index.unreadable:
+        path, why = index.unreadable[0]
+        unread = f"; {len(index.unreadable)} file(s) could not be read ({path.name}: {why})"
     raise UsageError(
         f"{request.timeline.name} is an EDL, which does not say its frame rate, and the media "
-        f"runs at {', '.join(sorted(str(r) for r in rates)) or 'no rate (no media found)'}",
+        f"runs at {', '.join(sorted(str(r) for r in rates)) or 'no rate (no media found)'}"
+        + unread,
         hint="give the cut's rate with --rate (25, 24000/1001, 29.97…)",
     )
 

@@ -90,9 +90,12 @@ def _one(event: Event, found: list[MediaFile], evidence: str) -> tuple[MediaFile
     return None, f"ambiguous: {names} all fit ({evidence})"
 
 
-def identify(event: Event, index: MediaIndex) -> tuple[MediaFile | None, str]:
-    """The event's camera original, or None and why not."""
-    files = [f for f in index.files if _rate_fits(event, f)]
+def identify(
+    event: Event, index: MediaIndex, fitting: list[MediaFile] | None = None
+) -> tuple[MediaFile | None, str]:
+    """The event's camera original, or None and why not (``fitting``: the files whose rate
+    fits the event's, when the caller has them)."""
+    files = fitting if fitting is not None else [f for f in index.files if _rate_fits(event, f)]
     first, end = event.source_in, event.source_out
     if event.reel:
         by_reel = [f for f in files if same_reel(event.reel, f.reel)]
@@ -159,8 +162,10 @@ def _handles(
     return (clamped_first, clamped_last), granted, "; ".join(notes)
 
 
-def match_event(event: Event, index: MediaIndex, handles: int) -> Match:
-    media, reason = identify(event, index)
+def match_event(
+    event: Event, index: MediaIndex, handles: int, fitting: list[MediaFile] | None = None
+) -> Match:
+    media, reason = identify(event, index, fitting)
     if event.speed != 1:
         what = "a freeze frame" if event.speed == 0 else f"a speed change (×{float(event.speed):g})"
         would = f"; its media would be {media.path.name}" if media is not None else ""
@@ -172,7 +177,13 @@ def match_event(event: Event, index: MediaIndex, handles: int) -> Match:
 
 
 def match_cut(events: tuple[Event, ...], index: MediaIndex, handles: int) -> list[Match]:
-    return [match_event(e, index, handles) for e in events]
+    by_rate: dict[Fraction, list[MediaFile]] = {}
+    out = []
+    for event in events:
+        if event.rate not in by_rate:
+            by_rate[event.rate] = [f for f in index.files if _rate_fits(event, f)]
+        out.append(match_event(event, index, handles, by_rate[event.rate]))
+    return out
 
 
 __all__ = ["Match", "identify", "match_cut", "match_event", "same_reel"]

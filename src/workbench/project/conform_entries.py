@@ -117,7 +117,13 @@ class ConformWriter(EntryWriter, ConformReads):
     def add_sequence(self, sequence: SequenceRecord, shots: Iterable[ShotRecord]) -> Sequence:
         """A cut and its shots (in cut order), with one ``sequence-import`` entry."""
         self._require_conform_tables()
-        wanted = [replace(s, clip=self._clip_ref(s.clip)) for s in shots]
+        clips = {c.id: c for c in self.clips()}  # read once: a cut names hundreds of shots
+        wanted = []
+        for shot in shots:
+            if shot.clip is not None:
+                clip = clips.get(shot.clip.id) or self.clip(shot.clip.id)  # NotFoundError
+                shot = replace(shot, clip=ClipRef(clip.id, clip.path, clip.fingerprint))
+            wanted.append(shot)
         imported = self.log.clock()
         with self.transaction() as log:
             cur = self.conn.execute(
