@@ -264,3 +264,26 @@ def test_a_clip_already_in_the_project_is_reused(tmp_path: Path, media: dict[str
         assert project.shots(first.sequence.id)[0].clip_id == clip.id
         assert [s.clip_id for s in project.shots(second.sequence.id)] == [clip.id, 2]
         assert len(project.clips()) == 2 and project.verify().ok
+
+
+def test_an_offline_shot_is_relinked_by_hand(tmp_path: Path, media: dict[str, Path]) -> None:
+    edl = _write(tmp_path, "avid.edl", nle.AVID_25)
+    elsewhere = tmp_path / "late"
+    elsewhere.mkdir()
+    late = nle.make_source(elsewhere, nle.Source("B007C001", "25", "07:00:00:00", 40, "B007"))
+    project = tmp_path / "film.wbproj"
+    with new_project(project) as opened:
+        import_sequence(opened, ImportRequest(edl, (media["25"],), handles=8))
+    with pytest.raises(UsageError, match="does not hold shot 5"):
+        with Project.open(project) as opened:
+            from workbench.conform.shots import relink_shot
+
+            relink_shot(opened, 5, media["25"] / "A001C003.mov")
+    assert main(["conform", "relink", str(project), "5", str(late), "--note", "late delivery"]) == 0
+    with Project.open(project, readonly=True) as opened:
+        shot = opened.shot(5)
+        assert shot.online and shot.frames == (0, 32) and shot.handles == (0, 8)
+        assert "head handle clamped to 0 of 8" in shot.reason
+        change = opened.log.entries()[-1]
+        assert change["schema"] == "workbench.shot-change/1" and change["note"] == "late delivery"
+        assert change["was"]["status"] == "offline" and opened.verify().ok

@@ -102,6 +102,18 @@ def cmd_render(args: argparse.Namespace) -> int:
             f"QC failed for {failed} delivered file(s): see the render entries in the log",
             file=sys.stderr,
         )
+        return 1  # a check failed (the files and their entries are kept, QC verdict included)
+    return 0
+
+
+def cmd_relink(args: argparse.Namespace) -> int:
+    from workbench.conform.shots import relink_shot
+    from workbench.project import Project
+
+    with Project.open(Path(args.project)) as project:
+        shot = relink_shot(project, int(args.shot), Path(args.media), note=args.note)
+        clip = project.clip(shot.clip_id) if shot.clip_id is not None else None
+    print(f"{shot.id}\t{clip.path if clip else 'MISSING'}\t{shot.reason}")
     return 0
 
 
@@ -172,3 +184,10 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", required=True, help="the timeline file to write")
     p.add_argument("--sequence", help="which sequence (default: the last imported)")
     p.set_defaults(func=cmd_export)
+
+    p = commands.add_parser("relink", help="point an offline shot at the file that holds it")
+    p.add_argument("project")
+    p.add_argument("shot", help="the shot's id (as conform import printed it)")
+    p.add_argument("media", help="the camera original")
+    p.add_argument("--note", default="", help="why, for the log")
+    p.set_defaults(func=cmd_relink)

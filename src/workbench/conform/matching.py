@@ -45,7 +45,7 @@ def same_reel(event_reel: str, media_reel: str | None) -> bool:
     return bool(a) and (a == b or (len(a) >= 8 and b.startswith(a)))
 
 
-def _rate_fits(event: Event, media: MediaFile) -> bool:
+def rate_fits(event: Event, media: MediaFile) -> bool:
     """Timecode counts alike (23.976 media in a 24 cut count the same frame numbers)."""
     return nominal_fps(event.rate) == nominal_fps(media.rate) and abs(
         Fraction(event.rate) / media.rate - 1
@@ -95,7 +95,7 @@ def identify(
 ) -> tuple[MediaFile | None, str]:
     """The event's camera original, or None and why not (``fitting``: the files whose rate
     fits the event's, when the caller has them)."""
-    files = fitting if fitting is not None else [f for f in index.files if _rate_fits(event, f)]
+    files = fitting if fitting is not None else [f for f in index.files if rate_fits(event, f)]
     first, end = event.source_in, event.source_out
     if event.reel:
         by_reel = [f for f in files if same_reel(event.reel, f.reel)]
@@ -126,7 +126,7 @@ def _why_not(event: Event, index: MediaIndex) -> str:
     """Why no file holds the event, in the terms of the strongest clue it had."""
     files, clips = _names(event)
     named = _by_name(list(index.files), files | clips)
-    wrong_rate = [f for f in named if not _rate_fits(event, f)]
+    wrong_rate = [f for f in named if not rate_fits(event, f)]
     if wrong_rate:
         f = wrong_rate[0]
         return f"{f.path.name} runs at {f.rate} fps, the cut at {event.rate}: not conformed"
@@ -137,7 +137,7 @@ def _why_not(event: Event, index: MediaIndex) -> str:
     return f"no media: nothing in the media folders is {clue} or holds source TC {_tc_span(event)}"
 
 
-def _handles(
+def handles_for(
     event: Event, media: MediaFile, handles: int
 ) -> tuple[tuple[int, int], tuple[int, int], str]:
     """The clip's frames with handles (clamped to the file), the handles granted, and a note."""
@@ -172,7 +172,7 @@ def match_event(
         return Match(event, None, f"{what}: kept offline, retime it in the NLE{would}")
     if media is None:
         return Match(event, None, reason)
-    frames, granted, note = _handles(event, media, handles)
+    frames, granted, note = handles_for(event, media, handles)
     return Match(event, media, f"{reason}; {note}" if note else reason, frames, granted)
 
 
@@ -181,9 +181,9 @@ def match_cut(events: tuple[Event, ...], index: MediaIndex, handles: int) -> lis
     out = []
     for event in events:
         if event.rate not in by_rate:
-            by_rate[event.rate] = [f for f in index.files if _rate_fits(event, f)]
+            by_rate[event.rate] = [f for f in index.files if rate_fits(event, f)]
         out.append(match_event(event, index, handles, by_rate[event.rate]))
     return out
 
 
-__all__ = ["Match", "identify", "match_cut", "match_event", "same_reel"]
+__all__ = ["Match", "handles_for", "identify", "match_cut", "match_event", "rate_fits", "same_reel"]

@@ -35,6 +35,21 @@ class Window:
         return seconds + duration > self.start if duration > 0 else seconds >= self.start
 
 
+def window_of(
+    source: Any, frames: tuple[int, int] | None, rate: Fraction, shift: Fraction
+) -> Window | None:
+    """Frames ``first``..``last`` of a video ``source`` (its ``MediaInfo``) as a span of its
+    timeline; ``shift`` is what a transport stream's times are moved by."""
+    from workbench.media.info import MediaKind
+
+    if frames is None or source is None or source.kind is not MediaKind.VIDEO:
+        return None
+    first, last = frames
+    picture = Fraction(source.start_pts) * Fraction(source.time_base or 0) - shift
+    cut = Fraction(first) / rate
+    return Window(picture + cut, picture + Fraction(last + 1) / rate, cut)
+
+
 def sample_span(window: Window, stream_start: Fraction, sample_rate: int) -> tuple[int, int]:
     """The window as sample numbers of an audio stream that starts at ``stream_start`` s
     (first, end exclusive; the first may be negative when the audio starts late)."""
@@ -129,4 +144,4 @@ class AudioCut:
                 mux(packet)
 
 
-__all__ = ["AudioCut", "Window", "pcm_encoder", "sample_span"]
+__all__ = ["AudioCut", "Window", "pcm_encoder", "sample_span", "window_of"]

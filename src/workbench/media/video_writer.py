@@ -43,7 +43,7 @@ from workbench.media.picture_facts import (
 from workbench.media.safety import check_dimensions
 from workbench.media.source_streams import SourceStreams
 from workbench.media.storage import fsync_dir, fsync_file, storage_error
-from workbench.media.stream_window import Window
+from workbench.media.stream_window import window_of
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -96,18 +96,6 @@ def _timeline(
         fallback = vfr_pts[-1] - vfr_pts[-2] if len(vfr_pts) > 1 else 1
         vfr_last = last if last > 0 else fallback
     return _Timeline(tb, start, shift, vfr_last)
-
-
-def _window(
-    source: MediaInfo | None, frames: tuple[int, int] | None, rate: Fraction, shift: Fraction
-) -> Window | None:
-    """Frames ``first``..``last`` of the source as a span of its timeline (a conformed shot)."""
-    if frames is None or source is None or source.kind is not MediaKind.VIDEO:
-        return None
-    first, last = frames
-    picture = Fraction(source.start_pts) * Fraction(source.time_base or 0) - shift
-    cut = Fraction(first) / rate
-    return Window(picture + cut, picture + Fraction(last + 1) / rate, cut)
 
 
 class VideoWriter:
@@ -169,7 +157,7 @@ class VideoWriter:
             convert=self.convert_audio,
             shift=timeline.shift,
             mux=self._mux,
-            window=_window(source, window, self.rate, timeline.shift),
+            window=window_of(source, window, self.rate, timeline.shift),
         )
         if window is not None and source is not None and source.chapters:
             # A shot holds part of its clip: the clip's chapter marks do not apply to it.
