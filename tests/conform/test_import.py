@@ -274,11 +274,10 @@ def test_an_offline_shot_is_relinked_by_hand(tmp_path: Path, media: dict[str, Pa
     project = tmp_path / "film.wbproj"
     with new_project(project) as opened:
         import_sequence(opened, ImportRequest(edl, (media["25"],), handles=8))
-    with pytest.raises(UsageError, match="does not hold shot 5"):
-        with Project.open(project) as opened:
-            from workbench.conform.shots import relink_shot
+    from workbench.conform.shots import relink_shot
 
-            relink_shot(opened, 5, media["25"] / "A001C003.mov")
+    with Project.open(project) as opened, pytest.raises(UsageError, match="does not hold shot 5"):
+        relink_shot(opened, 5, media["25"] / "A001C003.mov")
     assert main(["conform", "relink", str(project), "5", str(late), "--note", "late delivery"]) == 0
     with Project.open(project, readonly=True) as opened:
         shot = opened.shot(5)
@@ -287,3 +286,17 @@ def test_an_offline_shot_is_relinked_by_hand(tmp_path: Path, media: dict[str, Pa
         change = opened.log.entries()[-1]
         assert change["schema"] == "workbench.shot-change/1" and change["note"] == "late delivery"
         assert change["was"]["status"] == "offline" and opened.verify().ok
+
+
+def test_an_unreadable_file_among_the_media_is_reported_not_fatal(
+    tmp_path: Path, media: dict[str, Path]
+) -> None:
+    folder = tmp_path / "mixed"
+    shutil.copytree(media["25"], folder)
+    (folder / "broken.mov").write_bytes(b"\x00\x00\x00\x14ftypqt  " + b"\x00" * 64)
+    (folder / ".hidden.mov").write_bytes(b"not looked at")
+    edl = _write(tmp_path, "bare.edl", nle.AVID_BARE_25)
+    with new_project(tmp_path / "p.wbproj") as project:
+        result = import_sequence(project, ImportRequest(edl, (folder,)))
+    assert result.offline == 0
+    assert len(result.notes) == 1 and result.notes[0].startswith("broken.mov cannot be read")
