@@ -201,6 +201,22 @@ def _file(ident: str, name: str, path: Path, tc: str, frame: int, reel: str) -> 
 <fielddominance>none</fielddominance></samplecharacteristics></video></media></file>"""
 
 
+TIME_REMAP = (
+    "<filter><effect><name>Time Remap</name><effectid>timeremap</effectid>"
+    "<effectcategory>motion</effectcategory><effecttype>motion</effecttype>"
+    '<mediatype>video</mediatype><parameter authoringApp="PremierePro">'
+    "<parameterid>variablespeed</parameterid><name>variablespeed</name><valuemin>0</valuemin>"
+    '<valuemax>1</valuemax><value>0</value></parameter><parameter authoringApp="PremierePro">'
+    "<parameterid>speed</parameterid><name>speed</name><valuemin>-100000</valuemin>"
+    "<valuemax>100000</valuemax><value>200</value></parameter></effect></filter>"
+)
+
+
+def premiere_xml_with_time_remap(media: Path) -> str:
+    """The same cut with Premiere's Time Remap at 200 % on the last clip."""
+    return premiere_xml(media).replace('<file id="file-2">', TIME_REMAP + '<file id="file-2">', 1)
+
+
 def premiere_xml(media: Path) -> str:
     """Three clip items at 23.976: a cut, then a centred cross dissolve (6 + 6 frames) into the
     last; a marker and log notes on the first. In/out include what the dissolve shows."""

@@ -169,6 +169,14 @@ def test_premiere_fcp7_xml_with_a_dissolve_and_a_marker(
     assert set(one.comments) == {"Jane Doe", "hero shot"}
 
 
+def test_premiere_time_remap_is_a_speed_change(tmp_path: Path, media: dict[str, Path]) -> None:
+    xml = _write(tmp_path, "remap.xml", nle.premiere_xml_with_time_remap(media["23976"]))
+    shots, lines = _import(tmp_path, xml, [media["23976"]], handles=4)
+    assert [line.split("\t")[1] for line in lines][2] == "MISSING"
+    assert lines[2].split("\t")[2].startswith("a speed change (×2)")
+    assert shots[2].speed == "2" and shots[0].online and shots[1].online
+
+
 @pytest.mark.parametrize("kind", ["otio", "otioz"])
 def test_resolve_otio_and_otioz(tmp_path: Path, media: dict[str, Path], kind: str) -> None:
     plain, bundle = nle.write_resolve(media["25"], tmp_path)

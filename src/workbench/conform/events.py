@@ -24,6 +24,31 @@ def _frames(time: Any) -> int:
     return round(float(time.value))
 
 
+def _time_remap(meta: Any) -> Fraction | None:
+    """Premiere's Time Remap filter (FCP 7 XML), which the adapter keeps only as metadata:
+    its ``speed`` parameter in percent (``variablespeed`` 1: a ramp, counted as not 1)."""
+    if isinstance(meta, list):
+        found = [_time_remap(m) for m in meta]
+        return next((f for f in found if f is not None), None)
+    if not isinstance(meta, dict):
+        return None
+    effect = meta.get("effect", meta)
+    if not isinstance(effect, dict) or str(effect.get("effectid", "")).lower() != "timeremap":
+        return None
+    params = effect.get("parameter") or []
+    values = {
+        str(p.get("parameterid")): str(p.get("value"))
+        for p in (params if isinstance(params, list) else [params])
+        if isinstance(p, dict)
+    }
+    if values.get("variablespeed", "0") not in ("0", "FALSE", "false"):
+        return Fraction(-1)  # a speed ramp: not real time, whatever its nominal speed
+    try:
+        return Fraction(values.get("speed", "100")) / 100
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
 def _speed(clip: Any) -> Fraction:
     import opentimelineio as otio
 
@@ -33,7 +58,8 @@ def _speed(clip: Any) -> Fraction:
             return Fraction(0)
         if isinstance(effect, otio.schema.LinearTimeWarp):
             speed *= Fraction(effect.time_scalar).limit_denominator(1000)
-    return speed
+    remap = _time_remap((plain(clip.metadata).get("fcp_xml") or {}).get("filter"))
+    return speed * remap if remap is not None else speed
 
 
 def _markers(clip: Any) -> tuple[Marker, ...]:

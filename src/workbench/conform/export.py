@@ -74,7 +74,7 @@ def _clip(project: Project, shot: Shot) -> tuple[Any, bool]:
     end = to_frames(shot.source.tc_out, rate, shot.source.drop_frame)
     ref, _start, delivered = _media(project, shot)
     speed = Fraction(shot.speed)
-    shown = end - first if speed in (0, 1) else round((end - first) / speed)
+    shown = end - first if speed <= 0 or speed == 1 else round((end - first) / speed)
     name = Path(ref.target_url).name if delivered else shot.name
     clip = otio.schema.Clip(
         name=name,
@@ -86,7 +86,7 @@ def _clip(project: Project, shot: Shot) -> tuple[Any, bool]:
     )
     if speed == 0:
         clip.effects.append(otio.schema.FreezeFrame())
-    elif speed != 1:
+    elif speed > 0 and speed != 1:  # a ramp or reverse (recorded as -1) is left as a cut
         clip.effects.append(otio.schema.LinearTimeWarp(time_scalar=float(speed)))
     if shot.reel:
         clip.metadata["cmx_3600"] = {"reel": shot.reel}

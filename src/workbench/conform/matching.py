@@ -167,7 +167,13 @@ def match_event(
 ) -> Match:
     media, reason = identify(event, index, fitting)
     if event.speed != 1:
-        what = "a freeze frame" if event.speed == 0 else f"a speed change (×{float(event.speed):g})"
+        what = (
+            "a freeze frame"
+            if event.speed == 0
+            else "a speed ramp"
+            if event.speed < 0
+            else f"a speed change (×{float(event.speed):g})"
+        )
         would = f"; its media would be {media.path.name}" if media is not None else ""
         return Match(event, None, f"{what}: kept offline, retime it in the NLE{would}")
     if media is None:
