@@ -30,23 +30,35 @@ from workbench.disclosure.entries import (
     ColourStep,
     ConsentEntry,
     ConsentRecord,
+    DeliveryEntry,
+    DeliveryRecord,
     EditEntry,
     EditLink,
     EditSpec,
     ImportedClip,
     ImportEntry,
     KeyRotationEntry,
+    Marker,
     ModelRecord,
     MoveEntry,
     OutputRef,
     PolicyEntry,
     ProjectEntry,
+    RecipeEntry,
+    RecipeRecord,
+    RecipeStep,
     Region,
     RelinkEntry,
     RenderEntry,
     RevertEntry,
     Runtime,
+    SequenceImportEntry,
+    SequenceRecord,
+    ShotChangeEntry,
+    ShotRecord,
     SignoffEntry,
+    SpanTC,
+    TimelineRef,
     ToggleEntry,
     ToolRef,
     parse_checkpoint,
@@ -76,6 +88,26 @@ def _edit(model: ModelRecord | None = None) -> EditEntry:
         classification=Classification("c2pa.enhanced", "algorithmicallyEnhanced", "assistive"),
         consent_ref=None,
         signoff="pending",
+    )
+
+
+def _shot(shot_id: int, clip: ClipRef | None) -> ShotRecord:
+    return ShotRecord(
+        id=shot_id,
+        position=shot_id,
+        name="A001C003_230101_R1AB",
+        track="V1",
+        reel="A001C003",
+        clip=clip,
+        status="online" if clip else "offline",
+        reason="reel A001C003, source timecode inside the clip" if clip else "no media has reel B7",
+        source=SpanTC("30000/1001", True, "01:00:10;02", "01:00:12;02"),
+        record=SpanTC("30000/1001", True, "01:00:00;00", "01:00:02;00"),
+        handles=(8, 3),
+        frames=(12, 83) if clip else None,
+        speed="1",
+        markers=(Marker("boom in frame", "01:00:11;00", "RED", "paint out"),),
+        comments=("COMMENT: LOOK AT BOOM",),
     )
 
 
@@ -119,6 +151,53 @@ EXAMPLES: dict[str, Any] = {
     records.CLIP_COLOUR: ClipColourEntry(
         1, "ARRI LogC4", None, "studio-config-v5.0.0_aces-v2.1_ocio-v2.6"
     ),
+    records.SEQUENCE_IMPORT: SequenceImportEntry(
+        SequenceRecord(
+            1,
+            "SEQ_01",
+            TimelineRef("/cuts/SEQ_01.edl", SHA, "cmx_3600"),
+            "30000/1001",
+            True,
+            "01:00:00;00",
+            8,
+        ),
+        (_shot(1, CLIP), _shot(2, None)),
+    ),
+    records.SHOT_CHANGE: ShotChangeEntry(
+        2,
+        1,
+        {"clip": CLIP.to_dict(), "status": "online", "frames": [0, 71]},
+        {"clip": None, "status": "offline", "frames": None},
+        "relinked to the camera original",
+    ),
+    records.RECIPE: RecipeEntry(
+        RecipeRecord(
+            1,
+            "cleanup",
+            2,
+            (
+                RecipeStep("dust", {}, None, Region()),
+                RecipeStep("denoise", {"strength": 0.5}, "denoise", Region.rect(0, 0, 64, 36)),
+            ),
+            "clip 1",
+        )
+    ),
+    records.DELIVERY: DeliveryEntry(
+        DeliveryRecord(
+            id=1,
+            shot=1,
+            sequence=1,
+            version=3,
+            output=OutputRef("/out/001_A001C003_wb_v003.mov", SHA, "prores_ks"),
+            render=EditLink(4, "00000000-0000-4000-8000-000000000009"),
+            clip=CLIP,
+            frames=(12, 83),
+            timecode="01:00:09;24",
+            reel="A001C003",
+            rate="30000/1001",
+            qc="passed",
+        )
+    ),
     records.CHECKPOINT: CheckpointEntry(
         seq=2,
         project="00000000-0000-4000-8000-00000000000p",
@@ -135,7 +214,7 @@ EXAMPLES: dict[str, Any] = {
 def test_every_schema_label_has_a_type_and_an_example() -> None:
     labels = {*records.ENTRY_SCHEMAS, records.CHECKPOINT}
     assert set(SCHEMA_TYPES) == labels == set(EXAMPLES)
-    assert len(labels) == 14
+    assert len(labels) == 18
     for label, example in EXAMPLES.items():
         assert type(example) is SCHEMA_TYPES[label]
         assert label == example.SCHEMA

@@ -82,6 +82,8 @@ def test_a_file_without_the_column_reads_as_set_by_none(project_path: Path) -> N
     try:
         conn.execute("ALTER TABLE clips DROP COLUMN colour_space")
         conn.execute("DROP TABLE tracks")  # schema 5's
+        for table in ("shot_cast", "cast_members", "deliveries", "recipes", "shots", "sequences"):
+            conn.execute(f"DROP TABLE {table}")  # schema 4's
         conn.execute("DELETE FROM migrations WHERE version > 3")
         conn.execute("PRAGMA user_version = 3")
     finally:

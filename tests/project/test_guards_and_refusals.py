@@ -16,7 +16,7 @@ from workbench.errors import (
     ProjectDamagedError,
     ProjectTooNewError,
 )
-from workbench.project import Project, schema
+from workbench.project import Project, inspect_project_file, schema
 
 GUARDS = ("edits_pinned", "edits_entry_once", "edits_flags", "edits_new", "edits_no_delete")
 
@@ -54,10 +54,16 @@ def triggers(path: Path) -> set[str]:
     return {name for (name,) in rows}
 
 
+CONFORM_TABLES = ("shot_cast", "cast_members", "deliveries", "recipes", "shots", "sequences")
+
+
 def as_schema_3(path: Path) -> None:
-    """The file as schema 3 left it: no tracks table (5), no clip colour space (6)."""
+    """The file as schema 3 left it: no conform tables (4), no tracks table (5), no clip colour
+    space (6)."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
+        for table in CONFORM_TABLES:
+            conn.execute(f"DROP TABLE {table}")  # their triggers and indexes go with them
         conn.execute("DROP TABLE tracks")
         conn.execute("ALTER TABLE clips DROP COLUMN colour_space")
         conn.execute("DELETE FROM migrations WHERE version > 3")
@@ -113,6 +119,22 @@ def test_a_schema_3_project_is_backed_up_then_gets_its_tracks_table(project_path
         assert project.verify().ok
     assert {"tracks_pinned", "tracks_no_delete"} <= triggers(project_path)
     assert project_path.with_name("p.v3.backup.wbproj").is_file()
+
+
+def test_a_schema_3_project_is_backed_up_then_gets_the_conform_tables(project_path: Path) -> None:
+    as_schema_3(project_path)
+    with Project.open(project_path, readonly=True) as project:  # readable as it is
+        assert project.verify().ok
+        assert project.sequences() == [] and project.shots() == []
+    with Project.open(project_path, key=TEST_KEY) as project:
+        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == (
+            schema.current_version()
+        )
+        assert project.sequences() == [] and project.recipes() == []
+        assert project.verify().ok
+    assert {"shots_pinned", "deliveries_no_delete"} <= triggers(project_path)
+    backup = project_path.with_name("p.v3.backup.wbproj")
+    assert backup.is_file() and inspect_project_file(backup).version == 3
 
 
 @pytest.mark.parametrize("version", [0, -1])

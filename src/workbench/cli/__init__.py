@@ -18,7 +18,10 @@ from workbench import __version__
 from workbench.errors import WorkbenchError
 
 Handler = Callable[[argparse.Namespace], int]
-GROUPS = ("project", "clip", "edit", "render", "policy", "log", "models", "identity", "app")
+GROUPS = (
+    "project", "clip", "edit", "render", "conform", "recipe", "policy", "log", "models",
+    "identity", "app",
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

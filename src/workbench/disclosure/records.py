@@ -29,6 +29,12 @@ KEY_ROTATION = "workbench.key-rotation/1"
 EDIT_MOVE = "workbench.edit-move/1"
 CLIP_COLOUR = "workbench.clip-colour/1"
 CHECKPOINT = "workbench.checkpoint/1"
+# The conform (workbench.conform): a cut brought in, its shots changed, recipes, deliveries.
+SEQUENCE_IMPORT = "workbench.sequence-import/1"
+SHOT_CHANGE = "workbench.shot-change/1"
+RECIPE = "workbench.recipe/1"
+DELIVERY = "workbench.delivery/1"
+CONFORM_SCHEMAS = frozenset({SEQUENCE_IMPORT, SHOT_CHANGE, RECIPE, DELIVERY})
 
 ENTRY_SCHEMAS = frozenset(
     {
@@ -46,6 +52,7 @@ ENTRY_SCHEMAS = frozenset(
         EDIT_MOVE,
         CLIP_COLOUR,
     }
+    | CONFORM_SCHEMAS
 )
 ENVELOPE = ("schema", "seq", "id", "time", "operator", "project", "app", "prev")
 GENESIS_PREV = "0" * 64
@@ -135,6 +142,8 @@ def summary(entry: dict[str, Any]) -> str:
         )
     if schema == KEY_ROTATION:
         return f"signing key {entry.get('key_id')} introduced by key {entry.get('previous_key_id')}"
+    if schema in CONFORM_SCHEMAS:
+        return _conform_summary(schema, entry)
     if schema == RENDER:
         text = f"render of clip {entry.get('clip', {}).get('id')} to {entry.get('output', {}).get('path')}"
         qc = entry.get("qc")
@@ -142,3 +151,25 @@ def summary(entry: dict[str, Any]) -> str:
             text += f" (QC {qc['status']})"
         return text
     return str(schema)
+
+
+def _conform_summary(schema: str, entry: dict[str, Any]) -> str:
+    if schema == SEQUENCE_IMPORT:
+        sequence = entry.get("sequence") or {}
+        shots = entry.get("shots") or []
+        offline = sum(1 for s in shots if isinstance(s, dict) and s.get("status") == "offline")
+        return (
+            f"sequence {sequence.get('id')} {sequence.get('name')!r} imported: {len(shots)} shots"
+            + (f", {offline} offline" if offline else "")
+        )
+    if schema == SHOT_CHANGE:
+        changed = ", ".join(sorted(entry.get("set") or {}))
+        return f"shot {entry.get('shot')} changed: {changed}"
+    if schema == RECIPE:
+        recipe = entry.get("recipe") or {}
+        return f"recipe {recipe.get('name')!r} v{recipe.get('version')} saved"
+    delivery = entry.get("delivery") or {}
+    return (
+        f"shot {delivery.get('shot')} delivered as v{delivery.get('version')}: "
+        f"{(delivery.get('output') or {}).get('path')} (QC {delivery.get('qc')})"
+    )

@@ -17,13 +17,15 @@ from workbench.media.formats import CONTAINERS, Container
 from workbench.media.info import MediaInfo
 from workbench.media.languages import mov_spelling
 from workbench.media.picture_facts import SKIP_STREAM_TAGS, clean_tags
+from workbench.media.stream_window import AudioCut, Window, pcm_encoder
 
 
 class SourceStreams:
     """The source's other streams: opened beside an output, then read in step with its picture.
 
     ``mux`` writes one packet into the output (the writer's, so disk errors name its file);
-    ``shift`` is subtracted from every packet's time (transport streams start at zero).
+    ``shift`` is subtracted from every packet's time (transport streams start at zero);
+    ``window`` keeps only a span of the source (a conformed shot: see :mod:`.stream_window`).
     """
 
     def __init__(
@@ -36,6 +38,7 @@ class SourceStreams:
         convert: frozenset[int],
         shift: Fraction,
         mux: Callable[[Any], None],
+        window: Window | None = None,
     ) -> None:
         self.source = source
         self._suffix = suffix
@@ -51,6 +54,8 @@ class SourceStreams:
         self._resamplers: dict[int, Any] = {}
         self._audio_end: dict[int, int] = {}
         self._pending: Any = None
+        self._window = window
+        self._cuts: dict[int, AudioCut] = {}
 
     def _carried(self) -> list[int]:
         assert self.source is not None
@@ -82,7 +87,9 @@ class SourceStreams:
         for idx in wanted:
             in_stream = src.streams[idx]
             try:
-                if idx in self._convert_audio:
+                if self._window is not None and in_stream.type == "audio":
+                    out_stream = self._cut_stream(out, in_stream)
+                elif idx in self._convert_audio:
                     out_stream = self._pcm_stream(out, in_stream)
                 else:
                     out_stream = out.add_stream_from_template(in_stream)
@@ -99,7 +106,20 @@ class SourceStreams:
             if dispositions.get(idx):
                 out_stream.disposition = dispositions[idx]
             self._map[idx] = out_stream
+        if self._window is not None and self._window.start + self._shift > 1:
+            # A shot from late in a long clip: start reading a second before its window.
+            src.seek(int((self._window.start + self._shift - 1) * 1_000_000))
         self._packets = iter(src.demux([src.streams[i] for i in wanted]))
+
+    def _cut_stream(self, out: Any, in_stream: Any) -> Any:
+        """An audio stream cut to the window (sample-exact; see :mod:`.stream_window`)."""
+        assert self._window is not None and self.source is not None
+        cc = in_stream.codec_context
+        stream = out.add_stream(pcm_encoder(in_stream), rate=cc.sample_rate, layout=cc.layout.name)
+        info = next((a for a in self.source.audio if a.index == in_stream.index), None)
+        start = (info.start if info is not None and info.start is not None else 0) - self._shift
+        self._cuts[in_stream.index] = AudioCut(in_stream, stream, self._window, Fraction(start))
+        return stream
 
     def _pcm_stream(self, out: Any, in_stream: Any) -> Any:
         import av
@@ -136,10 +156,17 @@ class SourceStreams:
             idx = packet.stream.index
             ts = packet.dts if packet.dts is not None else packet.pts
             seconds = Fraction(ts) * Fraction(packet.time_base)
-            if until is not None and seconds > until:
+            cut = self._window.cut if self._window is not None else Fraction(0)
+            if until is not None and seconds - cut > until:
                 self._pending = packet
                 return
             self._pending = None
+            if self._window is not None:
+                if seconds > self._window.end + 1:
+                    self._packets = None  # past the window (and any stream's lag): done
+                    return
+                self._carry_windowed(idx, packet, seconds)
+                continue
             end = (packet.pts if packet.pts is not None else ts) + (packet.duration or 0)
             self._audio_end[idx] = max(self._audio_end.get(idx, end), end)
             if idx in self._decoders:
@@ -147,6 +174,23 @@ class SourceStreams:
                 continue
             packet.stream = self._map[idx]
             self._mux(packet)
+
+    def _carry_windowed(self, idx: int, packet: Any, seconds: Fraction) -> None:
+        """A packet of a windowed output: audio cut to the sample, the rest kept if inside."""
+        assert self._window is not None
+        if idx in self._cuts:
+            self._cuts[idx].feed(packet, self._mux)
+            return
+        tb = Fraction(packet.time_base)
+        if not self._window.holds(seconds, Fraction(packet.duration or 0) * tb):
+            return
+        offset = round(self._window.cut / tb)
+        if packet.pts is not None:
+            packet.pts -= offset
+        if packet.dts is not None:
+            packet.dts -= offset
+        packet.stream = self._map[idx]
+        self._mux(packet)
 
     def _convert(self, idx: int, packet: Any) -> None:
         out_stream = self._map[idx]
@@ -156,7 +200,9 @@ class SourceStreams:
                     self._mux(out_packet)
 
     def flush_converted(self) -> None:
-        """Drain the PCM encoders of converted tracks."""
+        """Drain the PCM encoders of converted tracks (and of tracks cut to a window)."""
+        for cut in self._cuts.values():
+            cut.feed(None, self._mux)
         for idx, out_stream in self._map.items():
             if idx in self._decoders:
                 for frame in self._decoders[idx].decode(None):
@@ -178,6 +224,8 @@ class SourceStreams:
             cc = out_stream.codec_context
             in_tb = Fraction(self._src.streams[idx].time_base) if self._src else Fraction(1)
             end = Fraction(self._audio_end.get(idx, 0)) * in_tb
+            if idx in self._cuts:
+                end = self._cuts[idx].end_seconds
             sample_rate = int(cc.sample_rate)
             missing = int((video_end - end) * sample_rate)
             if missing <= 0:

@@ -43,6 +43,7 @@ from workbench.media.picture_facts import (
 from workbench.media.safety import check_dimensions
 from workbench.media.source_streams import SourceStreams
 from workbench.media.storage import fsync_dir, fsync_file, storage_error
+from workbench.media.stream_window import window_of
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -120,6 +121,7 @@ class VideoWriter:
         drop_streams: Sequence[int] = (),
         convert_audio: Sequence[int] = (),
         keep_timeline: bool = True,
+        window: tuple[int, int] | None = None,
     ) -> None:
         self.path = path
         self.label = label or path.name
@@ -155,7 +157,13 @@ class VideoWriter:
             convert=self.convert_audio,
             shift=timeline.shift,
             mux=self._mux,
+            window=window_of(source, window, self.rate, timeline.shift),
         )
+        if window is not None and source is not None and source.chapters:
+            # A shot holds part of its clip: the clip's chapter marks do not apply to it.
+            import dataclasses
+
+            self.source = dataclasses.replace(source, chapters=())
         self._closed = False
         self._remuxing = False
         self._out_color = self.color

@@ -273,6 +273,24 @@ def _image_writer(
     )
 
 
+def _windowed(
+    like: MediaInfo | None,
+    window: tuple[int, int] | None,
+    timecode: str | None,
+    start_number: int | None,
+) -> tuple[str | None, int | None]:
+    """A window's timecode (the source's at its first frame) and first image number."""
+    if window is None or like is None:
+        return timecode, start_number
+    if timecode is None and like.timecode:
+        from workbench.media.timecode import offset
+
+        timecode = offset(like.timecode, window[0], like.frame_rate)
+    if like.frame_numbers and start_number is None:
+        start_number = like.frame_numbers[window[0]]
+    return timecode, start_number
+
+
 def open_writer(
     path: str | os.PathLike[str],
     like: MediaInfo | None = None,
@@ -288,6 +306,7 @@ def open_writer(
     label: str | None = None,
     drop_streams: Sequence[int] = (),
     convert_audio: Sequence[int] = (),
+    window: tuple[int, int] | None = None,
 ) -> VideoWriter | ImageWriter:
     """A writer for ``path``, keeping the fidelity of ``like`` (the source's probe) by default.
 
@@ -297,7 +316,8 @@ def open_writer(
     with a frame pattern (``out_%04d.exr``, ``out_####.exr``) writes a sequence, numbered like
     the source sequence (gaps included) or from ``start_number``; a plain image path writes one
     still. Explicit arguments override what ``like`` says. Size comes from the first frame.
-    ``label`` is the name messages use (a render writes under a pending name).
+    ``label`` is the name messages use (a render writes under a pending name). ``window``:
+    only the source's frames first..last, timecode and audio with them (:mod:`.stream_window`).
     """
     text = os.fspath(path)
     target = local_path(text, must_exist=False)
@@ -316,6 +336,7 @@ def open_writer(
         )
     depth = bit_depth or (like.bit_depth if like else 8)
     is_float = bool(like and like.is_float) and bit_depth is None
+    timecode, start_number = _windowed(like, window, timecode, start_number)
     if spec.kind == "image":
         return _image_writer(text, target, name, like, depth, is_float, start_number)
     if ext not in CONTAINERS:
@@ -347,4 +368,5 @@ def open_writer(
         drop_streams=drop_streams,
         convert_audio=convert_audio,
         keep_timeline=frame_rate is None or like is None or frame_rate == like.frame_rate,
+        window=window,
     )

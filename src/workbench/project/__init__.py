@@ -1,5 +1,6 @@
 """The project file: clips, the edit stack, consent, policy and the disclosure log."""
 
+from workbench.project.conform_records import Delivery, Recipe, Sequence, Shot
 from workbench.project.masks import masks_dir, store_mask
 from workbench.project.policy import Policy
 from workbench.project.project import (
@@ -19,11 +20,15 @@ __all__ = [
     "Clip",
     "ClipMedia",
     "Consent",
+    "Delivery",
     "Edit",
     "Policy",
     "Project",
+    "Recipe",
     "Region",
     "Render",
+    "Sequence",
+    "Shot",
     "backup_project",
     "inspect_project_file",
     "masks_dir",

@@ -391,8 +391,12 @@ class EntryWriter(ProjectReads):
         extra: dict[str, Any] | None = None,
         colour: ColourRecord | None = None,
         before_commit: Callable[[], None] | None = None,
+        frames: tuple[int, int] | None = None,
     ) -> Render:
         """Register a finished output and its log entry in one transaction.
+
+        ``frames`` are the clip's frames the output holds (first, last): a conformed shot's
+        source range plus handles; None for the whole clip (``0``..``frame_count - 1``).
 
         ``before_commit`` runs inside the transaction after both rows are written — the render
         moves its output into place there, so a failure to do so leaves no entry behind.
@@ -412,7 +416,7 @@ class EntryWriter(ProjectReads):
                 render=render_id,
                 clip=_clip_ref(clip),
                 output=OutputRef(output, sha256, codec),
-                frames=(0, frame_count - 1),
+                frames=frames or (0, frame_count - 1),
                 frame_digest=frame_digest,
                 plan=plan,
                 edits=tuple(EditLink(e.id, e.log_entry) for e in edits),

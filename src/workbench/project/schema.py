@@ -143,6 +143,123 @@ def _v3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+CONFORM_DDL = """
+CREATE TABLE sequences (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    timeline_path TEXT NOT NULL,
+    timeline_sha256 TEXT NOT NULL,
+    timeline_format TEXT NOT NULL,
+    rate TEXT NOT NULL,
+    drop_frame INTEGER NOT NULL,
+    record_start TEXT NOT NULL,
+    handles INTEGER NOT NULL,
+    imported TEXT NOT NULL,
+    log_entry TEXT NOT NULL
+);
+CREATE TABLE shots (
+    id INTEGER PRIMARY KEY,
+    sequence_id INTEGER NOT NULL REFERENCES sequences(id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    track TEXT NOT NULL,
+    reel TEXT,
+    clip_id INTEGER REFERENCES clips(id),
+    status TEXT NOT NULL CHECK (status IN ('online', 'offline')),
+    reason TEXT NOT NULL,
+    source_rate TEXT NOT NULL,
+    source_drop_frame INTEGER NOT NULL,
+    source_in TEXT NOT NULL,
+    source_out TEXT NOT NULL,
+    record_rate TEXT NOT NULL,
+    record_drop_frame INTEGER NOT NULL,
+    record_in TEXT NOT NULL,
+    record_out TEXT NOT NULL,
+    handle_head INTEGER NOT NULL,
+    handle_tail INTEGER NOT NULL,
+    frame_first INTEGER,
+    frame_last INTEGER,
+    speed TEXT NOT NULL,
+    markers TEXT NOT NULL,
+    comments TEXT NOT NULL,
+    log_entry TEXT NOT NULL
+);
+CREATE INDEX shots_by_sequence ON shots(sequence_id, position);
+CREATE INDEX shots_by_clip ON shots(clip_id);
+CREATE TABLE recipes (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    steps TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created TEXT NOT NULL,
+    log_entry TEXT NOT NULL,
+    UNIQUE (name, version)
+);
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    shot_id INTEGER NOT NULL REFERENCES shots(id),
+    version INTEGER NOT NULL,
+    output TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    codec TEXT NOT NULL,
+    render_id INTEGER NOT NULL REFERENCES renders(id),
+    clip_id INTEGER NOT NULL REFERENCES clips(id),
+    frame_first INTEGER NOT NULL,
+    frame_last INTEGER NOT NULL,
+    timecode TEXT NOT NULL,
+    reel TEXT,
+    rate TEXT NOT NULL,
+    qc TEXT NOT NULL,
+    created TEXT NOT NULL,
+    log_entry TEXT NOT NULL,
+    UNIQUE (shot_id, version)
+);
+CREATE TABLE cast_members (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT '',
+    added TEXT NOT NULL,
+    log_entry TEXT NOT NULL
+);
+CREATE TABLE shot_cast (
+    shot_id INTEGER NOT NULL REFERENCES shots(id),
+    cast_id INTEGER NOT NULL REFERENCES cast_members(id),
+    source TEXT NOT NULL,
+    added TEXT NOT NULL,
+    log_entry TEXT NOT NULL,
+    PRIMARY KEY (shot_id, cast_id)
+);
+CREATE TRIGGER sequences_pinned BEFORE UPDATE ON sequences WHEN OLD.log_entry <> ''
+BEGIN SELECT RAISE(ABORT, 'a sequence never changes once imported (import the cut again)'); END;
+CREATE TRIGGER sequences_no_delete BEFORE DELETE ON sequences
+BEGIN SELECT RAISE(ABORT, 'sequences are never deleted from a project'); END;
+CREATE TRIGGER shots_pinned
+BEFORE UPDATE OF id, sequence_id, position, track, reel, source_rate, source_drop_frame,
+    source_in, source_out, record_rate, record_drop_frame, record_in, record_out, speed ON shots
+BEGIN SELECT RAISE(ABORT, 'a shot''s place in the cut and its timecodes never change'); END;
+CREATE TRIGGER shots_entry_once BEFORE UPDATE OF log_entry ON shots WHEN OLD.log_entry <> ''
+BEGIN SELECT RAISE(ABORT, 'a shot''s log entry is set once, when its sequence is imported'); END;
+CREATE TRIGGER shots_no_delete BEFORE DELETE ON shots
+BEGIN SELECT RAISE(ABORT, 'shots are never deleted from a project'); END;
+CREATE TRIGGER recipes_pinned BEFORE UPDATE ON recipes WHEN OLD.log_entry <> ''
+BEGIN SELECT RAISE(ABORT, 'a saved recipe never changes (save it again: a new version)'); END;
+CREATE TRIGGER recipes_no_delete BEFORE DELETE ON recipes
+BEGIN SELECT RAISE(ABORT, 'recipes are never deleted from a project'); END;
+CREATE TRIGGER deliveries_pinned BEFORE UPDATE ON deliveries WHEN OLD.log_entry <> ''
+BEGIN SELECT RAISE(ABORT, 'a delivery never changes (deliver again: a new version)'); END;
+CREATE TRIGGER deliveries_no_delete BEFORE DELETE ON deliveries
+BEGIN SELECT RAISE(ABORT, 'deliveries are never deleted from a project'); END;
+"""
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    """The conform: sequences and their shots, recipes, deliveries; and, empty until the cast
+    arrives, the performers and which shots they appear in."""
+    for statement in _statements(CONFORM_DDL):
+        conn.execute(statement)
+
+
 TRACKS_DDL = """
 CREATE TABLE tracks (
     sha256 TEXT PRIMARY KEY,
@@ -181,7 +298,7 @@ MIGRATIONS: list[Migration] = [
     Migration(1, "clips, edit stack, consent records, policy and the disclosure log", _v1),
     Migration(2, "renders: outputs registered with their log entries", _v2),
     Migration(3, "guards: an edit's and a clip's logged columns never change", _v3),
-    # 4 is the conform branch's (sequences, shots, …): migrate() applies them in version order.
+    Migration(4, "conform: sequences, shots, recipes, deliveries; cast and shot cast", _v4),
     Migration(5, "tracks: the per-frame regions of tracked edits, by their SHA-256", _v5),
     Migration(6, "colour: the colour space a user set for a clip", _v6),
 ]

@@ -346,19 +346,24 @@ def clip_problems(rows: Sequence[Sequence[Any]], logged: _Logged) -> list[StackP
 
 # -- the check --------------------------------------------------------------------------------
 def stack_problems(conn: sqlite3.Connection, log_rows: Iterable[Any]) -> list[StackProblem]:
-    """Every edit and clip row that is not what the log's entries say (empty when it is).
+    """Every edit and clip row (and the conform's sequence, shot, recipe and delivery rows:
+    ``project.sequence_check``) that is not what the log's entries say (empty when all are).
 
     ``log_rows`` are the log's rows (or entries); whether they verify is the log check's
     business — an entry that does not parse cannot vouch for a row, so its row is reported.
     """
-    logged = logged_stack(readable(log_rows))
+    from workbench.project.sequence_check import conform_problems
+
+    entries = readable(log_rows)
+    logged = logged_stack(entries)
     try:
         edits = conn.execute(_EDIT_SQL).fetchall()
         colour = "colour_space" if has_column(conn, "clips", "colour_space") else "NULL"
         clips = conn.execute(_CLIP_SQL.format(colour=colour)).fetchall()
     except sqlite3.DatabaseError as exc:
         return [StackProblem("edits", f"the project's edit stack cannot be read ({exc})")]
-    return clip_problems(clips, logged) + edit_problems(edits, logged) + _track_problems(conn, logged)
+    stack = clip_problems(clips, logged) + edit_problems(edits, logged)
+    return stack + _track_problems(conn, logged) + conform_problems(conn, entries)
 
 
 def _track_problems(conn: sqlite3.Connection, logged: _Logged) -> list[StackProblem]:

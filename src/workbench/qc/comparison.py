@@ -37,6 +37,10 @@ def compare(
     self_checks(output, source, d)
     if source is None:
         return d.items
+    if e.source_frames is not None:
+        from workbench.qc.sub_range import windowed
+
+        source = windowed(source, output, e, d)  # frames N..M of it: a conformed shot
 
     d.same(
         "container_format",

@@ -38,9 +38,27 @@ def expectations_from_credentials(path: str | os.PathLike[str]) -> tuple[Expecta
         data = delivery.get("expectations")
         if isinstance(data, dict):
             try:
-                expect = Expectations.from_dict(data)
+                expect = Expectations.from_dict(_int_lists(data))
             except (KeyError, TypeError, ValueError):
                 return None
             signer = (manifest.get("signature_info") or {}).get("issuer") or "an unknown signer"
             return expect, str(signer)
     return None
+
+
+def _int_lists(data: dict[str, Any]) -> dict[str, Any]:
+    """The expectations with their lists of numbers as lists again: c2pa stores a JSON list of
+    small integers (``[2, 42]``, ``[1]``) as CBOR bytes, which it reads back as base64 text."""
+    import base64
+    import binascii
+    import contextlib
+    import dataclasses
+
+    numbers = {f.name for f in dataclasses.fields(Expectations) if "tuple[int" in str(f.type)}
+    out = dict(data)
+    for key in numbers & set(out):
+        value = out[key]
+        if isinstance(value, str):
+            with contextlib.suppress(binascii.Error, ValueError):
+                out[key] = list(base64.b64decode(value, validate=True))
+    return out

@@ -32,6 +32,10 @@ class Expectations:
     containers differ in (codec tags, handler names, default flags, data tracks).
     ``dropped_streams`` are source stream indices left out on purpose; ``converted_audio`` are
     source stream indices of audio tracks re-encoded on purpose (new codec, bit depth, bytes).
+    ``source_frames`` (first, last) says the output is only those frames of the source — a
+    conformed shot with its handles: its frame count and durations are theirs, its timecode
+    the source's at ``first``, its audio the source's samples of that span (compared sample
+    for sample, see :mod:`workbench.qc.sub_range`), and it carries none of the chapters.
     """
 
     codec: str | None = None
@@ -41,6 +45,7 @@ class Expectations:
     container_changed: bool = False
     dropped_streams: tuple[int, ...] = ()
     converted_audio: tuple[int, ...] = ()
+    source_frames: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, JsonValue]:
         body = to_jsonable(self)

@@ -199,6 +199,40 @@ def hash_and_decode(
     return hashes, errors.count, tuple(errors.kept)
 
 
+def read_sample_hashes(
+    source_args: Sequence[str],
+    label: str,
+    spans: Sequence[tuple[int, int] | None],
+    timeout: float,
+) -> dict[int, str]:
+    """SHA-256 of each audio track's decoded samples as 32-bit PCM, cut to ``spans[n]`` (first
+    sample, end exclusive) by ffmpeg's ``atrim`` where one is given; by audio order."""
+    outputs: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="workbench-qc-") as tmp:
+        files = []
+        for n, span in enumerate(spans):
+            target = Path(tmp) / f"a{n}.sha256"
+            files.append(target)
+            trim = ["-af", f"atrim=start_sample={max(0, span[0])}:end_sample={span[1]}"] if span else []
+            outputs += ["-map", f"0:a:{n}", *trim, *_words("-c:a pcm_s32le -f hash -hash sha256")]
+            outputs.append(str(target))
+        if not outputs:
+            return {}
+        runner.stream(
+            ["ffmpeg", "-nostdin", "-v", "error", "-threads", "1", *source_args, *outputs],
+            lambda _line: None,
+            timeout=timeout,
+            what=f"ffmpeg hashing the audio samples of {label}",
+            lines_from="stderr",
+        )
+        hashes: dict[int, str] = {}
+        for n, target in enumerate(files):
+            text = target.read_text("utf-8", "replace").strip() if target.exists() else ""
+            if text.upper().startswith("SHA256="):
+                hashes[n] = text.split("=", 1)[1].lower()
+    return hashes
+
+
 def _words(command: str) -> list[str]:
     """A fixed part of a command line, written as one readable string."""
     return command.split()

@@ -90,6 +90,7 @@ def audio_track(s: Json, digest: str | None, mi: Json) -> AudioTrack:
         duration=_duration(s, time_base),
         packet_sha256=digest,
         default=_default(s),
+        start_time=_start(s, time_base),
     )
 
 

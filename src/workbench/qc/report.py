@@ -194,6 +194,12 @@ class AudioTrack:
     duration: Fraction | None = None
     packet_sha256: str | None = None
     default: bool | None = None
+    start_time: Fraction | None = None
+    sample_sha256: str | None = None
+    """SHA-256 of the decoded samples (as 32-bit PCM) of ``samples`` — only read where QC
+    compares a cut span of audio sample for sample (:mod:`workbench.qc.sub_range`)."""
+    samples: tuple[int, int] | None = None
+    """The samples ``sample_sha256`` covers (first, end exclusive); None: the whole track."""
 
 
 @dataclass(frozen=True)

@@ -118,5 +118,9 @@ def check(
     source = (
         inspect(against, rate=rate, decode=decode, timeout=timeout) if against is not None else None
     )
+    if source is not None and expectations.source_frames is not None:
+        from workbench.qc.sub_range import with_sample_digests
+
+        output, source = with_sample_digests(output, source, expectations, timeout=timeout)
     differences = tuple(compare(output, source, expectations))
     return QcResult(output, source, differences, expectations, origin)

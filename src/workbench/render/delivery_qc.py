@@ -29,6 +29,7 @@ def expectations_for(
     edited_frames: int,
     dropped: tuple[int, ...],
     converted: tuple[int, ...],
+    source_frames: tuple[int, int] | None = None,
 ) -> Any:
     from workbench.qc import ANY, Expectations
 
@@ -43,6 +44,11 @@ def expectations_for(
         # MXF re-cuts PCM into one packet per edit unit and pads a short track with silence:
         # the samples are the source's, the packets are not.
         converted = tuple(sorted({*converted, *(a.index for a in info.audio)}) )
+    if source_frames is not None:
+        # A shot's audio is cut to the sample as PCM: a compressed track is coded anew.
+        converted = tuple(
+            sorted({*converted, *(a.index for a in info.audio if not a.codec.startswith("pcm_"))})
+        )
     # A long-GOP codec encoded again may pick another profile; name the codec so it may.
     named = not same_codec or not spec.intra_only
     return Expectations(
@@ -53,6 +59,7 @@ def expectations_for(
         container_changed=container_changed,
         dropped_streams=tuple(dropped),
         converted_audio=tuple(converted),
+        source_frames=source_frames,
     )
 
 

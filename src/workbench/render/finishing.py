@@ -68,7 +68,7 @@ def join_segments(
     from workbench.media import open_writer
     from workbench.media.video_writer import VideoWriter
 
-    output, count = plan.output_path, plan.frame_count
+    output, count = plan.output_path, plan.output_frame_count
     results = _stored(plan, store)
     pending = pending_name(output)
     if pending != output:
@@ -81,6 +81,7 @@ def join_segments(
         label=output.name,
         drop_streams=plan.audio.drop_streams,
         convert_audio=plan.audio.convert_audio,
+        window=plan.source_frames,
     )
     try:
         if plan.segment_mode == "direct":
@@ -129,6 +130,7 @@ def expectations(plan: RenderPlan, source: MediaInfo) -> Any:
         edited_frames=plan.edited_frames(),
         dropped=tuple(plan.audio.drop_streams),
         converted=plan.audio.convert_audio,
+        source_frames=plan.source_frames,
     )
 
 

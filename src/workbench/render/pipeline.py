@@ -60,7 +60,7 @@ def run_render(
         work = segments.folder(plan) if isinstance(segments, DirectorySegmentStore) else None
         if work is not None:
             work.mkdir(parents=True, exist_ok=True)
-        emit(Started(plan.frame_count, str(work or "")))
+        emit(Started(plan.output_frame_count, str(work or "")))
         resumed_from = render_pending(live, segments, progress, emit)
         finished = finish(
             plan, segments, progress, source=live.info, models=live.models, on_event=emit
@@ -71,7 +71,7 @@ def run_render(
     result = RenderResult(
         plan.output_path,
         finished.sha256,
-        plan.frame_count,
+        plan.output_frame_count,
         finished.frame_digest,
         render.id,
         render.log_entry,

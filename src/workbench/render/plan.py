@@ -149,6 +149,10 @@ class RenderPlan:
     """None only in plans made before colour management (no conversion)."""
     digest: str = ""
     schema: str = field(default=PLAN_SCHEMA)
+    source_frames: tuple[int, int] | None = None
+    """A sub-range render (a conformed shot): the clip's frames ``first``..``last`` only.
+    ``frame_count`` stays the clip's; segments, edits and smart copying count in the clip's
+    frame numbers; the output holds :attr:`output_frame_count` frames from ``first`` on."""
 
     # -- convenience ------------------------------------------------------------------------
     @property
@@ -157,7 +161,13 @@ class RenderPlan:
 
     @property
     def frame_range(self) -> tuple[int, int]:
-        return (0, self.frame_count - 1)
+        """The clip's frames the output holds (first, last)."""
+        return self.source_frames or (0, self.frame_count - 1)
+
+    @property
+    def output_frame_count(self) -> int:
+        first, last = self.frame_range
+        return last - first + 1
 
     @property
     def temporal_radius(self) -> int:
@@ -170,7 +180,8 @@ class RenderPlan:
         return not any(edit.covers(index) for edit in self.edits)
 
     def edited_frames(self) -> int:
-        return sum(1 for i in range(self.frame_count) if not self.untouched(i))
+        first, last = self.frame_range
+        return sum(1 for i in range(first, last + 1) if not self.untouched(i))
 
     def segment(self, index: int) -> PlannedSegment:
         if not 0 <= index < len(self.segments):
@@ -235,6 +246,7 @@ def _plan_from_dict(data: dict[str, Any]) -> RenderPlan:
         segments=tuple(PlannedSegment(**s) for s in data["segments"]),
         colour=_colour_from_dict(data.get("colour")),
         digest=str(data["digest"]),
+        source_frames=_pair(data["source_frames"]) if data.get("source_frames") else None,
     )
 
 
@@ -279,6 +291,8 @@ def plan_digest(plan: RenderPlan) -> str:
             colour.ocio,
             [list(w) for w in colour.working],
         ]
+    if plan.source_frames is not None:
+        doc["frames"] = list(plan.source_frames)  # a whole-clip plan's digest stays as it was
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
@@ -286,11 +300,18 @@ def with_digest(plan: RenderPlan) -> RenderPlan:
     return replace(plan, digest=plan_digest(plan))
 
 
-def cut_segments(frame_count: int, segment_frames: int, radius: int) -> tuple[PlannedSegment, ...]:
-    """The plan's segments: ``segment_frames`` each (the last may be shorter), with their rolls."""
+def cut_segments(
+    frame_count: int,
+    segment_frames: int,
+    radius: int,
+    frames: tuple[int, int] | None = None,
+) -> tuple[PlannedSegment, ...]:
+    """The plan's segments: ``segment_frames`` each (the last may be shorter), with their rolls
+    (which reach into the clip beyond a sub-range ``frames``, as one long pass would)."""
+    start, stop = (frames[0], frames[1] + 1) if frames is not None else (0, frame_count)
     out: list[PlannedSegment] = []
-    for index, first in enumerate(range(0, frame_count, segment_frames)):
-        last = min(frame_count, first + segment_frames) - 1
+    for index, first in enumerate(range(start, stop, segment_frames)):
+        last = min(stop, first + segment_frames) - 1
         out.append(
             PlannedSegment(
                 index, first, last, min(radius, first), min(radius, frame_count - 1 - last)

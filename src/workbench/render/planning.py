@@ -55,6 +55,9 @@ def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = No
         edits = _planned_edits(project, clip.id, info, catalog)
         colour = planned_colour(clip, edits, catalog)
         project_path, project_id, head = str(project.path), project.id, _log_head(project)
+    frames = _source_frames(request, info)
+    if frames is not None:
+        _check_cut_audio(request, info)
     codec = _codec_for(output, request.codec, info)
     request = _with_conversions(request, info)
     pix_fmt = _pix_fmt(info, codec)
@@ -81,11 +84,52 @@ def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = No
         smart=request.smart,
         sign=request.sign,
         tiles=TilePlan(options.tile_size, options.overlap, options.feather, options.min_tile_size),
-        segments=cut_segments(info.frame_count, request.segment_frames, _radius(edits)),
+        segments=cut_segments(info.frame_count, request.segment_frames, _radius(edits), frames),
         colour=colour,
+        source_frames=frames,
     )
     _check_single_image(plan)
     return with_digest(plan)
+
+
+def _source_frames(request: RenderRequest, info: MediaInfo) -> tuple[int, int] | None:
+    """A sub-range of the clip to deliver, checked; None for the whole clip."""
+    if request.frames is None:
+        return None
+    first, last = (int(f) for f in request.frames)
+    if not 0 <= first <= last < info.frame_count:
+        raise UsageError(
+            f"frames {first}-{last} are outside clip {request.clip_id} "
+            f"(frames 0-{info.frame_count - 1})"
+        )
+    if info.vfr:
+        raise UsageError(
+            f"clip {request.clip_id} has a variable frame rate; only a whole clip renders",
+            hint="render the whole clip, or conform from a constant-rate transcode",
+        )
+    if (first, last) == (0, info.frame_count - 1):
+        return None
+    return (first, last)
+
+
+def _check_cut_audio(request: RenderRequest, info: MediaInfo) -> None:
+    """A shot's audio is cut to the sample and coded as PCM: the container must hold it."""
+    from workbench.media.formats import CONTAINERS
+
+    container = CONTAINERS.get(request.output.suffix.lower())
+    if container is None:
+        return
+    for track in info.audio:
+        if track.index in request.drop_streams:
+            continue
+        pcm = track.codec if track.codec.startswith("pcm_") else "pcm_s16le"
+        if pcm not in container.audio:
+            raise UsageError(
+                f"a shot's audio is cut to the frame as PCM, which a "
+                f"{request.output.suffix} file cannot hold (stream #{track.index})",
+                hint=f"deliver .mov or .mxf, or leave the audio out with --drop-stream "
+                f"{track.index}",
+            )
 
 
 def _probe_clip(clip: Any) -> MediaInfo:
@@ -293,8 +337,8 @@ def _preflight(
 def _check_single_image(plan: RenderPlan) -> None:
     output = plan.output_path
     single_image = plan.container in _IMAGE_SUFFIXES and not {"%", "#"} & set(output.name)
-    if plan.frame_count > 1 and single_image:
+    if plan.output_frame_count > 1 and single_image:
         raise UsageError(
-            f"{output.name} is one image but clip {plan.clip.id} has {plan.frame_count} frames",
+            f"{output.name} is one image but the render has {plan.output_frame_count} frames",
             hint=f"render to a video (.mov) or a sequence ({output.stem}_%04d{output.suffix})",
         )

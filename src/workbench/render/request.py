@@ -26,6 +26,9 @@ class RenderRequest:
     overwrite: bool = False
     """Replace a file already at the output; without it the render refuses (an interrupted
     render of the same output still resumes)."""
+    frames: tuple[int, int] | None = None
+    """Deliver only the clip's frames ``first``..``last`` (a conformed shot with its handles),
+    with the source's timecode at ``first`` and its audio cut to the same span; None: all."""
 
 
 @dataclass(frozen=True)

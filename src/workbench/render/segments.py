@@ -63,7 +63,7 @@ def render_pending(
     todo = [s for s in plan.segments if store.load(plan, s.index) is None]
     for run in _consecutive(todo):
         _SegmentRun(live, run, store, progress, on_event, started_at=todo[0].first).run()
-    return todo[0].first if todo else plan.frame_count
+    return todo[0].first if todo else plan.frame_range[1] + 1
 
 
 def _consecutive(segments: Sequence[PlannedSegment]) -> list[list[PlannedSegment]]:
@@ -257,9 +257,11 @@ class _SegmentRun:
                 self.progress.check()
 
     def _report(self, done: int, began: float) -> None:
-        count = self.plan.frame_count
+        # A sub-range plan (a conformed shot) counts its own frames, not the clip's.
+        first, last = self.plan.frame_range
+        done, count = done - first, last - first + 1
         elapsed = time.monotonic() - began
-        fps = (done - self.started_at) / elapsed if elapsed > 0 else 0.0
+        fps = (done - (self.started_at - first)) / elapsed if elapsed > 0 else 0.0
         eta = (count - done) / fps if fps > 0 else 0.0
         self.progress.update(
             0.95 * done / count, f"frame {done}/{count}, {fps:.2f} fps, ETA {eta:.0f} s"

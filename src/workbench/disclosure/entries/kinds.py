@@ -15,6 +15,12 @@ from typing import Any, ClassVar
 
 from workbench.disclosure import records
 from workbench.disclosure.entries.colour import ClipColourEntry, ColourRecord
+from workbench.disclosure.entries.conform import (
+    DeliveryEntry,
+    RecipeEntry,
+    SequenceImportEntry,
+    ShotChangeEntry,
+)
 from workbench.disclosure.entries.fields import (
     JsonObject,
     int_pair,
@@ -424,6 +430,10 @@ EntryBody = (
     | KeyRotationEntry
     | MoveEntry
     | ClipColourEntry
+    | SequenceImportEntry
+    | ShotChangeEntry
+    | RecipeEntry
+    | DeliveryEntry
 )
 """The body of a log entry (a checkpoint is not one: it is read on its own)."""
 
@@ -443,5 +453,9 @@ BODY_TYPES: dict[str, type[EntryBody]] = {
         KeyRotationEntry,
         MoveEntry,
         ClipColourEntry,
+        SequenceImportEntry,
+        ShotChangeEntry,
+        RecipeEntry,
+        DeliveryEntry,
     )
 }
