@@ -30,6 +30,7 @@ from workbench.disclosure.entries import (
     PolicyEntry,
     Region,
     RelinkEntry,
+    RenderedSegment,
     RenderEntry,
     RevertEntry,
     Runtime,
@@ -44,7 +45,7 @@ from workbench.project.reading import ProjectReads
 from workbench.project.records import Clip, Consent, Edit, Render, media_json
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from workbench.catalog.catalog import CatalogEntry
     from workbench.tools.base import Tool
@@ -285,11 +286,13 @@ class EntryWriter(ProjectReads):
         edits: list[Edit],
         extra: dict[str, Any] | None = None,
         before_commit: Callable[[], None] | None = None,
+        segments: Sequence[RenderedSegment] = (),
     ) -> Render:
         """Register a finished output and its log entry in one transaction.
 
         ``before_commit`` runs inside the transaction after both rows are written — the render
         moves its output into place there, so a failure to do so leaves no entry behind.
+        ``segments`` (a farm render's) say who rendered each segment on which provider.
         """
         clip = self.clip(clip_id)
         rest = dict(extra or {})
@@ -312,6 +315,7 @@ class EntryWriter(ProjectReads):
                 edits=tuple(EditLink(e.id, e.log_entry) for e in edits),
                 qc=qc,
                 extra=rest,
+                segments=tuple(segments),
             )
             entry_id = self._append(log, body)
             self.conn.execute(

@@ -43,6 +43,7 @@ from workbench.disclosure.entries.values import (
     ModelRecord,
     OutputRef,
     Region,
+    RenderedSegment,
     Runtime,
     ToolRef,
 )
@@ -193,6 +194,7 @@ __all__ = [
     "Region",
     "RelinkEntry",
     "RenderEntry",
+    "RenderedSegment",
     "RevertEntry",
     "Runtime",
     "SignoffEntry",

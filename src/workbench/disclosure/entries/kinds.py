@@ -37,6 +37,7 @@ from workbench.disclosure.entries.values import (
     ModelRecord,
     OutputRef,
     Region,
+    RenderedSegment,
     Runtime,
     ToolRef,
 )
@@ -241,12 +242,14 @@ class PolicyEntry:
 
 @dataclass(frozen=True)
 class RenderEntry:
-    """A finished output; ``qc`` is its delivery check (absent before QC existed) and
-    ``extra`` holds what else the render added (its Content Credentials)."""
+    """A finished output; ``qc`` is its delivery check (absent before QC existed),
+    ``segments`` who rendered each segment on which execution provider (a farm render only;
+    absent otherwise and before farms existed) and ``extra`` holds what else the render added
+    (its Content Credentials)."""
 
     SCHEMA: ClassVar[str] = records.RENDER
     KNOWN: ClassVar[frozenset[str]] = frozenset(
-        {"render", "clip", "output", "frames", "frame_digest", "plan", "edits", "qc"}
+        {"render", "clip", "output", "frames", "frame_digest", "plan", "edits", "qc", "segments"}
     )
     render: int
     clip: ClipRef
@@ -257,6 +260,7 @@ class RenderEntry:
     edits: tuple[EditLink, ...] = ()
     qc: JsonObject | None = None
     extra: JsonObject = field(default_factory=dict)
+    segments: tuple[RenderedSegment, ...] = ()
 
     def __post_init__(self) -> None:
         clash = set(self.extra) & (self.KNOWN | NOT_BODY)
@@ -276,6 +280,8 @@ class RenderEntry:
         }
         if self.qc is not None:
             out["qc"] = dict(self.qc)
+        if self.segments:
+            out["segments"] = [s.to_dict() for s in self.segments]
         return out
 
     @classmethod
@@ -287,6 +293,9 @@ class RenderEntry:
         qc = d.get("qc")
         if qc is not None and not isinstance(qc, Mapping):
             raise malformed(what, "qc", "is not an object")
+        segments = d.get("segments", [])
+        if not isinstance(segments, list) or (not segments and "segments" in d):
+            raise malformed(what, "segments", "is not a list of segments")
         return cls(
             render=req_int(d, "render", what),
             clip=ClipRef.from_dict(req_obj(d, "clip", what)),
@@ -297,6 +306,7 @@ class RenderEntry:
             edits=tuple(EditLink.from_dict(e) for e in edits),
             qc=None if qc is None else dict(qc),
             extra={k: v for k, v in d.items() if k not in cls.KNOWN and k not in NOT_BODY},
+            segments=tuple(RenderedSegment.from_dict(s) for s in segments),
         )
 
 
