@@ -73,12 +73,12 @@ def segment_digest(frames: tuple[str, ...] | list[str]) -> str:
 
 
 def rendered_segments(
-    plan: RenderPlan, store: SegmentStore, provider: str
+    plan: RenderPlan, store: SegmentStore, provider: str | None
 ) -> tuple[RenderedSegment, ...]:
     """Who rendered each of the plan's stored segments, on which provider.
 
-    Refuses segments of another provider than ``provider``: their frames differ from this
-    render's in the last bits, and a render never joins them silently.
+    Refuses segments of another provider than ``provider`` (None: the first segment's): their
+    frames differ in the last bits, and a render never joins them silently.
     """
     out: list[RenderedSegment] = []
     for segment in plan.segments:
@@ -87,7 +87,9 @@ def rendered_segments(
             raise WorkbenchError(
                 f"render segment {segment.index} of {plan.output_path.name} is not rendered yet"
             )
-        if done.provider not in ("", provider):
+        if provider is None:
+            provider = done.provider or None
+        if provider is not None and done.provider not in ("", provider):
             raise WorkbenchError(
                 f"render segment {segment.index} of {plan.output_path.name} was rendered on "
                 f"{done.provider}, the render runs on {provider}; providers are never mixed",
@@ -99,7 +101,7 @@ def rendered_segments(
                 done.first,
                 done.last,
                 done.worker or "local",
-                done.provider or provider,
+                done.provider or provider or "",
                 segment_digest(done.frames),
             )
         )

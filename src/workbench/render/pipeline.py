@@ -87,17 +87,19 @@ def complete_render(
     list_segments: bool = False,
     resumed_from: int = 0,
     began: float | None = None,
+    provider: str | None = "",
 ) -> RenderResult:
     """The coordinator's part once every segment is stored: finish, register, clear the store.
 
     ``list_segments`` puts who rendered each segment on which provider into the log entry (a
-    farm render). A segment stored from another execution provider is refused, not joined.
+    farm render). Every segment must come from ``provider`` (empty: this machine's, the live
+    plan's; None: whichever the segments share); one of another provider is refused.
     """
     progress = progress or NullProgress()
     emit = on_event or ignore
     began = time.monotonic() if began is None else began
     plan = live.plan
-    rendered = rendered_segments(plan, store, live.provider)
+    rendered = rendered_segments(plan, store, live.provider if provider == "" else provider)
     finished = finish(plan, store, progress, source=live.info, models=live.models, on_event=emit)
     render = register(
         plan,
