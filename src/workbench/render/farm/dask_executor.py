@@ -43,8 +43,8 @@ def scheduler_address(address: str) -> str:
         raise UsageError("the render farm's address is empty", hint="e.g. tcp://render1:8786")
     if "://" not in address:
         address = f"tcp://{address}"
-    host = address.split("://", 1)[1]
-    if ":" not in host.rsplit("]", 1)[-1]:
+    scheme, host = address.split("://", 1)
+    if scheme in ("tcp", "tls") and ":" not in host.rsplit("]", 1)[-1]:
         address = f"{address}:{DEFAULT_PORT}"
     return address
 
@@ -179,6 +179,7 @@ class _FarmRun:
         self.refused: dict[str, ErrorRecord] = {}
         self.attempts: dict[int, int] = {}
         self.lock = threading.Lock()
+        self.changed = threading.Event()  # a task ended: look at once
         self.began = time.monotonic()
         self.reported = (-1, 0.0)
 
@@ -205,21 +206,17 @@ class _FarmRun:
             allow_other_workers=False,
         )
         self.futures[future] = index
+        future.add_done_callback(lambda _: self.changed.set())
 
     def run(self) -> None:
-        from distributed import wait
-
         try:
             for index in self.segments:
                 self.submit(index)
             while self.futures:
                 self.progress.check()
-                try:
-                    done = wait(list(self.futures), timeout=WAIT_STEP, return_when="FIRST_COMPLETED")
-                    finished = list(done.done)
-                except TimeoutError:
-                    finished = []
-                for future in finished:
+                self.changed.wait(WAIT_STEP)
+                self.changed.clear()
+                for future in [f for f in self.futures if f.done()]:
                     self.finished(future)
                 self.report()
         except BaseException:

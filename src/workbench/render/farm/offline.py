@@ -36,7 +36,9 @@ def segment_store(plan: RenderPlan, root: str | None, paths: PathMap) -> Directo
     """The plan's segment folder as this machine sees it (see the module docstring), made."""
     if root:
         base = Path(paths.resolve(root))
-        if not base.is_dir():
+        if not base.is_dir():  # not made yet: made in its folder, if that is here
+            base = Path(paths.resolve(str(Path(root).parent))) / Path(root).name
+        if not base.parent.is_dir():
             raise UsageError(
                 f"the segment store {base} is not there on this machine",
                 hint="mount the shared folder, or map it: --path-map COORDINATOR_PATH=THIS_PATH",
