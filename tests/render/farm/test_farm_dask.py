@@ -112,5 +112,5 @@ def test_an_unreachable_farm_is_a_usage_error() -> None:
     assert scheduler_address("render1") == "tcp://render1:8786"
     assert scheduler_address("tcp://10.0.0.5:9000") == "tcp://10.0.0.5:9000"
     with pytest.raises(UsageError, match="cannot reach the render farm") as caught:
-        DaskExecutor("tcp://127.0.0.1:9", connect_timeout=1).client
+        assert DaskExecutor("tcp://127.0.0.1:9", connect_timeout=1).client is None
     assert "dask scheduler" in (caught.value.hint or "")
