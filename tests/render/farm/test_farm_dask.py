@@ -114,3 +114,36 @@ def test_an_unreachable_farm_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="cannot reach the render farm") as caught:
         assert DaskExecutor("tcp://127.0.0.1:9", connect_timeout=1).client is None
     assert "dask scheduler" in (caught.value.hint or "")
+
+
+@pytest.mark.slow
+def test_the_window_render_worker_renders_on_the_farm_in_the_preferences(
+    tmp_path: Path, project: Path
+) -> None:
+    """The render queue's child process is the coordinator when Preferences name a farm."""
+    import time
+
+    from distributed import LocalCluster
+
+    from workbench.config import save_settings
+    from workbench.render import render_in_worker
+
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
+    ) as local:
+        save_settings({"farm": {"cluster": local.scheduler_address}})
+        handle = render_in_worker(RenderRequest(project, 1, tmp_path / "farm.mov"))
+        deadline = time.monotonic() + 300
+        while handle.finished is None and time.monotonic() < deadline:
+            list(handle.events())
+            time.sleep(0.2)
+        handle.raise_for_error()
+        worker = next(iter(local.scheduler_info["workers"]))
+    segments = _entries(project)[-1]["segments"]
+    assert [(s["frames"], s["worker"]) for s in segments] == [([0, 11], worker)]  # 48 a segment
+
+
+def _entries(project: Path) -> list[dict[str, Any]]:
+    with Project.open(project, readonly=True) as opened:
+        assert opened.verify().ok
+        return [e for e in opened.log.entries() if e["schema"] == "workbench.render/1"]
