@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -28,6 +29,7 @@ from workbench.progress import Progress
 from workbench.project import Project
 from workbench.render import DirectorySegmentStore, RenderRequest, run_render
 from workbench.render.farm import DaskExecutor
+from workbench.render.farm.status import farm_status
 
 pytestmark = pytest.mark.slow
 
@@ -105,10 +107,14 @@ def test_a_worker_killed_mid_render_changes_nothing(tmp_path: Path, project: Pat
                     300,
                     "w1 to be mid-render",
                 )
+            doing = [line for w in farm_status(cluster.address).workers for line in w.doing]
             cluster.kill("w1")
             at_kill = _records(folder)
             result = render.join()
     assert len(at_kill) < FRAMES // SEGMENT
+    assert any(
+        re.fullmatch(r"farm\.mov, segment \d+ \(frames \d+-\d+\): \d+/4 frames", d) for d in doing
+    ), doing
     assert framemd5(result.output) == framemd5(reference.output)
     segments = _render_entries(project)[-1]["segments"]
     workers = {s["index"]: s["worker"] for s in segments}
