@@ -175,6 +175,7 @@ class _FarmRun:
         self.stored = total - sum(s.frame_count for s in todo)
         self.progress, self.emit = progress, on_event
         self.frames: dict[int, int] = {}
+        self.done: set[int] = set()
         self.futures: dict[Any, int] = {}
         self.refused: dict[str, ErrorRecord] = {}
         self.attempts: dict[int, int] = {}
@@ -190,7 +191,8 @@ class _FarmRun:
             return
         count = self.segments[index].frame_count
         with self.lock:
-            self.frames[int(index)] = max(0, min(int(message.get("done", 0)), count))
+            if index not in self.done:  # a late message from a duplicate changes nothing
+                self.frames[int(index)] = max(0, min(int(message.get("done", 0)), count))
 
     # -- the coordinator's loop ---------------------------------------------------------------
     def submit(self, index: int, workers: list[str] | None = None) -> None:
@@ -236,6 +238,7 @@ class _FarmRun:
         outcome = SegmentOutcome.from_dict(future.result())
         if outcome.state == "done":
             with self.lock:
+                self.done.add(index)
                 self.frames[index] = self.segments[index].frame_count
             return
         record = outcome.error or ErrorRecord("workbench.errors.WorkbenchError", "failed", None, 2)
@@ -245,12 +248,19 @@ class _FarmRun:
             raise refusal_error(record, f"render segment {index} failed on {outcome.worker}")
         self.refused.setdefault(outcome.worker, record)
         self.emit(Warned(f"worker {outcome.worker} refuses segment {index}: {record.message}"))
-        willing = [w for w in self.client.scheduler_info()["workers"] if w not in self.refused]
+        willing = [w for w in self.workers() or () if w not in self.refused]
         if not willing:
             raise refusal_error(
                 record, f"every farm worker refuses; {outcome.worker} refuses segment {index}"
             )
         self.submit(index, willing)
+
+    def workers(self) -> list[str] | None:
+        """The farm's workers now (None while the scheduler does not answer)."""
+        try:
+            return list(self.client.scheduler_info()["workers"])
+        except (OSError, TimeoutError, KeyError):
+            return None
 
     def stop(self) -> None:
         """Stop every task of this render: the running ones at their next frame."""
@@ -273,8 +283,7 @@ class _FarmRun:
         elapsed = now - self.began
         fps = (done - self.stored) / elapsed if elapsed > 0 else 0.0
         eta = (self.total - done) / fps if fps > 0 else 0.0
-        workers = len(self.client.scheduler_info()["workers"]) if not force else 0
-        waiting = " (waiting for a farm worker)" if not force and workers == 0 else ""
+        waiting = " (waiting for a farm worker)" if not force and self.workers() == [] else ""
         self.progress.update(
             0.95 * done / self.total,
             f"frame {done}/{self.total}, {fps:.2f} fps, ETA {eta:.0f} s on the farm{waiting}",
