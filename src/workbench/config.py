@@ -68,6 +68,25 @@ def save_settings(settings: dict[str, Any]) -> None:
     write_atomic(path, json.dumps(settings, indent=2, sort_keys=True).encode("utf-8"))
 
 
+def farm_settings() -> dict[str, Any]:
+    """The render farm the window's render queue uses (Preferences; ``farm`` in the settings):
+    ``cluster``, the Dask scheduler's address (absent or empty: render on this machine);
+    ``store``, a folder every farm machine sees (empty: beside the output); ``path_map``,
+    ``FROM=TO`` items for workers that mount the storage elsewhere."""
+    farm = load_settings().get("farm")
+    if not isinstance(farm, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for key in ("cluster", "store"):
+        value = farm.get(key)
+        if isinstance(value, str) and value.strip():
+            out[key] = value.strip()
+    items = farm.get("path_map")
+    if isinstance(items, list):
+        out["path_map"] = [str(i) for i in items if isinstance(i, str) and i.strip()]
+    return out
+
+
 def configured_operator() -> str | None:
     """The operator the user chose — ``WORKBENCH_OPERATOR``, else the settings' ``operator`` —
     or None when nobody chose one yet (the window then asks; the CLI says how to set it)."""

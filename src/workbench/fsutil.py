@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import secrets
 from pathlib import Path
 
 
@@ -39,7 +40,9 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     which is never readable by others, not even for a moment). Raises ``OSError`` (the temporary
     file removed) for the caller to name as it sees fit.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # Unique per writer: processes on other machines (a farm's shared folder) or other threads
+    # may write the same file at the same moment; each renames its own complete copy.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
         fd = os.open(tmp, flags, 0o666 if mode is None else mode)

@@ -49,6 +49,7 @@ from workbench.disclosure.entries import (
     RecipeStep,
     Region,
     RelinkEntry,
+    RenderedSegment,
     RenderEntry,
     RevertEntry,
     Runtime,
@@ -138,6 +139,10 @@ EXAMPLES: dict[str, Any] = {
         edits=(EditLink(3, "00000000-0000-4000-8000-000000000003"),),
         qc={"status": "passed", "expected": []},
         extra={"credentials": {"manifest": "urn:c2pa:1", "signed": True}},
+        segments=(
+            RenderedSegment(0, 0, 11, "tcp://10.0.0.5:40331", "CPUExecutionProvider", "9a" * 32),
+            RenderedSegment(1, 12, 23, "tcp://10.0.0.6:38117", "CPUExecutionProvider", "9b" * 32),
+        ),
     ),
     records.RELINK: RelinkEntry(1, "/footage/A001.mov", "/media/A001.mov", "cd" * 32),
     records.SIGNOFF: SignoffEntry(3, "00000000-0000-4000-8000-000000000003", "approved"),
@@ -278,6 +283,25 @@ def test_golden_render_with_its_colour_record() -> None:
     broken["colour"]["steps"] = {"edit": 3}
     with pytest.raises(DisclosureError, match="malformed"):
         RenderEntry.from_dict(broken)
+
+
+def test_a_render_entry_from_before_farms_keeps_its_exact_bytes() -> None:
+    """Segments are optional: an entry without them (every local render, and every render
+    before farms) reads back to the same bytes, so its hash, and the log, still verify."""
+    old = (Path(__file__).parent / "golden" / "render-1-before-segments.json").read_bytes()
+    entry = RenderEntry.from_dict(json.loads(old))
+    assert entry.segments == ()
+    assert canonical_bytes(entry.to_dict()) + b"\n" == old
+
+
+@pytest.mark.parametrize(
+    "segments",
+    [[], "no", [{"index": 0, "frames": [0], "worker": "w", "provider": "p", "frame_digest": ""}]],
+)
+def test_a_malformed_segment_list_is_refused(segments: Any) -> None:
+    body = {**EXAMPLES[records.RENDER].to_dict(), "segments": segments}
+    with pytest.raises(DisclosureError, match="segment"):
+        RenderEntry.from_dict(body)
 
 
 @pytest.mark.parametrize("label", sorted(records.ENTRY_SCHEMAS))

@@ -43,13 +43,14 @@ def cmd_render(args: argparse.Namespace) -> int:
         int(args.clip),
         Path(args.output),
         args.codec,
+        segment_frames=_segment_frames(args),
         drop_streams=tuple(args.drop_stream),
         convert_audio=tuple(convert),
         convert_all_audio="pcm" in args.convert_audio,
         smart=not args.re_encode_all,
         overwrite=args.overwrite,
     )
-    _run_one(request)
+    _run_one(request, args)
     return 0
 
 
@@ -88,16 +89,31 @@ def _render_with_preset(args: argparse.Namespace) -> int:
     for request in requests:
         request.output.parent.mkdir(parents=True, exist_ok=True)
         _run_one(
-            dataclasses.replace(request, smart=not args.re_encode_all, overwrite=args.overwrite)
+            dataclasses.replace(
+                request,
+                smart=not args.re_encode_all,
+                overwrite=args.overwrite,
+                segment_frames=_segment_frames(args),
+            ),
+            args,
         )
     return 0
 
 
-def _run_one(request: Any) -> None:
+def _run_one(request: Any, args: argparse.Namespace) -> None:
+    """One render, on this machine or (``--cluster``) on a Dask farm; the same core path."""
     from workbench.progress import TerminalProgress
-    from workbench.render import run_render
+    from workbench.render import DirectorySegmentStore, run_render
 
-    result = run_render(request, TerminalProgress())
+    store = DirectorySegmentStore(Path(args.store).resolve()) if args.store else None
+    if args.cluster:
+        from workbench.cli.farm import path_map
+        from workbench.render.farm import DaskExecutor
+
+        with DaskExecutor(args.cluster, path_map=path_map(args)) as farm:
+            result = run_render(request, TerminalProgress(), store=store, executor=farm)
+    else:
+        result = run_render(request, TerminalProgress(), store=store)
     resumed = f", resumed at frame {result.resumed_from}" if result.resumed_from else ""
     print(
         f"rendered {result.output} ({result.frame_count} frames, {result.seconds:.1f} s{resumed})"
@@ -109,6 +125,17 @@ def _run_one(request: Any) -> None:
     print(f"qc     {qc.get('status', 'not run')} (ffprobe, MediaInfo against the source)")
     for line in warn_lines(qc):
         print(line, file=sys.stderr)
+
+
+def _segment_frames(args: argparse.Namespace) -> int:
+    from workbench.render.farm.dask_executor import FARM_SEGMENT_FRAMES
+    from workbench.render.request import SEGMENT_FRAMES
+
+    if args.segment_frames is None:
+        return FARM_SEGMENT_FRAMES if args.cluster else SEGMENT_FRAMES
+    if args.segment_frames < 1:
+        raise UsageError(f"--segment-frames must be at least 1; got {args.segment_frames}")
+    return int(args.segment_frames)
 
 
 def cmd_qc(args: argparse.Namespace) -> int:
@@ -189,6 +216,27 @@ def register(sub: Any) -> None:
         metavar="pcm|N",
         help="re-encode audio the container cannot hold as PCM (all such tracks, or stream #N)",
     )
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="render the segments on a Dask farm (tcp://HOST:8786, started with `dask "
+        "scheduler`; workers: `dask worker tcp://HOST:8786`); this machine finishes and logs",
+    )
+    p.add_argument(
+        "--store",
+        metavar="DIR",
+        help="keep the segments in DIR/<plan digest> (a folder every farm machine sees); "
+        "default: beside the output",
+    )
+    p.add_argument(
+        "--segment-frames",
+        type=int,
+        metavar="N",
+        help="frames per segment (default 12; on a farm 48, one task each)",
+    )
+    from workbench.cli.farm import add_path_map
+
+    add_path_map(p)
     p.set_defaults(func=cmd_render)
 
     from workbench.qc.command import add_parser as add_qc_parser

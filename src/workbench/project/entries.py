@@ -33,6 +33,7 @@ from workbench.disclosure.entries import (
     PolicyEntry,
     Region,
     RelinkEntry,
+    RenderedSegment,
     RenderEntry,
     RevertEntry,
     Runtime,
@@ -47,7 +48,7 @@ from workbench.project.reading import ProjectReads
 from workbench.project.records import Clip, Consent, Edit, Render, media_json
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from workbench.catalog.catalog import CatalogEntry
     from workbench.tools.base import Tool
@@ -392,6 +393,7 @@ class EntryWriter(ProjectReads):
         colour: ColourRecord | None = None,
         before_commit: Callable[[], None] | None = None,
         frames: tuple[int, int] | None = None,
+        segments: Sequence[RenderedSegment] = (),
     ) -> Render:
         """Register a finished output and its log entry in one transaction.
 
@@ -400,6 +402,7 @@ class EntryWriter(ProjectReads):
 
         ``before_commit`` runs inside the transaction after both rows are written — the render
         moves its output into place there, so a failure to do so leaves no entry behind.
+        ``segments`` (a farm render's) say who rendered each segment on which provider.
         """
         clip = self.clip(clip_id)
         rest = dict(extra or {})
@@ -423,6 +426,7 @@ class EntryWriter(ProjectReads):
                 qc=qc,
                 extra=rest,
                 colour=colour,
+                segments=tuple(segments),
             )
             entry_id = self._append(log, body)
             self.conn.execute(

@@ -270,7 +270,7 @@ class PolicyDialog(QDialog):
 
 # -- preferences ----------------------------------------------------------------------------
 class PreferencesDialog(QDialog):
-    """Operator, execution providers and threads, tile size, cache location."""
+    """Operator, execution providers and threads, tile size, cache location, render farm."""
 
     def __init__(
         self, settings: dict[str, Any], available: list[str], parent: QWidget | None = None
@@ -313,12 +313,22 @@ class PreferencesDialog(QDialog):
         cache_row = QHBoxLayout()
         cache_row.addWidget(self.cache, 1)
         cache_row.addWidget(browse)
+        farm = settings.get("farm") if isinstance(settings.get("farm"), dict) else {}
+        assert isinstance(farm, dict)
+        self.farm = QLineEdit(str(farm.get("cluster", "")), self)
+        _named(self.farm, "prefFarmCluster", "Render farm: the Dask scheduler's address")
+        self.farm.setPlaceholderText("this machine (or tcp://HOST:8786)")
+        self.farm_store = QLineEdit(str(farm.get("store", "")), self)
+        _named(self.farm_store, "prefFarmStore", "Render farm: a folder every machine sees")
+        self.farm_store.setPlaceholderText("beside the output")
         form = QFormLayout()
         form.addRow("Operator", self.operator)
         form.addRow("Execution providers", self.providers)
         form.addRow("Threads", self.threads)
         form.addRow("Tile size", self.tile)
         form.addRow("Cache", cache_row)
+        form.addRow("Render farm", self.farm)
+        form.addRow("Farm segments", self.farm_store)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -355,4 +365,7 @@ class PreferencesDialog(QDialog):
             out["cache_dir"] = cache
         else:
             out.pop("cache_dir", None)
+        farm = dict(out.get("farm") or {})
+        farm["cluster"], farm["store"] = self.farm.text().strip(), self.farm_store.text().strip()
+        out["farm"] = farm
         return out

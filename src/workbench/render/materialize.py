@@ -37,6 +37,17 @@ class MaterializedPlan:
     colour: str | None = None
     """The clip's colour space, which every step converts from (None: no colour management)."""
 
+    @property
+    def provider(self) -> str:
+        """The execution provider the plan's models run on here (``none`` without a model).
+
+        Providers differ in the last bits of their output, so a render records it per segment
+        and never joins segments of different providers. Models that ended up on different
+        providers are named together (``A+B``).
+        """
+        names = sorted({str(s.engine.provider) for s in self.steps if s.engine is not None})
+        return "+".join(names) or "none"
+
 
 def open_source(plan: RenderPlan) -> MediaInfo:
     """The plan's footage, probed; refused when it is offline or not the file planned."""

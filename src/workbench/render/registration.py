@@ -10,9 +10,11 @@ so leaves no entry behind, and an entry never names a file that is not there.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from workbench.disclosure.entries import RenderedSegment
 from workbench.errors import UsageError
 from workbench.fsutil import fsync_dir
 from workbench.progress import NullProgress, Progress
@@ -43,8 +45,12 @@ def register(
     *,
     lock_wait: float = 30.0,
     progress: Progress | None = None,
+    segments: Sequence[RenderedSegment] = (),
 ) -> Any:
-    """Move the output into place and register it with its log entry; the project's Render."""
+    """Move the output into place and register it with its log entry; the project's Render.
+
+    ``segments`` (a farm render's) name the worker and provider of each segment in the entry.
+    """
     progress = progress or NullProgress()
     output = plan.output_path
     pending = finished.pending
@@ -70,4 +76,5 @@ def register(
             extra=finished.extra,
             colour=colour_record(plan.colour),
             before_commit=move_into_place if pending != output else None,
+            segments=segments,
         )

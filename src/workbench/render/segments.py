@@ -17,6 +17,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from workbench.errors import WorkbenchError
@@ -40,15 +41,38 @@ def render_segment(
     store: SegmentStore,
     *,
     progress: Progress | None = None,
+    on_event: EventSink | None = None,
+    worker: str = "",
 ) -> SegmentResult:
-    """Render segment ``index`` of ``plan`` into ``store`` (or return it, if already there)."""
+    """Render segment ``index`` of ``plan`` into ``store`` (or return it, if already there).
+
+    ``worker`` names who renders it in the store's record (a farm worker's address).
+    """
     live = plan if isinstance(plan, MaterializedPlan) else materialize(plan)
     segment = live.plan.segment(index)
     done = store.load(live.plan, index)
-    if done is not None:
+    if done is not None and same_provider(done, live.provider):
         return done
-    (result,) = _SegmentRun(live, [segment], store, progress or NullProgress()).run()
+    run = _SegmentRun(live, [segment], store, progress or NullProgress(), on_event, worker=worker)
+    (result,) = run.run()
     return result
+
+
+def same_provider(done: SegmentResult, provider: str) -> bool:
+    """A stored segment may join a render on ``provider`` (one recorded before providers were
+    is taken as it is)."""
+    return done.provider in ("", provider)
+
+
+def pending_segments(live: MaterializedPlan, store: SegmentStore) -> list[PlannedSegment]:
+    """The plan's segments the store lacks, or holds from another execution provider."""
+    plan = live.plan
+    todo = []
+    for segment in plan.segments:
+        done = store.load(plan, segment.index)
+        if done is None or not same_provider(done, live.provider):
+            todo.append(segment)
+    return todo
 
 
 def render_pending(
@@ -60,7 +84,7 @@ def render_pending(
     """Render every segment the store lacks, in runs of consecutive segments; the first frame
     that had to be rendered (the frame count when none had)."""
     plan = live.plan
-    todo = [s for s in plan.segments if store.load(plan, s.index) is None]
+    todo = pending_segments(live, store)
     for run in _consecutive(todo):
         _SegmentRun(live, run, store, progress, on_event, started_at=todo[0].first).run()
     return todo[0].first if todo else plan.frame_range[1] + 1
@@ -113,8 +137,11 @@ class _SegmentRun:
         on_event: EventSink | None = None,
         *,
         started_at: int | None = None,
+        worker: str = "",
     ) -> None:
         self.live, self.plan, self.store = live, live.plan, store
+        self.worker = worker
+        self.parts: dict[int, Path] = {}  # where each open segment's media is being written
         self.segments = segments
         self.first, self.last = segments[0].first, segments[-1].last
         self.progress = progress
@@ -161,6 +188,7 @@ class _SegmentRun:
 
         info, mode = self.live.info, self.plan.segment_mode
         media = self.store.prepare(self.plan, segment.index)
+        self.parts[segment.index] = media
         if mode == "exr":
             return open_writer(media, like=info, codec="exr", start_number=0, copy_streams=False)
         if mode == "direct":
@@ -182,13 +210,20 @@ class _SegmentRun:
 
     def _close_segment(self, segment: PlannedSegment, writer: Any) -> None:
         writer.close()
-        media = self.store.media_path(self.plan, segment.index)
+        media = self.parts.pop(segment.index)
         digests = stored_digests(media, self.plan.segment_mode)
         if len(digests) != segment.frame_count:
             raise WorkbenchError(f"render segment {segment.index} was not stored completely")
-        result = SegmentResult(segment.index, segment.first, segment.last, tuple(digests), media)
-        self.store.save(self.plan, result)
-        self.results.append(result)
+        result = SegmentResult(
+            segment.index,
+            segment.first,
+            segment.last,
+            tuple(digests),
+            media,
+            worker=self.worker,
+            provider=self.live.provider,
+        )
+        self.results.append(self.store.save(self.plan, result))
 
     def _next_item(self) -> Any:
         while True:

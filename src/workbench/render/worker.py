@@ -2,12 +2,14 @@
 
 A render is heavy and long; in a child process it cannot freeze the GUI, and a crash or a
 ``kill -9`` of the child loses only the unfinished segment (rerunning resumes). The parent polls
-:meth:`RenderHandle.events` and may :meth:`RenderHandle.cancel`.
+:meth:`RenderHandle.events` and may :meth:`RenderHandle.cancel`. With a render farm chosen in
+the preferences, the child is the farm's coordinator: its segments render on the farm.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing as mp
 import queue
 import threading
@@ -87,6 +89,33 @@ def error_from_event(event: RenderEvent | dict[str, Any]) -> WorkbenchError:
     return error
 
 
+def farm_from_settings() -> Any:
+    """The render farm chosen in the preferences (``config.farm_settings``), as a function
+    from a request to (executor, segment store, the request on the farm's segment length);
+    None when renders stay on this machine."""
+    from pathlib import Path
+
+    from workbench.config import farm_settings
+
+    farm = farm_settings()
+    if not farm.get("cluster"):
+        return None
+
+    def on_farm(request: RenderRequest) -> tuple[Any, Any, RenderRequest]:
+        from workbench.render.farm import DaskExecutor, PathMap
+        from workbench.render.farm.dask_executor import FARM_SEGMENT_FRAMES
+        from workbench.render.request import SEGMENT_FRAMES
+        from workbench.render.store import DirectorySegmentStore
+
+        executor = DaskExecutor(farm["cluster"], path_map=PathMap.parse(farm.get("path_map", [])))
+        store = DirectorySegmentStore(Path(farm["store"])) if farm.get("store") else None
+        if request.segment_frames == SEGMENT_FRAMES:
+            request = dataclasses.replace(request, segment_frames=FARM_SEGMENT_FRAMES)
+        return executor, store, request
+
+    return on_farm
+
+
 def _child(request: RenderRequest, events: Any, cancel: Any) -> None:
     from workbench.render.pipeline import run_render
 
@@ -100,7 +129,13 @@ def _child(request: RenderRequest, events: Any, cancel: Any) -> None:
 
     threading.Thread(target=watch, daemon=True).start()
     try:
-        run_render(request, progress, on_event=events.put)
+        farm = farm_from_settings()
+        if farm is None:
+            run_render(request, progress, on_event=events.put)
+        else:
+            executor, store, request = farm(request)
+            with executor:
+                run_render(request, progress, on_event=events.put, store=store, executor=executor)
     except Cancelled:
         events.put(Stopped())
     except WorkbenchError as exc:

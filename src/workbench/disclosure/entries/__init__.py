@@ -59,6 +59,7 @@ from workbench.disclosure.entries.values import (
     ModelRecord,
     OutputRef,
     Region,
+    RenderedSegment,
     Runtime,
     ToolRef,
 )
@@ -219,6 +220,7 @@ __all__ = [
     "Region",
     "RelinkEntry",
     "RenderEntry",
+    "RenderedSegment",
     "RevertEntry",
     "Runtime",
     "SequenceImportEntry",

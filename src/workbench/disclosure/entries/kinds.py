@@ -45,6 +45,7 @@ from workbench.disclosure.entries.values import (
     ModelRecord,
     OutputRef,
     Region,
+    RenderedSegment,
     Runtime,
     ToolRef,
 )
@@ -250,12 +251,15 @@ class PolicyEntry:
 @dataclass(frozen=True)
 class RenderEntry:
     """A finished output; ``qc`` is its delivery check (absent before QC existed), ``colour``
-    the colour transforms its frames went through (absent before colour management), and
-    ``extra`` holds what else the render added (its Content Credentials)."""
+    the colour transforms its frames went through (absent before colour management),
+    ``segments`` who rendered each segment on which execution provider (a farm render only;
+    absent otherwise and before farms existed) and ``extra`` holds what else the render added
+    (its Content Credentials)."""
 
     SCHEMA: ClassVar[str] = records.RENDER
     KNOWN: ClassVar[frozenset[str]] = frozenset(
         {"render", "clip", "output", "frames", "frame_digest", "plan", "edits", "qc", "colour"}
+        | {"segments"}
     )
     render: int
     clip: ClipRef
@@ -267,6 +271,7 @@ class RenderEntry:
     qc: JsonObject | None = None
     extra: JsonObject = field(default_factory=dict)
     colour: ColourRecord | None = None
+    segments: tuple[RenderedSegment, ...] = ()
 
     def __post_init__(self) -> None:
         clash = set(self.extra) & (self.KNOWN | NOT_BODY)
@@ -288,6 +293,8 @@ class RenderEntry:
             out["qc"] = dict(self.qc)
         if self.colour is not None:
             out["colour"] = self.colour.to_dict()
+        if self.segments:
+            out["segments"] = [s.to_dict() for s in self.segments]
         return out
 
     @classmethod
@@ -300,6 +307,9 @@ class RenderEntry:
         if qc is not None and not isinstance(qc, Mapping):
             raise malformed(what, "qc", "is not an object")
         colour = d.get("colour")
+        segments = d.get("segments", [])
+        if not isinstance(segments, list) or (not segments and "segments" in d):
+            raise malformed(what, "segments", "is not a list of segments")
         return cls(
             render=req_int(d, "render", what),
             clip=ClipRef.from_dict(req_obj(d, "clip", what)),
@@ -311,6 +321,7 @@ class RenderEntry:
             qc=None if qc is None else dict(qc),
             extra={k: v for k, v in d.items() if k not in cls.KNOWN and k not in NOT_BODY},
             colour=None if colour is None else ColourRecord.from_dict(colour),
+            segments=tuple(RenderedSegment.from_dict(s) for s in segments),
         )
 
 

@@ -448,6 +448,50 @@ class EditLink:
 
 
 @dataclass(frozen=True)
+class RenderedSegment:
+    """Frames ``first``..``last`` of a render, as one farm worker rendered them.
+
+    ``frame_digest`` is the SHA-256 over the segment's frame digests in order (the render's own
+    ``frame_digest`` is the same over every frame), so a segment can be checked on its own.
+    """
+
+    index: int
+    first: int
+    last: int
+    worker: str
+    provider: str
+    frame_digest: str
+
+    def to_dict(self) -> JsonObject:
+        return {
+            "index": self.index,
+            "frames": [self.first, self.last],
+            "worker": self.worker,
+            "provider": self.provider,
+            "frame_digest": self.frame_digest,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, what: str = "a render's segment") -> RenderedSegment:
+        data = obj(data, what)
+        frames = data.get("frames")
+        if (
+            not isinstance(frames, list)
+            or len(frames) != 2
+            or not all(isinstance(f, int) and not isinstance(f, bool) for f in frames)
+        ):
+            raise malformed(what, "frames", "is not a pair of frame numbers")
+        return cls(
+            req_int(data, "index", what),
+            frames[0],
+            frames[1],
+            req_str(data, "worker", what),
+            req_str(data, "provider", what),
+            req_str(data, "frame_digest", what),
+        )
+
+
+@dataclass(frozen=True)
 class AppInfo:
     name: str
     version: str
@@ -473,6 +517,7 @@ __all__ = [
     "ModelRecord",
     "OutputRef",
     "Region",
+    "RenderedSegment",
     "Runtime",
     "ToolRef",
 ]
