@@ -85,7 +85,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         shots=args.shots,
         sequence=int(args.sequence) if args.sequence else None,
     )
-    results = deliver(request, TerminalProgress())
+    results = _deliver(deliver, request, args, TerminalProgress())
     failed = 0
     for done in results:
         d = done.delivery
@@ -104,6 +104,20 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
         return 1  # a check failed (the files and their entries are kept, QC verdict included)
     return 0
+
+
+def _deliver(deliver: Any, request: Any, args: argparse.Namespace, progress: Any) -> Any:
+    """On this machine, or (``--cluster``) every shot's segments on one Dask farm."""
+    from workbench.render import DirectorySegmentStore
+
+    store = DirectorySegmentStore(Path(args.store).resolve()) if args.store else None
+    if not args.cluster:
+        return deliver(request, progress, store=store)
+    from workbench.cli.farm import path_map
+    from workbench.render.farm import DaskExecutor
+
+    with DaskExecutor(args.cluster, path_map=path_map(args)) as farm:
+        return deliver(request, progress, executor=farm, store=store)
 
 
 def cmd_relink(args: argparse.Namespace) -> int:
@@ -176,6 +190,16 @@ def register(sub: Any) -> None:
     p.add_argument("--all", action="store_true", help="every online shot, edited or not")
     p.add_argument("--shots", help="only these shots: all, 1,4-9 or reel:A001")
     p.add_argument("--sequence", help="which sequence (default: the last imported)")
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="render every shot's segments on a Dask farm (tcp://HOST:8786); this machine "
+        "finishes, checks and logs each delivery",
+    )
+    p.add_argument("--store", metavar="DIR", help="a folder every farm machine sees")
+    from workbench.cli.farm import add_path_map
+
+    add_path_map(p)
     p.set_defaults(func=cmd_render)
 
     p = commands.add_parser("export", help="write the cut pointing at the replacement media")

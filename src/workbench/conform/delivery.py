@@ -179,8 +179,14 @@ def deliver(
     *,
     catalog: Any = None,
     lock_wait: float = 30.0,
+    executor: Any = None,
+    store: Any = None,
 ) -> list[Delivered]:
-    """Render and register every chosen shot (see the module docstring), in cut order."""
+    """Render and register every chosen shot (see the module docstring), in cut order.
+
+    ``executor`` renders each shot's segments (``None``: this machine; a
+    :class:`~workbench.render.farm.DaskExecutor`: a farm, shared by every shot) and ``store``
+    keeps them (``None``: beside each output) — the same core render either way."""
     from workbench.project.project import open_for_writing
     from workbench.render import RenderRequest, run_render
 
@@ -206,6 +212,8 @@ def deliver(
             progress,
             catalog=catalog,
             lock_wait=lock_wait,
+            executor=executor,
+            store=store,
         )
         with open_for_writing(request.project, lock_wait) as project:
             delivery = _record(project, project.shot(shot.id), version, result)
