@@ -157,6 +157,7 @@ def test_preferences_are_saved_where_the_engine_reads_them(project_window) -> No
         dialog.providers.item(0).checkState().__class__.Unchecked
     )
     dialog.threads.setValue(2)
+    dialog.precision.setCurrentIndex(dialog.precision.findData("full"))
     dialog.tile.setValue(256)
     dialog.cache.setText(str(Path("/tmp/wb-cache")))
     project_window.controller.save_preferences(dialog.result_settings())
@@ -165,6 +166,7 @@ def test_preferences_are_saved_where_the_engine_reads_them(project_window) -> No
     assert settings["inference"]["providers"] == ["CPUExecutionProvider"]
     options = SessionOptions.from_settings()
     assert options.tile_size == 256 and options.intra_op_threads == 2
+    assert options.precision == "full"
     assert settings["cache_dir"] == "/tmp/wb-cache"
     assert operator_name() == "Test Operator"  # the environment still wins, as the core says
     dialog.deleteLater()

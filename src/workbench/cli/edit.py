@@ -58,15 +58,29 @@ def cmd_apply(args: argparse.Namespace) -> int:
             frames=parse_frames(args.frames),
             region=region,
             mask=mask,
+            provider=args.provider,
         )
-        command = ApplyEdit(plan_edit(project, request))
+        planned = plan_edit(project, request)
+        command = ApplyEdit(planned)
         command.do(project)
         edit = project.edit(command.ref.require())
+        ran = f", {planned.provider}" if planned.provider else ""
+        ran += f", {planned.variant} file" if planned.variant else ""
         print(
             f"edit {edit.id}: {edit.tool} on clip {clip.id} frames {edit.frames[0]}-"
-            f"{edit.frames[1]} with {edit.model_id} (log entry {edit.log_entry})"
+            f"{edit.frames[1]} with {edit.model_id}{ran} (log entry {edit.log_entry})"
         )
     return 0
+
+
+def add_provider_argument(parser: Any) -> None:
+    """``--provider NAME``: one execution provider for every model of the command."""
+    parser.add_argument(
+        "--provider",
+        metavar="NAME",
+        help="run the models on this provider only: cpu, openvino, cuda, directml, coreml "
+        "(those installed here; default: the fastest measured here, see the README)",
+    )
 
 
 def _edit_label(edit: Any) -> str:
@@ -162,5 +176,6 @@ def register(sub: Any) -> None:
         "--region", metavar="X,Y,W,H", help="a rectangle; pixels outside stay as they are"
     )
     p.add_argument("--mask", metavar="FILE", help="a mask image; white = edit, black = keep")
+    add_provider_argument(p)
     p.set_defaults(func=cmd_apply)
     _register_edit(sub)

@@ -22,11 +22,13 @@ from workbench.editing.edits import (
     PlannedEdit,
     apply_edit,
     check_model_fits,
+    execution_backend,
     execution_provider,
     parse_frames,
     parse_rect,
     plan_edit,
     planned_from_edit,
+    session_options,
 )
 from workbench.editing.operations import (
     ConsentRequest,
@@ -59,6 +61,7 @@ __all__ = [
     "add_probed_clip",
     "apply_edit",
     "check_model_fits",
+    "execution_backend",
     "execution_provider",
     "export_context",
     "export_log",
@@ -70,6 +73,7 @@ __all__ = [
     "plan_edit",
     "planned_from_edit",
     "relink_clip",
+    "session_options",
     "sign_off",
     "undo_last_change",
 ]

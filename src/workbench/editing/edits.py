@@ -46,6 +46,7 @@ class EditRequest:
     mask: MaskSource | None = None  # a painted mask (image file or array) for a mask region
     consent_ref: int | None = None
     enabled: bool = True
+    provider: str | None = None  # --provider: one provider for this edit; None: automatic
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,15 @@ class PlannedEdit:
     provider: str | None
     consent_ref: int | None = None
     enabled: bool = True
+    variant: str | None = None
+    """The file of the model that runs it, when not the main one (``int8``)."""
+
+    @property
+    def variant_ref(self) -> tuple[str, str] | None:
+        """(variant name, SHA-256 of its bytes) for the log, or None for the main file."""
+        card = self.model.card if self.model is not None else None
+        spec = card.variant(self.variant) if card is not None and self.variant else None
+        return None if spec is None else (spec.name, spec.sha256)
 
     @property
     def label(self) -> str:
@@ -140,15 +150,41 @@ def check_model_fits(tool: Tool, params: Mapping[str, Any], entry: CatalogEntry)
         )
 
 
+def session_options(provider: str | None = None) -> Any:
+    """The user's inference settings, with one provider for everything when ``provider`` (a
+    name as the CLI takes it: ``cpu``, ``cuda``, ``openvino``) is given; refused unless it runs
+    here."""
+    from dataclasses import replace
+
+    from workbench.inference import SessionOptions, check_provider
+
+    options = SessionOptions.from_settings()
+    return replace(options, provider=check_provider(provider)) if provider else options
+
+
+def execution_backend(
+    catalog: Catalog,
+    entry: CatalogEntry,
+    checked: CheckedModel | None = None,
+    provider: str | None = None,
+) -> tuple[str, str | None]:
+    """(provider, variant) of the inference session the preview and the render share for this
+    model on this machine (``checked``: the model already read and checked, so it is not read
+    again; ``provider``: one the user named). The session is opened, so what is returned is
+    what really runs (a provider that fails to start falls back, and says so here)."""
+    from workbench.inference import choose_backend, open_backend
+
+    options = session_options(provider)
+    model = checked or catalog.load_checked(entry.id)
+    engine = open_backend(model, choose_backend(model, options), options)
+    return str(engine.provider), engine.variant
+
+
 def execution_provider(
     catalog: Catalog, entry: CatalogEntry, checked: CheckedModel | None = None
 ) -> str:
-    """The provider of the inference session the preview and the render share for this model
-    (``checked``: the model already read and checked, so it is not read again)."""
-    from workbench.inference import SessionOptions, get_engine
-
-    model = checked or catalog.load_checked(entry.id)
-    return str(get_engine(model, SessionOptions.from_settings()).provider)
+    """The provider of :func:`execution_backend`."""
+    return execution_backend(catalog, entry, checked)[0]
 
 
 def plan_edit(
@@ -179,6 +215,7 @@ def plan_edit(
     if request.consent_ref is not None:
         project.consent(request.consent_ref)
     region = _region(project, request)
+    provider, variant = execution_backend(catalog, entry, checked, request.provider)
     return PlannedEdit(
         clip_id=clip.id,
         tool=tool,
@@ -186,9 +223,10 @@ def plan_edit(
         frames=(start, end),
         region=region,
         model=entry,
-        provider=execution_provider(catalog, entry, checked),
+        provider=provider,
         consent_ref=request.consent_ref,
         enabled=request.enabled,
+        variant=variant,
     )
 
 
@@ -203,6 +241,7 @@ def apply_edit(project: Project, planned: PlannedEdit) -> Edit:
         model=planned.model,
         provider=planned.provider,
         consent_ref=planned.consent_ref,
+        variant=planned.variant_ref,
     )
     if not planned.enabled:
         edit = project.set_edit_enabled(edit.id, False)
@@ -221,6 +260,7 @@ def planned_from_edit(edit: Edit, catalog: Catalog | None = None) -> PlannedEdit
                 f"the model of edit {edit.id} ({edit.model_id}) is no longer in the catalogue",
                 hint="import the model again to restore the edit",
             )
+    provider, variant = execution_backend(catalog, entry) if entry is not None else (None, None)
     return PlannedEdit(
         clip_id=edit.clip_id,
         tool=tool,
@@ -228,8 +268,9 @@ def planned_from_edit(edit: Edit, catalog: Catalog | None = None) -> PlannedEdit
         frames=edit.frames,
         region=dict(edit.region),
         model=entry,
-        provider=execution_provider(catalog, entry) if entry is not None else None,
+        provider=provider,
         enabled=edit.enabled,
+        variant=variant,
     )
 
 
@@ -238,9 +279,11 @@ __all__ = [
     "PlannedEdit",
     "apply_edit",
     "check_model_fits",
+    "execution_backend",
     "execution_provider",
     "parse_frames",
     "parse_rect",
     "plan_edit",
     "planned_from_edit",
+    "session_options",
 ]

@@ -22,7 +22,11 @@ import numpy.typing as npt
 
 from workbench.inference.errors import InferenceError, ModelInterfaceError, is_out_of_memory
 from workbench.inference.interface import MAX_FIXED_SIDE, check_output_values
-from workbench.inference.providers import choose_providers, onnxruntime_version
+from workbench.inference.providers import (
+    choose_providers,
+    normalize_provider,
+    onnxruntime_version,
+)
 
 if TYPE_CHECKING:
     from workbench.catalog.card import ModelCard, TensorSpec
@@ -65,6 +69,12 @@ class SessionOptions:
 
     providers: tuple[str, ...] | None = None
     intra_op_threads: int = 0
+    provider: str | None = None
+    """One provider for everything (``--provider``); None: chosen among ``providers``
+    (``inference.backends``)."""
+    precision: str = "auto"
+    """``auto`` (a variant where it measures faster and its card's figures allow), ``full``
+    (the main file only) or a variant's name (``int8``)."""
     tile_size: int = 512
     overlap: int = 16
     feather: int = 4
@@ -108,6 +118,9 @@ class SessionOptions:
             value = section.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
                 values[key] = value
+        precision = section.get("precision")
+        if isinstance(precision, str) and precision.strip():
+            values["precision"] = precision.strip()
         try:
             return cls(**values)
         except InferenceError:
@@ -181,6 +194,13 @@ class ModelSession:
         providers = list(session.get_providers())
         self.providers: tuple[str, ...] = tuple(str(p) for p in providers)
         self.provider: str = self.providers[0] if self.providers else "CPUExecutionProvider"
+        #: Which file of its model these bytes are: None for the main one, else the card's
+        #: variant whose SHA-256 they have (``int8``).
+        self.variant: str | None = (
+            next((v.name for v in (card.variants or ()) if v.sha256 == sha256), None)
+            if card is not None and sha256 != card.sha256
+            else None
+        )
         self.inputs = _tensor_infos(session.get_inputs(), card.inputs if card else (), "input")
         self.outputs = _tensor_infos(session.get_outputs(), card.outputs if card else (), "output")
         if not self.inputs or not self.outputs:
@@ -373,6 +393,11 @@ class Engine:
         return self.model.providers
 
     @property
+    def variant(self) -> str | None:
+        """The file of the model that runs: None for the main one, else the variant's name."""
+        return self.model.variant
+
+    @property
     def onnxruntime_version(self) -> str:
         return onnxruntime_version()
 
@@ -439,9 +464,16 @@ def get_model_session(model: CheckedModel, options: SessionOptions | None = None
 
     The ONNX Runtime session is shared by (SHA-256, providers, threads); what the card says about
     it is kept per card, so a second card for the same bytes is checked against the model too.
+    Providers that start with OpenVINO's (:data:`~workbench.inference.providers.OPENVINO`)
+    get OpenVINO's runtime instead of an ONNX Runtime session.
     """
+    from workbench.inference.openvino_runtime import create_openvino_session
+    from workbench.inference.providers import OPENVINO
+
     options = options or SessionOptions()
-    providers = choose_providers(options.providers)
+    first = options.providers[0] if options.providers else None
+    openvino = first is not None and normalize_provider(first) == OPENVINO
+    providers = (OPENVINO,) if openvino else choose_providers(options.providers)
     key = (model.sha256, providers, options.intra_op_threads)
     card = model.card
     card_key = card.digest() if card is not None else ""
@@ -450,7 +482,10 @@ def get_model_session(model: CheckedModel, options: SessionOptions | None = None
         if cached is None:
             session = _sessions.get(key)
             if session is None:
-                session = create_session(model.data, providers, options.intra_op_threads)
+                if openvino:
+                    session = create_openvino_session(model.data, options.intra_op_threads)
+                else:
+                    session = create_session(model.data, providers, options.intra_op_threads)
                 _sessions[key] = session
             cached = ModelSession(session, sha256=model.sha256, card=card)
             _models[(key, card_key)] = cached

@@ -197,12 +197,15 @@ class EntryWriter(ProjectReads):
         model: CatalogEntry | None = None,
         provider: str | None = None,
         consent_ref: int | None = None,
+        variant: tuple[str, str] | None = None,
     ) -> Edit:
         """Add an edit to a clip's stack and its log entry, in one transaction.
 
         The edit's classification (C2PA action, IPTC source type, assistive or generative) is
         derived here, once: the model card's where the model has one, else the tool's. The log
         entry records it and every disclosure (reports, Content Credentials) reads it from there.
+        ``provider`` and ``variant`` (name, SHA-256: a file of the model other than its main
+        one) are what ran it (``inference.backends``).
         """
         classification = Classification.from_dict(edit_classification(tool, model))
         clip = self.clip(clip_id)
@@ -230,7 +233,7 @@ class EntryWriter(ProjectReads):
             body = EditEntry(
                 edit=replace(spec, id=edit_id),
                 model=pinned,
-                runtime=Runtime(**records.runtime_info(provider)),
+                runtime=Runtime(**records.runtime_info(provider, variant)),
                 classification=classification,
                 consent_ref=consent_ref,
                 signoff="pending" if policy.needs_signoff(tool.id) else "not-required",
@@ -285,6 +288,7 @@ class EntryWriter(ProjectReads):
         edits: list[Edit],
         extra: dict[str, Any] | None = None,
         before_commit: Callable[[], None] | None = None,
+        runtime: dict[str, Any] | None = None,
     ) -> Render:
         """Register a finished output and its log entry in one transaction.
 
@@ -312,6 +316,7 @@ class EntryWriter(ProjectReads):
                 edits=tuple(EditLink(e.id, e.log_entry) for e in edits),
                 qc=qc,
                 extra=rest,
+                runtime=runtime,
             )
             entry_id = self._append(log, body)
             self.conn.execute(

@@ -26,6 +26,9 @@ class RenderRequest:
     overwrite: bool = False
     """Replace a file already at the output; without it the render refuses (an interrupted
     render of the same output still resumes)."""
+    provider: str | None = None
+    """One execution provider for every model (``--provider``); None: chosen per model as
+    for an edit (``inference.backends``)."""
 
 
 @dataclass(frozen=True)

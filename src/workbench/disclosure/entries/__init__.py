@@ -45,6 +45,7 @@ from workbench.disclosure.entries.values import (
     Region,
     Runtime,
     ToolRef,
+    VariantRef,
 )
 from workbench.errors import DisclosureError
 
@@ -199,6 +200,7 @@ __all__ = [
     "ToggleEntry",
     "ToolRef",
     "TypedEntry",
+    "VariantRef",
     "bodies",
     "parse_checkpoint",
     "parse_entry",

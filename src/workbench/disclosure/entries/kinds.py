@@ -241,12 +241,14 @@ class PolicyEntry:
 
 @dataclass(frozen=True)
 class RenderEntry:
-    """A finished output; ``qc`` is its delivery check (absent before QC existed) and
-    ``extra`` holds what else the render added (its Content Credentials)."""
+    """A finished output; ``qc`` is its delivery check (absent before QC existed),
+    ``runtime`` what ran each edit's model (absent before it was recorded; see
+    ``render.registration.runtime_record``) and ``extra`` what else the render added (its
+    Content Credentials)."""
 
     SCHEMA: ClassVar[str] = records.RENDER
     KNOWN: ClassVar[frozenset[str]] = frozenset(
-        {"render", "clip", "output", "frames", "frame_digest", "plan", "edits", "qc"}
+        {"render", "clip", "output", "frames", "frame_digest", "plan", "edits", "qc", "runtime"}
     )
     render: int
     clip: ClipRef
@@ -257,6 +259,7 @@ class RenderEntry:
     edits: tuple[EditLink, ...] = ()
     qc: JsonObject | None = None
     extra: JsonObject = field(default_factory=dict)
+    runtime: JsonObject | None = None
 
     def __post_init__(self) -> None:
         clash = set(self.extra) & (self.KNOWN | NOT_BODY)
@@ -276,6 +279,8 @@ class RenderEntry:
         }
         if self.qc is not None:
             out["qc"] = dict(self.qc)
+        if self.runtime is not None:
+            out["runtime"] = dict(self.runtime)
         return out
 
     @classmethod
@@ -287,6 +292,11 @@ class RenderEntry:
         qc = d.get("qc")
         if qc is not None and not isinstance(qc, Mapping):
             raise malformed(what, "qc", "is not an object")
+        runtime = d.get("runtime")
+        if runtime is not None and (
+            not isinstance(runtime, Mapping) or not isinstance(runtime.get("models"), list)
+        ):
+            raise malformed(what, "runtime", "is not an object with a list of models")
         return cls(
             render=req_int(d, "render", what),
             clip=ClipRef.from_dict(req_obj(d, "clip", what)),
@@ -297,6 +307,7 @@ class RenderEntry:
             edits=tuple(EditLink.from_dict(e) for e in edits),
             qc=None if qc is None else dict(qc),
             extra={k: v for k, v in d.items() if k not in cls.KNOWN and k not in NOT_BODY},
+            runtime=None if runtime is None else dict(runtime),
         )
 
 
