@@ -74,7 +74,7 @@ def test_without_a_profile_and_no_measuring_the_main_file_runs_on_onnx_runtime()
 
 def test_a_remembered_profile_decides(tmp_path: Path) -> None:
     model = _model()
-    tile = SessionOptions().tile_size
+    tile = backend_profile.measure_side(SessionOptions())
     seconds = {"CPUExecutionProvider/main": 1.0, "CPUExecutionProvider/int8": 0.5}
     if openvino_available():
         seconds |= {f"{OPENVINO}/main": 0.9, f"{OPENVINO}/int8": 0.3}

@@ -140,14 +140,15 @@ def cmd_models_bench(args: argparse.Namespace) -> int:
     from workbench.catalog import Catalog
     from workbench.editing import session_options
     from workbench.inference import measure_backends
-    from workbench.inference.profile import machine, profile_path
+    from workbench.inference.profile import machine, measure_side, profile_path
 
     catalog = Catalog()
     entries = [catalog.find(m) for m in args.model] or [e for e in catalog if e.disclosed]
     options = session_options(args.provider)
     if args.tile:
         options = replace(options, tile_size=args.tile)
-    print(f"{machine()}; one {options.tile_size}-px tile, best of 3, alternating")
+    side = measure_side(options)
+    print(f"{machine()}; one {side}-px tile, best of 3, alternating")
     rows = []
     for entry in entries:
         seconds, chosen = measure_backends(catalog.load_checked(entry.sha256), options)

@@ -153,7 +153,7 @@ def choose_backend(model: CheckedModel, options: SessionOptions | None = None) -
     found = candidates(model, options)
     if len(found) == 1:
         return found[0]
-    seconds = profile.remembered(model, options.tile_size)
+    seconds = profile.remembered(model, profile.measure_side(options))
     missing = [b for b in found if b.label not in seconds]
     if missing and os.environ.get("WORKBENCH_MEASURE_BACKENDS") == "0":
         # the first candidate is ONNX Runtime's CPU provider with the main file, or with the

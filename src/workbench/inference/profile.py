@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 PROFILE_NAME = "backend-profile.json"
 #: Timed runs per backend (after one warm-up each), alternating the backends.
 REPEATS = 3
+#: The tile side measured: at most this (an upscaler's whole-frame tile would take minutes to
+#: time, and the ratios between backends hardly depend on the side).
+MEASURE_SIDE = 512
 
 
 def profile_path() -> Path:
@@ -118,7 +121,7 @@ def time_backends(
     from workbench.inference.backends import open_backend
 
     engines = [open_backend(model, b, options) for b in backends]
-    x, counts = _tile_input(engines[0], options.tile_size)
+    x, counts = _tile_input(engines[0], measure_side(options))
     for engine in engines:
         engine.model.run_nchw(x, counts)  # warm-up: first runs allocate and compile
     best = [float("inf")] * len(engines)
@@ -134,10 +137,16 @@ def measure(
     model: CheckedModel, backends: Sequence[Backend], options: SessionOptions
 ) -> dict[str, float]:
     """Measure, remember and return the seconds of ``backends`` (with any remembered before)."""
-    seconds = dict(remembered(model, options.tile_size))
+    side = measure_side(options)
+    seconds = dict(remembered(model, side))
     seconds.update(time_backends(model, backends, options))
-    remember(model, options.tile_size, seconds)
+    remember(model, side, seconds)
     return seconds
+
+
+def measure_side(options: SessionOptions) -> int:
+    """The tile side the backends are timed at for these options."""
+    return min(options.tile_size, MEASURE_SIDE)
 
 
 __all__ = ["PROFILE_NAME", "machine", "measure", "profile_path", "remember", "remembered"]

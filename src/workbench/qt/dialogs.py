@@ -311,7 +311,7 @@ class PreferencesDialog(QDialog):
         self.tile.setRange(64, 8192)
         self.tile.setSingleStep(64)
         self.tile.setSuffix(" px")
-        self.tile.setValue(int(inference.get("tile_size", 512) or 512))
+        self.tile.setValue(int(inference.get("tile_size", 2048) or 2048))
         self.cache = QLineEdit(str(settings.get("cache_dir", "")), self)
         _named(self.cache, "prefCacheDir", "Cache location")
         self.cache.setPlaceholderText("default location")
