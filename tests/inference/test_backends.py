@@ -150,3 +150,24 @@ def test_openvino_runs_the_model_through_the_same_tiler() -> None:
     assert a.shape == b.shape == (70, 130, 3)
     # float32 in both: the last bits differ, nothing more
     assert float(np.abs(a - b).max()) < 1e-4
+
+
+def test_models_bench_times_and_remembers(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workbench.cli import main
+
+    monkeypatch.delenv("WORKBENCH_MEASURE_BACKENDS")
+    assert main(["models", "bench", "deblock", "--tile", "64"]) == 0
+    out = capsys.readouterr().out
+    assert "CPUExecutionProvider/main" in out and "<- runs it here" in out
+    assert backend_profile.remembered(_model(), 64)
+    assert main(["models", "bench", "deblock", "--provider", "coreml"]) == 2
+    assert "not available here" in capsys.readouterr().err
+
+
+def test_models_verify_checks_each_variant(capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.cli import main
+
+    assert main(["models", "verify", "deblock"]) == 0
+    assert "ok    deblock (int8): card matches" in capsys.readouterr().out
