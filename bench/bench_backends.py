@@ -88,12 +88,12 @@ def card_quality(model_id: str) -> str:
         for m in variant["metrics"]
         if m["name"] in variant["gated_metrics"]
     )
-    verdict = "within" if variant["quality_loss_db"] <= 0.05 else "OUTSIDE"
     points = variant.get("quality_loss_points")
-    extra = f", {points:+.2f} points" if points is not None else ""
+    ok = variant["quality_loss_db"] <= 0.05 and (points is None or points <= 0.1)
+    extra = f", {points:+.2f} points (gate 0.1)" if points is not None else ""
     return (
-        f"int8 held-out loss {variant['quality_loss_db']:+.3f} dB{extra} ({verdict} the 0.05 dB "
-        f"gate; {gated})"
+        f"int8 held-out loss {variant['quality_loss_db']:+.3f} dB{extra}: "
+        f"{'within' if ok else 'OUTSIDE'} the gate; {gated}"
     )
 
 
