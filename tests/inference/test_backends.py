@@ -173,3 +173,19 @@ def test_models_verify_checks_each_variant(capsys: pytest.CaptureFixture[str]) -
 
     assert main(["models", "verify", "deblock"]) == 0
     assert "ok    deblock (int8): card matches" in capsys.readouterr().out
+
+
+def test_a_card_whose_variant_is_not_its_own_file_is_invalid() -> None:
+    from pydantic import ValidationError
+
+    from workbench.catalog import ModelCard
+
+    models = Path(__file__).resolve().parents[2] / "models"
+    body = json.loads((models / "dust.card.json").read_text())
+    ModelCard.model_validate(body)
+    with pytest.raises(ValidationError, match=r"must be the file studio-dust\.int8\.onnx"):
+        ModelCard.model_validate({**body, "id": "studio-dust"})
+    twice = {**body, "variants": body["variants"] * 2}
+    with pytest.raises(ValidationError, match="two variants share a name"):
+        ModelCard.model_validate(twice)
+    assert ModelCard.model_validate(body).variant("int8").eligible is False  # type: ignore[union-attr]
