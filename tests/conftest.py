@@ -20,4 +20,7 @@ def isolated_user_dirs(
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("WORKBENCH_OPERATOR", "Test Operator")
+    # No timing of backends in tests: the main model files on ONNX Runtime's CPU provider,
+    # unless a test remembers a profile (tests/inference/test_backends.py).
+    monkeypatch.setenv("WORKBENCH_MEASURE_BACKENDS", "0")
     yield base

@@ -297,6 +297,13 @@ def ort_session(path: Path) -> Any:
     return ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
 
 
+def ort_session_bytes(data: bytes) -> Any:
+    """A CPU session from model bytes (a variant that is not on disk yet, or is)."""
+    import onnxruntime as ort
+
+    return ort.InferenceSession(data, providers=["CPUExecutionProvider"])
+
+
 def run_hwc(sess: Any, x: np.ndarray) -> np.ndarray:
     """Run a model on one H x W x C float32 array; returns H' x W' x C'."""
     inp = np.ascontiguousarray(x.transpose(2, 0, 1)[None], dtype=np.float32)

@@ -34,7 +34,7 @@ def _save_still(frame: object, path: Path) -> None:
     cv2.imwrite(str(path), image)
 
 
-def _build_project(project_path: Path, sample: Path, say: Say) -> int:
+def _build_project(project_path: Path, sample: Path, say: Say, provider: str | None = None) -> int:
     """A fresh project with the sample clip and the demo's three edits; returns the clip id."""
     from workbench.catalog import Catalog
     from workbench.editing import EditRequest, add_probed_clip, apply_edit, plan_edit
@@ -51,11 +51,16 @@ def _build_project(project_path: Path, sample: Path, say: Say) -> int:
         clip = add_probed_clip(project, info)
         # cleanup first (on the source's own pixels), then enlarge
         for tool_id, params in (("dust", {}), ("denoise", {}), ("upscale", {"scale": 2})):
-            planned = plan_edit(project, EditRequest(clip.id, tool_id, params), catalog=catalog)
+            request = EditRequest(clip.id, tool_id, params, provider=provider)
+            planned = plan_edit(project, request, catalog=catalog)
             edit = apply_edit(project, planned)
             entry = planned.model
             licence = entry.card.weights_licence if entry and entry.card else "undisclosed"
-            say(f"edit {edit.id}       {planned.tool.name} with model {edit.model_id} ({licence})")
+            ran = f"{planned.provider}" + (f", {planned.variant} file" if planned.variant else "")
+            say(
+                f"edit {edit.id}       {planned.tool.name} with model {edit.model_id} "
+                f"({licence}; {ran})"
+            )
         return clip.id
 
 
@@ -77,7 +82,7 @@ def _say_render(result: Any, rendered: Path, sample: Path, project_path: Path, s
     )
 
 
-def run_demo(output: Path, out: TextIO | None = None) -> Path:
+def run_demo(output: Path, out: TextIO | None = None, *, provider: str | None = None) -> Path:
     from workbench.disclosure.export import read_export_file
     from workbench.disclosure.verify import verify_rows
     from workbench.editing import export_log
@@ -98,11 +103,11 @@ def run_demo(output: Path, out: TextIO | None = None) -> Path:
     for stale in output.glob("sample.wbproj*"):
         if stale.is_file():
             stale.unlink()
-    clip_id = _build_project(project_path, sample, say)
+    clip_id = _build_project(project_path, sample, say, provider)
     rendered = output / "sample-restored.mov"
     say("render       decode → dust → denoise → upscale ×2 → ProRes 422 HQ …")
     # the demo's folder is its own: a second run replaces its render as it replaces its project
-    request = RenderRequest(project_path, clip_id, rendered, overwrite=True)
+    request = RenderRequest(project_path, clip_id, rendered, overwrite=True, provider=provider)
     result = run_render(request, TerminalProgress(stream))
     with Project.open(project_path, readonly=True) as project:
         report = project.verify()

@@ -62,6 +62,7 @@ from workbench.disclosure.entries import (
     TimelineRef,
     ToggleEntry,
     ToolRef,
+    VariantRef,
     parse_checkpoint,
     parse_entry,
 )
@@ -85,7 +86,7 @@ def _edit(model: ModelRecord | None = None) -> EditEntry:
         ),
         model=model
         or ModelRecord("denoise", "1.0.0", SHA, "MIT", "consented", "ef" * 32, ("cc0",)),
-        runtime=Runtime("1.20.0", "CPUExecutionProvider"),
+        runtime=Runtime("1.20.0", "OpenVINO-CPU", "2026.4.1", VariantRef("int8", "9a" * 32)),
         classification=Classification("c2pa.enhanced", "algorithmicallyEnhanced", "assistive"),
         consent_ref=None,
         signoff="pending",
@@ -143,6 +144,20 @@ EXAMPLES: dict[str, Any] = {
             RenderedSegment(0, 0, 11, "tcp://10.0.0.5:40331", "CPUExecutionProvider", "9a" * 32),
             RenderedSegment(1, 12, 23, "tcp://10.0.0.6:38117", "CPUExecutionProvider", "9b" * 32),
         ),
+        runtime={
+            "onnxruntime": "1.20.0",
+            "openvino": "2026.4.1",
+            "models": [
+                {
+                    "edit": 3,
+                    "model": "denoise",
+                    "provider": "OpenVINO-CPU",
+                    "file": "int8",
+                    "sha256": "9a" * 32,
+                    "applied_with": "CPUExecutionProvider/main",
+                }
+            ],
+        },
     ),
     records.RELINK: RelinkEntry(1, "/footage/A001.mov", "/media/A001.mov", "cd" * 32),
     records.SIGNOFF: SignoffEntry(3, "00000000-0000-4000-8000-000000000003", "approved"),
@@ -403,7 +418,22 @@ def test_older_entries_without_later_fields_still_read() -> None:
     assert entry.classification.to_dict() == {"c2pa_action": "c2pa.enhanced"}
     render = EXAMPLES[records.RENDER].to_dict()
     render.pop("qc")
+    render.pop("runtime")
     assert "qc" not in RenderEntry.from_dict(render).to_dict()
+    assert RenderEntry.from_dict(render).runtime is None
+
+
+def test_an_edit_run_on_the_main_file_by_onnx_runtime_records_what_it_always_did() -> None:
+    """The runtime's later fields (OpenVINO's version, the variant) are absent unless they
+    apply, so an edit run as before writes exactly the bytes it wrote before."""
+    runtime = Runtime("1.20.0", "CPUExecutionProvider")
+    assert runtime.to_dict() == {"onnxruntime": "1.20.0", "provider": "CPUExecutionProvider"}
+    assert Runtime.from_dict(runtime.to_dict()) == runtime
+    with pytest.raises(DisclosureError):
+        Runtime.from_dict({"onnxruntime": "1", "provider": "x", "variant": {"name": "int8"}})
+    bad = EXAMPLES[records.RENDER].to_dict() | {"runtime": {"models": "all"}}
+    with pytest.raises(DisclosureError):
+        RenderEntry.from_dict(bad)
 
 
 def test_region() -> None:

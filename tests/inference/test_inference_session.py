@@ -26,7 +26,7 @@ def test_one_cached_session_per_model() -> None:
     second = get_engine(checked(conv_net(seed=1)), SessionOptions(tile_size=128))
     assert second.session is first.session
     assert get_session(model) is first.session
-    assert second.options.tile_size == 128 and first.options.tile_size == 512
+    assert second.options.tile_size == 128 and first.options.tile_size == 2048
     other = get_engine(checked(conv_net(seed=2)))
     assert other.session is not first.session
     threads = get_engine(model, SessionOptions(intra_op_threads=1))

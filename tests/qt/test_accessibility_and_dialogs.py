@@ -104,6 +104,7 @@ def test_model_library_shows_full_cards_and_imports_a_model(project_window, qtbo
     onnx.save(model, str(incoming / "studio-dust.onnx"))
     body = json.loads((source / "dust.card.json").read_text())
     body["id"] = "studio-dust"
+    body.pop("variants", None)  # the shipped int8 file is not a variant of the retrained copy
     body["sha256"] = hashlib.sha256((incoming / "studio-dust.onnx").read_bytes()).hexdigest()
     (incoming / "studio-dust.card.json").write_text(json.dumps(body))
     c.import_model(incoming / "studio-dust.onnx", incoming / "studio-dust.card.json")
@@ -157,6 +158,7 @@ def test_preferences_are_saved_where_the_engine_reads_them(project_window) -> No
         dialog.providers.item(0).checkState().__class__.Unchecked
     )
     dialog.threads.setValue(2)
+    dialog.precision.setCurrentIndex(dialog.precision.findData("full"))
     dialog.tile.setValue(256)
     dialog.cache.setText(str(Path("/tmp/wb-cache")))
     project_window.controller.save_preferences(dialog.result_settings())
@@ -165,6 +167,7 @@ def test_preferences_are_saved_where_the_engine_reads_them(project_window) -> No
     assert settings["inference"]["providers"] == ["CPUExecutionProvider"]
     options = SessionOptions.from_settings()
     assert options.tile_size == 256 and options.intra_op_threads == 2
+    assert options.precision == "full"
     assert settings["cache_dir"] == "/tmp/wb-cache"
     assert operator_name() == "Test Operator"  # the environment still wins, as the core says
     dialog.deleteLater()

@@ -63,4 +63,7 @@ def test_only_local_execution_providers_are_offered(project_window, monkeypatch)
         "workbench.inference.providers.available_providers", lambda: list(available)
     )
     project_window.show_preferences()
-    assert shown == [["CUDAExecutionProvider", "CPUExecutionProvider"]]
+    from workbench.inference import OPENVINO, openvino_available
+
+    extra = [OPENVINO] if openvino_available() else []  # OpenVINO's own runtime, when installed
+    assert shown == [["CUDAExecutionProvider", "CPUExecutionProvider", *extra]]

@@ -81,7 +81,9 @@ def test_run_model_pads_to_the_cards_multiple() -> None:
     out = run_model(engine, frame, Progress(), defaults=ModelFacts(size_multiple=2))
     np.testing.assert_allclose(out, 1.0 - frame, atol=1e-6)
     assert all(h % 8 == 0 and w % 8 == 0 for h, w in session.sizes[1:])  # after the probe
-    assert session.sizes[1:] == [(48, 48)]  # 16 x 16 padded, 16 px of context all round
+    # 16 x 16 padded, one whole-frame run with 8 px of context all round (the margin, 6, on the
+    # model's 8-px grid)
+    assert session.sizes[1:] == [(32, 32)]
 
 
 def test_run_model_without_a_card_uses_the_tools_defaults() -> None:
@@ -90,7 +92,7 @@ def test_run_model_without_a_card_uses_the_tools_defaults() -> None:
     engine = Engine.from_session(session, options=SessionOptions(tile_size=64))
     out = run_model(engine, frame, Progress(), defaults=ModelFacts(size_multiple=4))
     np.testing.assert_allclose(out, 1.0 - frame, atol=1e-6)
-    assert session.sizes[1:] == [(44, 48)]  # 12 x 16 padded, 16 px of context all round
+    assert session.sizes[1:] == [(28, 32)]  # 12 x 16 padded, 8 px of context all round
 
 
 def test_a_wider_receptive_radius_in_the_card_widens_the_tiles_overlap() -> None:

@@ -310,7 +310,7 @@ def test_render_of_an_already_applied_edit_is_a_model_error(
 
     with monkeypatch.context() as patched:
         patched.setattr(edits, "check_model_for_tool", lambda *a, **k: None)
-        patched.setattr(edits, "execution_provider", lambda *a, **k: "CPUExecutionProvider")
+        patched.setattr(edits, "execution_backend", lambda *a, **k: ("CPUExecutionProvider", None))
         assert main(apply) == 0
     output = tmp_path / "out.mkv"
     capsys.readouterr()

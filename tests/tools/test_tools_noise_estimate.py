@@ -48,3 +48,31 @@ def test_level_map_and_model_input() -> None:
     x = denoiser_input(frame, sigma=0.02)
     assert x.shape == (64, 64, 4) and x.dtype == np.float32
     assert np.array_equal(x[:, :, :3], frame)
+
+
+def test_the_fast_estimate_is_the_per_channel_block_mean_formula() -> None:
+    """One filter pass and OpenCV's area means give the NumPy per-channel formula's value."""
+    import math
+
+    from workbench.tools import noise_estimate as ne
+
+    def reference(img: np.ndarray) -> float:
+        h, w = img.shape[:2]
+        hb, wb, b = h // ne.BLOCK, w // ne.BLOCK, ne.BLOCK
+        per_channel = []
+        for c in range(img.shape[2]):
+            res = np.abs(ne._laplacian_residual(np.ascontiguousarray(img[:, :, c])))
+            blocks = res[: hb * b, : wb * b].reshape(hb, b, wb, b).mean(axis=(1, 3))
+            per_channel.append(blocks.astype(np.float64) * math.sqrt(math.pi / 2.0))
+        local = np.mean(per_channel, axis=0)
+        means = img[: hb * b, : wb * b].mean(axis=2).reshape(hb, b, wb, b).mean(axis=(1, 3))
+        usable = (means > 0.04) & (means < 0.96)
+        values = local[usable] if usable.sum() >= 8 else local.ravel()
+        return float(np.percentile(values, ne.PERCENTILE) * ne._CALIBRATION)
+
+    rng = np.random.default_rng(5)
+    for shape in ((135, 241, 3), (64, 80, 3), (97, 113, 1)):
+        base = rng.random((shape[0] // 8 + 1, shape[1] // 8 + 1, shape[2]), dtype=np.float32)
+        img = base.repeat(8, 0).repeat(8, 1)[: shape[0], : shape[1]]
+        img = np.clip(img + rng.normal(0, 0.03, shape).astype(np.float32), 0, 1)
+        assert ne.estimate_noise_sigma(img) == pytest.approx(reference(img), rel=1e-6)

@@ -7,9 +7,16 @@ from workbench.catalog.card import (
     DataSource,
     Metric,
     ModelCard,
+    ModelVariant,
     TensorSpec,
 )
-from workbench.catalog.catalog import Catalog, CatalogEntry, CheckedModel, default_model_dirs
+from workbench.catalog.catalog import (
+    Catalog,
+    CatalogEntry,
+    CheckedModel,
+    default_model_dirs,
+    variant_of,
+)
 from workbench.catalog.check import ModelLimits, check_onnx_bytes
 
 __all__ = [
@@ -23,7 +30,9 @@ __all__ = [
     "Metric",
     "ModelCard",
     "ModelLimits",
+    "ModelVariant",
     "TensorSpec",
     "check_onnx_bytes",
     "default_model_dirs",
+    "variant_of",
 ]

@@ -93,6 +93,57 @@ class Metric(_Strict):
     protocol: str
 
 
+#: How much worse than its main file a variant may measure on the card's held-out figures and
+#: still be chosen automatically (``ModelVariant.eligible``).
+VARIANT_MAX_LOSS_DB = 0.05
+#: The same for a percentage figure (a detector's share of defects repaired), in points.
+VARIANT_MAX_LOSS_POINTS = 0.1
+
+
+class ModelVariant(_Strict):
+    """Another file of the same model (an int8 quantisation), shipped beside the main one.
+
+    Its bytes are pinned by ``sha256`` and checked exactly like the main file's before a session
+    exists; ``metrics`` are the main file's held-out figures measured again on the variant, and
+    ``quality_loss_db`` the largest drop among the figures the card's gate compares (main minus
+    variant, dB; negative when the variant measured better). The inputs, outputs and run facts
+    are the main file's.
+    """
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,15}$", description="e.g. int8")
+    file: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.onnx$",
+        description="the variant's file name, in the main file's folder",
+    )
+    sha256: str = Field(pattern=_SHA256_PATTERN, description="SHA-256 of the variant's bytes")
+    precision: Literal["int8", "float16", "bfloat16"]
+    method: str = Field(description="how the variant was made from the main file, reproducibly")
+    quality_loss_db: float = Field(
+        ge=-100.0,
+        le=100.0,
+        description="largest held-out drop against the main file over the gated figures (dB)",
+    )
+    quality_loss_points: float | None = Field(
+        default=None,
+        ge=-100.0,
+        le=100.0,
+        description="the same for gated percentage figures (a detector's repair rate), in "
+        "percentage points; absent: none are gated",
+    )
+    gated_metrics: list[str] = Field(
+        min_length=1, description="the metrics (by name) whose drop quality_loss_db is"
+    )
+    metrics: list[Metric] = Field(min_length=1)
+
+    @property
+    def eligible(self) -> bool:
+        """Good enough to be chosen automatically where it is faster."""
+        points = self.quality_loss_points
+        return self.quality_loss_db <= VARIANT_MAX_LOSS_DB and (
+            points is None or points <= VARIANT_MAX_LOSS_POINTS
+        )
+
+
 class Classification(_Strict):
     """How an edit by this model is disclosed (C2PA action and IPTC digital source type)."""
 
@@ -155,6 +206,10 @@ class ModelCard(_Strict):
     classification: Classification
     created: str | None = None
     training_command: str | None = None
+    variants: list[ModelVariant] | None = Field(
+        default=None,
+        description="other files of this model (int8), each pinned by its SHA-256; absent: none",
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -188,6 +243,27 @@ class ModelCard(_Strict):
             if source.consent_basis == "cc-by" and not source.attribution.strip():
                 raise ValueError(f"training source {source.name!r} is CC BY but has no attribution")
         return self
+
+    @model_validator(mode="after")
+    def _variants_are_named_once(self) -> ModelCard:
+        names = [v.name for v in self.variants or ()]
+        if len(set(names)) != len(names):
+            raise ValueError("two variants share a name")
+        for variant in self.variants or ():
+            if variant.file != f"{self.id}.{variant.name}.onnx":
+                raise ValueError(
+                    f"variant {variant.name!r} must be the file {self.id}.{variant.name}.onnx"
+                )
+            if variant.sha256 == self.sha256:
+                raise ValueError(f"variant {variant.name!r} has the main file's SHA-256")
+            known = {m.name for m in variant.metrics}
+            missing = [m for m in variant.gated_metrics if m not in known]
+            if missing:
+                raise ValueError(f"variant {variant.name!r} gates on unknown metric {missing[0]}")
+        return self
+
+    def variant(self, name: str) -> ModelVariant | None:
+        return next((v for v in self.variants or () if v.name == name), None)
 
     @property
     def consent_status(self) -> str:

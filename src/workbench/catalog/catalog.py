@@ -144,8 +144,11 @@ class Catalog:
             for folder in self.dirs:
                 if not folder.is_dir():
                     continue
-                for path in sorted(folder.glob("*.onnx")):
-                    entry = _entry_for(path)
+                folder_entries = [_entry_for(path) for path in sorted(folder.glob("*.onnx"))]
+                variants = _variant_files(folder_entries)
+                for entry in folder_entries:
+                    if entry.path.name in variants:
+                        continue  # another file of a model listed here, not a model of its own
                     if entry.sha256 in seen:
                         continue  # the same bytes in two folders are one model
                     seen.add(entry.sha256)
@@ -173,14 +176,55 @@ class Catalog:
     def for_task(self, task: str) -> list[CatalogEntry]:
         return [e for e in self.entries() if e.card is not None and e.card.task == task]
 
-    def load_checked(self, key: str, limits: ModelLimits | None = None) -> CheckedModel:
-        """Read the model once, check and hash those bytes, and return them for a session."""
+    def load_checked(
+        self, key: str, limits: ModelLimits | None = None, *, variant: str | None = None
+    ) -> CheckedModel:
+        """Read the model once, check and hash those bytes, and return them for a session.
+
+        ``variant`` (``"int8"``): the card's other file of the model instead of the main one,
+        read and checked the same way and refused unless its bytes are the ones the card pins.
+        """
         entry = self.find(key)
+        if variant is not None:
+            return load_checked_variant(entry, variant, limits=limits)
         return load_checked_path(entry.path, limits=limits, entry=entry)
 
 
+def _variant_files(entries: Sequence[CatalogEntry]) -> set[str]:
+    """The file names the folder's cards list as variants of their models."""
+    return {v.file for e in entries if e.card is not None for v in e.card.variants or ()}
+
+
+def load_checked_variant(
+    entry: CatalogEntry, name: str, *, limits: ModelLimits | None = None
+) -> CheckedModel:
+    """The checked bytes of variant ``name`` of a disclosed model (its card pins them)."""
+    card = entry.card
+    variant = card.variant(name) if card is not None else None
+    if card is None or variant is None:
+        have = ", ".join(v.name for v in card.variants or ()) if card is not None else ""
+        raise NotFoundError(
+            f"model {entry.id} has no {name} variant" + (f" (it has: {have})" if have else ""),
+            hint="use the model's main file, or rebuild the variant (python -m training.quantize)",
+        )
+    path = entry.path.with_name(variant.file)
+    return load_checked_path(path, limits=limits, entry=entry, expect=variant.sha256)
+
+
+def variant_of(model: CheckedModel) -> str | None:
+    """Which variant of its model these checked bytes are (None: the main file)."""
+    card = model.card
+    if card is None or model.sha256 == card.sha256:
+        return None
+    return next((v.name for v in card.variants or () if v.sha256 == model.sha256), None)
+
+
 def load_checked_path(
-    path: Path, *, limits: ModelLimits | None = None, entry: CatalogEntry | None = None
+    path: Path,
+    *,
+    limits: ModelLimits | None = None,
+    entry: CatalogEntry | None = None,
+    expect: str | None = None,
 ) -> CheckedModel:
     limits = limits or ModelLimits()
     try:
@@ -199,6 +243,13 @@ def load_checked_path(
         entry = CatalogEntry(
             path, facts.sha256, facts.size, card, None if card else "no model card"
         )
+    elif expect is not None:
+        if facts.sha256 != expect:
+            raise CardError(
+                f"{path.name} is not the file the card of {entry.id} pins (SHA-256 "
+                f"{facts.sha256[:12]}…, the card says {expect[:12]}…)",
+                hint="the variant was changed or replaced; rebuild it or reinstall the model",
+            )
     elif entry.sha256 != facts.sha256:
         raise CardError(
             f"{path.name} changed on disk since the catalogue read it",

@@ -6,13 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from workbench.cli.edit import add_provider_argument
 from workbench.errors import UsageError
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from workbench.demo import run_demo
 
-    run_demo(Path(args.output))
+    run_demo(Path(args.output), provider=args.provider)
     return 0
 
 
@@ -51,6 +52,7 @@ def parse_size(text: str) -> tuple[int, int]:
 def register(sub: Any) -> None:
     p = sub.add_parser("demo", help="build and check the sample project")
     p.add_argument("-o", "--output", default="demo-output", help="folder for the demo's files")
+    add_provider_argument(p)
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("open", help="open a project in the desktop app")

@@ -96,13 +96,17 @@ def cmd_apply(args: argparse.Namespace) -> int:
             region=region,
             mask=mask,
             track=track,
+            provider=args.provider,
         )
-        command = ApplyEdit(plan_edit(project, request))
+        planned = plan_edit(project, request)
+        command = ApplyEdit(planned)
         command.do(project)
         edit = project.edit(command.ref.require())
         synthesis = command.planned.tool.classification.synthesis
         made = f"with {edit.model_id}" if edit.model_id else "with no model"
         made += f" ({synthesis})" if synthesis else ""
+        made += f", {planned.provider}" if planned.provider and edit.model_id else ""
+        made += f", {planned.variant} file" if planned.variant else ""
         print(
             f"edit {edit.id}: {edit.tool} on clip {clip.id} frames {edit.frames[0]}-"
             f"{edit.frames[1]} {made} (log entry {edit.log_entry})"
@@ -111,6 +115,16 @@ def cmd_apply(args: argparse.Namespace) -> int:
             how = "tracked" if args.track else "interpolated"
             print(f"region {how} from keyframes {list(track.keyframe_frames)}: track {track.sha256}")
     return 0
+
+
+def add_provider_argument(parser: Any) -> None:
+    """``--provider NAME``: one execution provider for every model of the command."""
+    parser.add_argument(
+        "--provider",
+        metavar="NAME",
+        help="run the models on this provider only: cpu, openvino, cuda, directml, coreml "
+        "(those installed here; default: the fastest measured here, see the README)",
+    )
 
 
 def _edit_label(edit: Any) -> str:
@@ -253,5 +267,6 @@ def register(sub: Any) -> None:
         help="follow the keyframed region by optical flow (the track is stored in the project "
         "and its SHA-256 logged)",
     )
+    add_provider_argument(p)
     p.set_defaults(func=cmd_apply)
     _register_edit(sub)

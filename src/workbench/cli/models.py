@@ -87,6 +87,15 @@ def cmd_models_show(args: argparse.Namespace) -> int:
         for m in card.metrics:
             base = f" vs {m.baseline} {m.baseline_value}" if m.baseline else ""
             print(f"  - {m.name}: {m.value:g} {m.unit}{base} on {m.dataset}")
+    for v in card.variants or ():
+        use = "chosen where faster" if v.eligible else "not chosen automatically"
+        points = f", {v.quality_loss_points:+.2f} points" if v.quality_loss_points else ""
+        print(
+            f"variant {v.name:5s} {v.file}, sha256 {v.sha256[:12]}…, {v.precision}; held-out "
+            f"loss {v.quality_loss_db:+.3f} dB{points} ({use})"
+        )
+        for m in v.metrics:
+            print(f"  - {m.name}: {m.value:g} {m.unit}")
     print(f"intended use  {card.intended_use}")
     print(f"limitations   {card.limitations}")
     return 0
@@ -110,10 +119,46 @@ def cmd_models_verify(args: argparse.Namespace) -> int:
         if entry.card is None:
             failures += 1
             print(f"FAIL  {entry.id}: undisclosed — {entry.problem}")
-        else:
-            print(f"ok    {entry.id}: checks pass, card matches SHA-256 {entry.sha256[:12]}…")
+            continue
+        print(f"ok    {entry.id}: checks pass, card matches SHA-256 {entry.sha256[:12]}…")
+        for variant in entry.card.variants or ():
+            try:
+                catalog.load_checked(entry.sha256, variant=variant.name)
+            except ModelError as exc:
+                failures += 1
+                print(f"FAIL  {entry.id} ({variant.name}): {exc}")
+                continue
+            print(f"ok    {entry.id} ({variant.name}): card matches {variant.sha256[:12]}…")
     if failures:
         raise VerificationFailed(f"{failures} of {len(entries)} models failed verification")
+    return 0
+
+
+def cmd_models_bench(args: argparse.Namespace) -> int:
+    """Time each model's backends here, remember them, and say which one runs it."""
+    from dataclasses import replace
+
+    from workbench.catalog import Catalog
+    from workbench.editing import session_options
+    from workbench.inference import measure_backends
+    from workbench.inference.profile import machine, measure_side, profile_path
+
+    catalog = Catalog()
+    entries = [catalog.find(m) for m in args.model] or [e for e in catalog if e.disclosed]
+    options = session_options(args.provider)
+    if args.tile:
+        options = replace(options, tile_size=args.tile)
+    side = measure_side(options)
+    print(f"{machine()}; one {side}-px tile, best of 3, alternating")
+    rows = []
+    for entry in entries:
+        seconds, chosen = measure_backends(catalog.load_checked(entry.sha256), options)
+        base = seconds.get("CPUExecutionProvider/main") or min(seconds.values())
+        for label, t in seconds.items():
+            mark = "  <- runs it here" if label == chosen.label else ""
+            rows.append((entry.id, label, f"{t:.4f}", f"{base / t:.2f}x{mark}"))
+    print_table(rows, ("model", "backend", "s/tile", "vs ORT CPU main"))
+    print(f"remembered in {profile_path()}")
     return 0
 
 
@@ -139,6 +184,13 @@ def register(sub: Any) -> None:
     p = models.add_parser("verify", help="safety checks and card hashes")
     p.add_argument("model", nargs="?")
     p.set_defaults(func=cmd_models_verify)
+    p = models.add_parser(
+        "bench", help="time each model's providers and files here; the fastest that qualifies runs"
+    )
+    p.add_argument("model", nargs="*", help="model ids (default: every disclosed model)")
+    p.add_argument("--tile", type=int, help="tile side in pixels (default: the preferences')")
+    p.add_argument("--provider", metavar="NAME", help="time only this provider")
+    p.set_defaults(func=cmd_models_bench)
     p = models.add_parser("import", help="check a model file and its card, then add them")
     p.add_argument("model", metavar="MODEL.onnx")
     p.add_argument("--card", metavar="CARD.json", help="its model card (it must name these bytes)")

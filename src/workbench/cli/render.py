@@ -49,6 +49,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         convert_all_audio="pcm" in args.convert_audio,
         smart=not args.re_encode_all,
         overwrite=args.overwrite,
+        provider=args.provider,
     )
     _run_one(request, args)
     return 0
@@ -94,6 +95,7 @@ def _render_with_preset(args: argparse.Namespace) -> int:
                 smart=not args.re_encode_all,
                 overwrite=args.overwrite,
                 segment_frames=_segment_frames(args),
+                provider=args.provider,
             ),
             args,
         )
@@ -106,25 +108,33 @@ def _run_one(request: Any, args: argparse.Namespace) -> None:
     from workbench.render import DirectorySegmentStore, run_render
 
     store = DirectorySegmentStore(Path(args.store).resolve()) if args.store else None
+    warn = _print_warnings
     if args.cluster:
         from workbench.cli.farm import path_map
         from workbench.render.farm import DaskExecutor
 
         with DaskExecutor(args.cluster, path_map=path_map(args)) as farm:
-            result = run_render(request, TerminalProgress(), store=store, executor=farm)
+            result = run_render(
+                request, TerminalProgress(), store=store, executor=farm, on_event=warn
+            )
     else:
-        result = run_render(request, TerminalProgress(), store=store)
+        result = run_render(request, TerminalProgress(), store=store, on_event=warn)
     resumed = f", resumed at frame {result.resumed_from}" if result.resumed_from else ""
     print(
         f"rendered {result.output} ({result.frame_count} frames, {result.seconds:.1f} s{resumed})"
     )
     print(f"sha256 {result.sha256}  log entry {result.log_entry}")
-    from workbench.render.delivery_qc import warn_lines
-
-    qc = result.extra.get("qc") or {}
+    qc = result.extra.get("qc") or {}  # what QC found is on standard error already (Warned)
     print(f"qc     {qc.get('status', 'not run')} (ffprobe, MediaInfo against the source)")
-    for line in warn_lines(qc):
-        print(line, file=sys.stderr)
+
+
+def _print_warnings(event: Any) -> None:
+    """A render's warnings (a model run otherwise than it was applied, a worker's refusal) on
+    standard error, as they come; the render's other events are the progress bar's."""
+    from workbench.render.events import Warned
+
+    if isinstance(event, Warned):
+        print(event.message, file=sys.stderr)
 
 
 def _segment_frames(args: argparse.Namespace) -> int:
@@ -234,9 +244,11 @@ def register(sub: Any) -> None:
         metavar="N",
         help="frames per segment (default 12; on a farm 48, one task each)",
     )
+    from workbench.cli.edit import add_provider_argument
     from workbench.cli.farm import add_path_map
 
     add_path_map(p)
+    add_provider_argument(p)
     p.set_defaults(func=cmd_render)
 
     from workbench.qc.command import add_parser as add_qc_parser

@@ -88,9 +88,23 @@ def onnxruntime_version() -> str | None:
         return None
 
 
-def runtime_info(provider: str | None = None) -> dict[str, Any]:
-    """ONNX Runtime version and the execution provider that actually ran."""
-    return {"onnxruntime": onnxruntime_version(), "provider": provider}
+def runtime_info(
+    provider: str | None = None, variant: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """ONNX Runtime version and the execution provider that actually ran; OpenVINO's version
+    when its runtime ran, and the variant (name, SHA-256) when the model's main file did not."""
+    from workbench.disclosure.entries.values import VariantRef
+    from workbench.inference.providers import OPENVINO
+
+    info: dict[str, Any] = {"onnxruntime": onnxruntime_version(), "provider": provider}
+    if provider == OPENVINO:
+        try:
+            info["openvino"] = version("openvino")
+        except PackageNotFoundError:
+            info["openvino"] = None
+    if variant is not None:
+        info["variant"] = VariantRef(*variant)
+    return info
 
 
 def region_record(region: dict[str, Any] | None) -> dict[str, Any]:

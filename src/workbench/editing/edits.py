@@ -48,6 +48,7 @@ class EditRequest:
     consent_ref: int | None = None
     enabled: bool = True
     track: Track | None = None  # a tracked region (editing.track_region); it sets the region
+    provider: str | None = None  # --provider: one provider for this edit; None: automatic
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,15 @@ class PlannedEdit:
     enabled: bool = True
     track: Track | None = None
     """A new track for a tracked region, stored with the edit (None: none, or already stored)."""
+    variant: str | None = None
+    """The file of the model that runs it, when not the main one (``int8``)."""
+
+    @property
+    def variant_ref(self) -> tuple[str, str] | None:
+        """(variant name, SHA-256 of its bytes) for the log, or None for the main file."""
+        card = self.model.card if self.model is not None else None
+        spec = card.variant(self.variant) if card is not None and self.variant else None
+        return None if spec is None else (spec.name, spec.sha256)
 
     @property
     def label(self) -> str:
@@ -176,15 +186,41 @@ def check_model_fits(tool: Tool, params: Mapping[str, Any], entry: CatalogEntry)
         )
 
 
+def session_options(provider: str | None = None) -> Any:
+    """The user's inference settings, with one provider for everything when ``provider`` (a
+    name as the CLI takes it: ``cpu``, ``cuda``, ``openvino``) is given; refused unless it runs
+    here."""
+    from dataclasses import replace
+
+    from workbench.inference import SessionOptions, check_provider
+
+    options = SessionOptions.from_settings()
+    return replace(options, provider=check_provider(provider)) if provider else options
+
+
+def execution_backend(
+    catalog: Catalog,
+    entry: CatalogEntry,
+    checked: CheckedModel | None = None,
+    provider: str | None = None,
+) -> tuple[str, str | None]:
+    """(provider, variant) of the inference session the preview and the render share for this
+    model on this machine (``checked``: the model already read and checked, so it is not read
+    again; ``provider``: one the user named). The session is opened, so what is returned is
+    what really runs (a provider that fails to start falls back, and says so here)."""
+    from workbench.inference import choose_backend, open_backend
+
+    options = session_options(provider)
+    model = checked or catalog.load_checked(entry.id)
+    engine = open_backend(model, choose_backend(model, options), options)
+    return str(engine.provider), engine.variant
+
+
 def execution_provider(
     catalog: Catalog, entry: CatalogEntry, checked: CheckedModel | None = None
 ) -> str:
-    """The provider of the inference session the preview and the render share for this model
-    (``checked``: the model already read and checked, so it is not read again)."""
-    from workbench.inference import SessionOptions, get_engine
-
-    model = checked or catalog.load_checked(entry.id)
-    return str(get_engine(model, SessionOptions.from_settings()).provider)
+    """The provider of :func:`execution_backend`."""
+    return execution_backend(catalog, entry, checked)[0]
 
 
 def plan_edit(
@@ -207,7 +243,7 @@ def plan_edit(
     catalog = catalog or Catalog()
     policy = project.policy()
     policy.check_tool(tool.id)
-    entry, provider = _model(tool, params, request, catalog, policy)
+    entry, provider, variant = _model(tool, params, request, catalog, policy)
     if request.consent_ref is not None:
         project.consent(request.consent_ref)
     region = _region(project, request, (start, end))
@@ -222,27 +258,30 @@ def plan_edit(
         consent_ref=request.consent_ref,
         enabled=request.enabled,
         track=request.track,
+        variant=variant,
     )
 
 
 def _model(
     tool: Tool, params: Mapping[str, Any], request: EditRequest, catalog: Catalog, policy: Any
-) -> tuple[CatalogEntry | None, str | None]:
-    """The edit's model, checked to fit the tool and allowed by the policy, and the execution
-    provider that runs it; (None, None) for a tool that runs no model (a synthesis)."""
+) -> tuple[CatalogEntry | None, str | None, str | None]:
+    """The edit's model, checked to fit the tool and allowed by the policy, the execution
+    provider that runs it and the model file (variant) it runs; all None for a tool that runs
+    no model (a synthesis)."""
     if not tool.uses_model:
         if request.model and request.model != tool.default_model(params):
             raise UsageError(
                 f"{tool.name} runs no model; it was given {request.model!r}",
                 hint="leave out --model",
             )
-        return None, None
+        return None, None, None
     entry = catalog.find(request.model or tool.default_model(params))
     check_model_fits(tool, params, entry)
     policy.check_model(entry.id, entry.sha256, entry.disclosed)
     checked = catalog.load_checked(entry.id)  # read and hashed once, for both uses below
     check_model_for_tool(tool, params, checked)
-    return entry, execution_provider(catalog, entry, checked)
+    provider, variant = execution_backend(catalog, entry, checked, request.provider)
+    return entry, provider, variant
 
 
 def apply_edit(project: Project, planned: PlannedEdit) -> Edit:
@@ -257,6 +296,7 @@ def apply_edit(project: Project, planned: PlannedEdit) -> Edit:
         provider=planned.provider,
         consent_ref=planned.consent_ref,
         track=planned.track,
+        variant=planned.variant_ref,
     )
     if not planned.enabled:
         edit = project.set_edit_enabled(edit.id, False)
@@ -275,6 +315,7 @@ def planned_from_edit(edit: Edit, catalog: Catalog | None = None) -> PlannedEdit
                 f"the model of edit {edit.id} ({edit.model_id}) is no longer in the catalogue",
                 hint="import the model again to restore the edit",
             )
+    provider, variant = execution_backend(catalog, entry) if entry is not None else (None, None)
     return PlannedEdit(
         clip_id=edit.clip_id,
         tool=tool,
@@ -282,8 +323,9 @@ def planned_from_edit(edit: Edit, catalog: Catalog | None = None) -> PlannedEdit
         frames=edit.frames,
         region=dict(edit.region),
         model=entry,
-        provider=execution_provider(catalog, entry) if entry is not None else None,
+        provider=provider,
         enabled=edit.enabled,
+        variant=variant,
     )
 
 
@@ -292,9 +334,11 @@ __all__ = [
     "PlannedEdit",
     "apply_edit",
     "check_model_fits",
+    "execution_backend",
     "execution_provider",
     "parse_frames",
     "parse_rect",
     "plan_edit",
     "planned_from_edit",
+    "session_options",
 ]

@@ -5,6 +5,14 @@ an H×W×C float32 stack. The disclosure log reads :attr:`Engine.provider` and
 :func:`onnxruntime_version`. Nothing here imports Qt, and onnxruntime is imported where used.
 """
 
+from workbench.inference.backends import (
+    Backend,
+    auto_engine,
+    check_provider,
+    choose_backend,
+    measure_backends,
+    open_backend,
+)
 from workbench.inference.engine import (
     Engine,
     ModelSession,
@@ -24,7 +32,9 @@ from workbench.inference.errors import (
     is_out_of_memory,
 )
 from workbench.inference.interface import ToolFeed, check_model_interface, check_output_values
+from workbench.inference.openvino_runtime import openvino_available, openvino_version
 from workbench.inference.providers import (
+    OPENVINO,
     available_providers,
     choose_providers,
     local_providers,
@@ -34,6 +44,8 @@ from workbench.inference.providers import (
 from workbench.inference.tiling import run_image
 
 __all__ = [
+    "OPENVINO",
+    "Backend",
     "Engine",
     "InferenceError",
     "ModelInterfaceError",
@@ -43,9 +55,12 @@ __all__ = [
     "SessionOptions",
     "TensorInfo",
     "ToolFeed",
+    "auto_engine",
     "available_providers",
     "check_model_interface",
     "check_output_values",
+    "check_provider",
+    "choose_backend",
     "choose_providers",
     "clear_cache",
     "create_session",
@@ -54,7 +69,11 @@ __all__ = [
     "get_session",
     "is_out_of_memory",
     "local_providers",
+    "measure_backends",
     "normalize_provider",
     "onnxruntime_version",
+    "open_backend",
+    "openvino_available",
+    "openvino_version",
     "run_image",
 ]

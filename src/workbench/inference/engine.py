@@ -22,7 +22,11 @@ import numpy.typing as npt
 
 from workbench.inference.errors import InferenceError, ModelInterfaceError, is_out_of_memory
 from workbench.inference.interface import MAX_FIXED_SIDE, check_output_values
-from workbench.inference.providers import choose_providers, onnxruntime_version
+from workbench.inference.providers import (
+    choose_providers,
+    normalize_provider,
+    onnxruntime_version,
+)
 
 if TYPE_CHECKING:
     from workbench.catalog.card import ModelCard, TensorSpec
@@ -61,11 +65,24 @@ class SessionOptions:
 
     There is no batch option: several tiles per run measured no faster than one at a time on a
     2-core CPU (0.98–1.00× for 128² and 256² tiles of a 6-layer, 32-channel model).
+
+    ``tile_size`` is 2048 so that an HD or 2K frame runs whole: every tile computes its overlap
+    and the frame's padded border again, which at 512 px was 23 % more model work on a 1080p
+    frame (15 tiles) and at 1024 px 14 % (4 tiles); whole, nothing is computed twice. Measured
+    on the 2-core development machine: the denoiser took 1.24× as long per 1080p frame at 1024
+    and 1.86× at 512 as whole (busy machine, load 14; bench/bench_render.py). UHD frames are cut
+    into four; a tile that runs out of memory halves the limit as before.
     """
 
     providers: tuple[str, ...] | None = None
     intra_op_threads: int = 0
-    tile_size: int = 512
+    provider: str | None = None
+    """One provider for everything (``--provider``); None: chosen among ``providers``
+    (``inference.backends``)."""
+    precision: str = "auto"
+    """``auto`` (a variant where it measures faster and its card's figures allow), ``full``
+    (the main file only) or a variant's name (``int8``)."""
+    tile_size: int = 2048
     overlap: int = 16
     feather: int = 4
     min_tile_size: int = 64
@@ -108,6 +125,9 @@ class SessionOptions:
             value = section.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
                 values[key] = value
+        precision = section.get("precision")
+        if isinstance(precision, str) and precision.strip():
+            values["precision"] = precision.strip()
         try:
             return cls(**values)
         except InferenceError:
@@ -181,6 +201,13 @@ class ModelSession:
         providers = list(session.get_providers())
         self.providers: tuple[str, ...] = tuple(str(p) for p in providers)
         self.provider: str = self.providers[0] if self.providers else "CPUExecutionProvider"
+        #: Which file of its model these bytes are: None for the main one, else the card's
+        #: variant whose SHA-256 they have (``int8``).
+        self.variant: str | None = (
+            next((v.name for v in (card.variants or ()) if v.sha256 == sha256), None)
+            if card is not None and sha256 != card.sha256
+            else None
+        )
         self.inputs = _tensor_infos(session.get_inputs(), card.inputs if card else (), "input")
         self.outputs = _tensor_infos(session.get_outputs(), card.outputs if card else (), "output")
         if not self.inputs or not self.outputs:
@@ -373,6 +400,11 @@ class Engine:
         return self.model.providers
 
     @property
+    def variant(self) -> str | None:
+        """The file of the model that runs: None for the main one, else the variant's name."""
+        return self.model.variant
+
+    @property
     def onnxruntime_version(self) -> str:
         return onnxruntime_version()
 
@@ -439,9 +471,16 @@ def get_model_session(model: CheckedModel, options: SessionOptions | None = None
 
     The ONNX Runtime session is shared by (SHA-256, providers, threads); what the card says about
     it is kept per card, so a second card for the same bytes is checked against the model too.
+    Providers that start with OpenVINO's (:data:`~workbench.inference.providers.OPENVINO`)
+    get OpenVINO's runtime instead of an ONNX Runtime session.
     """
+    from workbench.inference.openvino_runtime import create_openvino_session
+    from workbench.inference.providers import OPENVINO
+
     options = options or SessionOptions()
-    providers = choose_providers(options.providers)
+    first = options.providers[0] if options.providers else None
+    openvino = first is not None and normalize_provider(first) == OPENVINO
+    providers = (OPENVINO,) if openvino else choose_providers(options.providers)
     key = (model.sha256, providers, options.intra_op_threads)
     card = model.card
     card_key = card.digest() if card is not None else ""
@@ -450,7 +489,10 @@ def get_model_session(model: CheckedModel, options: SessionOptions | None = None
         if cached is None:
             session = _sessions.get(key)
             if session is None:
-                session = create_session(model.data, providers, options.intra_op_threads)
+                if openvino:
+                    session = create_openvino_session(model.data, options.intra_op_threads)
+                else:
+                    session = create_session(model.data, providers, options.intra_op_threads)
                 _sessions[key] = session
             cached = ModelSession(session, sha256=model.sha256, card=card)
             _models[(key, card_key)] = cached

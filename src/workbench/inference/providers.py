@@ -12,6 +12,9 @@ CPU = "CPUExecutionProvider"
 CUDA = "CUDAExecutionProvider"
 COREML = "CoreMLExecutionProvider"
 DIRECTML = "DmlExecutionProvider"
+#: OpenVINO's own runtime on the CPU (``inference.openvino_runtime``): not an ONNX Runtime
+#: provider, but recorded like one, because its outputs differ from ONNX Runtime's.
+OPENVINO = "OpenVINO-CPU"
 
 #: Providers that run a model somewhere else, over a network: never offered, never used — the
 #: footage and the models stay on this machine (the app works offline).
@@ -27,6 +30,8 @@ _ALIASES = {
     "coreml": COREML,
     "directml": DIRECTML,
     "dml": DIRECTML,
+    "openvino": "OpenVINO-CPU",
+    "openvino-cpu": "OpenVINO-CPU",
 }
 
 
@@ -44,9 +49,15 @@ def available_providers() -> list[str]:
 
 
 def local_providers(available: Iterable[str] | None = None) -> list[str]:
-    """The providers that run here (what the preferences offer): the build's, less remote ones."""
+    """The providers that run here (what the preferences offer): the build's, less remote ones,
+    and OpenVINO's runtime where the ``openvino`` package is installed."""
+    from workbench.inference.openvino_runtime import openvino_available
+
     present = available_providers() if available is None else list(available)
-    return [name for name in present if name not in REMOTE]
+    local = [name for name in present if name not in REMOTE]
+    if available is None and OPENVINO not in local and openvino_available():
+        local.append(OPENVINO)
+    return local
 
 
 def onnxruntime_version() -> str:

@@ -185,7 +185,14 @@ class _FrameRun:
             # and spans whole cells, so each pixel lands in the same cell as in a whole-frame run.
             pad = math.ceil(pad / a) * a
             fixed_h = fixed_w = max(limit // a, pad // a + 1) * a
-        ey0, ey1, ex0, ex1 = y0 - pad, y1 + pad, x0 - pad, x1 + pad
+        # Beyond the frame's own edge a tile needs only ``margin`` reflected pixels of context
+        # (what an inner tile edge has, and what a whole-frame run gets); inside the frame (a
+        # box tiled again after running out of memory) the full overlap of real pixels.
+        edge = math.ceil(self.margin / a) * a
+        ey0 = y0 - (edge if y0 <= 0 else pad)
+        ey1 = y1 + (edge if y1 >= self.height else pad)
+        ex0 = x0 - (edge if x0 <= 0 else pad)
+        ex1 = x1 + (edge if x1 >= self.width else pad)
         th = a * tile_length((ey1 - ey0) // a, fixed_h // a, pad // a, fixed)
         tw = a * tile_length((ex1 - ex0) // a, fixed_w // a, pad // a, fixed)
         rows = [ey0 + a * r for r in plan_axis(0, (ey1 - ey0) // a, fixed_h // a, pad // a, fixed)]
@@ -222,6 +229,26 @@ class _FrameRun:
                 done += 1
                 if report and self.progress is not None:
                     self.progress.update(done / total)
+        return out
+
+    def whole_frame(self) -> FloatArray | None:
+        """The frame in one model run, when it fits one tile with its border context; else None.
+
+        The border gets ``margin`` reflected pixels (the context an inner tile edge has, at
+        least the model's receptive radius) rather than the full overlap: with no neighbour
+        tile to blend with, the overlap's ramp has nothing to do, and at 1080p the full overlap
+        was 9 % more model work for the same pixels. Nothing is weighted or accumulated.
+        """
+        m = math.ceil(self.margin / self.align) * self.align
+        if self.fixed is not None or max(self.height, self.width) + 2 * m > self.engine.tile_limit:
+            return None
+        tile = self.block(-m, self.height + m, -m, self.width + m)
+        s = self.scale
+        out: FloatArray = np.ascontiguousarray(
+            tile[m * s : (m + self.height) * s, m * s : (m + self.width) * s]
+        )
+        if self.progress is not None:
+            self.progress.update(1.0)
         return out
 
     def _weights(self, index: int, count: int, length: int) -> FloatArray:
@@ -315,5 +342,8 @@ def run_image(
             hint="pad the frame to a multiple first (workbench.tools.base.pad_to_multiple)",
         )
     run = _FrameRun(engine, frame, progress, align)
+    whole = run.whole_frame()
+    if whole is not None:
+        return whole
     out = run.tiled(0, run.height, 0, run.width, report=True)
     return out

@@ -246,6 +246,7 @@ class EntryWriter(ProjectReads):
         provider: str | None = None,
         consent_ref: int | None = None,
         track: Track | None = None,
+        variant: tuple[str, str] | None = None,
     ) -> Edit:
         """Add an edit to a clip's stack and its log entry, in one transaction.
 
@@ -255,6 +256,8 @@ class EntryWriter(ProjectReads):
         The edit's classification (C2PA action, IPTC source type, assistive or generative) is
         derived here, once: the model card's where the model has one, else the tool's. The log
         entry records it and every disclosure (reports, Content Credentials) reads it from there.
+        ``provider`` and ``variant`` (name, SHA-256: a file of the model other than its main
+        one) are what ran it (``inference.backends``).
         """
         classification = Classification.from_dict(edit_classification(tool, model))
         clip = self.clip(clip_id)
@@ -287,7 +290,7 @@ class EntryWriter(ProjectReads):
             body = EditEntry(
                 edit=replace(spec, id=edit_id),
                 model=pinned,
-                runtime=Runtime(**records.runtime_info(provider)),
+                runtime=Runtime(**records.runtime_info(provider, variant)),
                 classification=classification,
                 consent_ref=consent_ref,
                 signoff="pending" if policy.needs_signoff(tool.id) else "not-required",
@@ -394,6 +397,7 @@ class EntryWriter(ProjectReads):
         before_commit: Callable[[], None] | None = None,
         frames: tuple[int, int] | None = None,
         segments: Sequence[RenderedSegment] = (),
+        runtime: dict[str, Any] | None = None,
     ) -> Render:
         """Register a finished output and its log entry in one transaction.
 
@@ -427,6 +431,7 @@ class EntryWriter(ProjectReads):
                 extra=rest,
                 colour=colour,
                 segments=tuple(segments),
+                runtime=runtime,
             )
             entry_id = self._append(log, body)
             self.conn.execute(

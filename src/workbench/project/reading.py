@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.disclosure.entries import EditEntry, SignoffEntry, bodies, readable
+from workbench.disclosure.entries import EditEntry, Runtime, SignoffEntry, bodies, readable
 from workbench.disclosure.store import LogStore
 from workbench.errors import NotFoundError, ProjectDamagedError
 from workbench.project.policy import Policy
@@ -121,6 +121,11 @@ class ProjectReads:
         pending = {e.id: b.edit.id for e, b in bodies(entries, EditEntry) if b.needs_signoff}
         signed = {b.entry for _, b in bodies(entries, SignoffEntry)}
         return {edit_id for entry_id, edit_id in pending.items() if entry_id not in signed}
+
+    def edit_runtimes(self) -> dict[str, Runtime]:
+        """What ran each edit when it was applied (its log entry's runtime), by log entry id."""
+        entries = readable(e for e in self.log.entries() if e.get("schema") == EditEntry.SCHEMA)
+        return {e.id: body.runtime for e, body in bodies(entries, EditEntry)}
 
     def signoff_pending(self, edit: Edit) -> bool:
         """True when the edit was logged as needing sign-off and nobody has signed it off."""

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -270,7 +271,8 @@ class PolicyDialog(QDialog):
 
 # -- preferences ----------------------------------------------------------------------------
 class PreferencesDialog(QDialog):
-    """Operator, execution providers and threads, tile size, cache location, render farm."""
+    """Operator, execution providers, model files (int8 or full precision) and threads, tile
+    size, cache location, render farm."""
 
     def __init__(
         self, settings: dict[str, Any], available: list[str], parent: QWidget | None = None
@@ -293,6 +295,12 @@ class PreferencesDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             on = chosen is None or name in chosen or name == "CPUExecutionProvider"
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self.precision = QComboBox(self)
+        _named(self.precision, "prefPrecision", "Model files")
+        self.precision.addItem("Fastest that measures as good (int8 where its card allows)", "auto")
+        self.precision.addItem("Full-precision files only", "full")
+        current = self.precision.findData(inference.get("precision", "auto"))
+        self.precision.setCurrentIndex(max(0, current))
         self.threads = QSpinBox(self)
         _named(self.threads, "prefThreads", "Inference threads (0 = automatic)")
         self.threads.setRange(0, 256)
@@ -303,7 +311,7 @@ class PreferencesDialog(QDialog):
         self.tile.setRange(64, 8192)
         self.tile.setSingleStep(64)
         self.tile.setSuffix(" px")
-        self.tile.setValue(int(inference.get("tile_size", 512) or 512))
+        self.tile.setValue(int(inference.get("tile_size", 2048) or 2048))
         self.cache = QLineEdit(str(settings.get("cache_dir", "")), self)
         _named(self.cache, "prefCacheDir", "Cache location")
         self.cache.setPlaceholderText("default location")
@@ -324,6 +332,7 @@ class PreferencesDialog(QDialog):
         form = QFormLayout()
         form.addRow("Operator", self.operator)
         form.addRow("Execution providers", self.providers)
+        form.addRow("Model files", self.precision)
         form.addRow("Threads", self.threads)
         form.addRow("Tile size", self.tile)
         form.addRow("Cache", cache_row)
@@ -357,6 +366,7 @@ class PreferencesDialog(QDialog):
             for i in range(self.providers.count())
             if self.providers.item(i).checkState() == Qt.CheckState.Checked
         ]
+        inference["precision"] = str(self.precision.currentData())
         inference["intra_op_threads"] = self.threads.value()
         inference["tile_size"] = self.tile.value()
         out["inference"] = inference

@@ -102,13 +102,14 @@ class EngineCache:
         with self._lock:
             if model_id not in self._engines:
                 from workbench.catalog import Catalog
-                from workbench.inference import get_engine
+                from workbench.inference import auto_engine
                 from workbench.inference.engine import SessionOptions
 
                 if self._catalog is None:
                     self._catalog = Catalog()
                 checked = self._catalog.load_checked(model_id)
-                self._engines[model_id] = get_engine(checked, SessionOptions.from_settings())
+                # the backend an edit and a render choose here, so the preview shows their pixels
+                self._engines[model_id] = auto_engine(checked, SessionOptions.from_settings())
             return self._engines[model_id]
 
     def cached(self, model_id: str) -> Any | None:

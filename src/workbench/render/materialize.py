@@ -19,7 +19,7 @@ from workbench import __version__
 from workbench.errors import UsageError
 from workbench.media.info import MediaInfo
 from workbench.render.colour import check_colour, edit_working_space
-from workbench.render.plan import RenderPlan
+from workbench.render.plan import PlannedEdit, RenderPlan
 from workbench.render.planning import check_mask, check_model
 from workbench.render.stack import Step
 from workbench.tools.track_record import TrackedRegion
@@ -71,7 +71,7 @@ def open_source(plan: RenderPlan) -> MediaInfo:
 def materialize(plan: RenderPlan, *, catalog: Any = None, options: Any = None) -> MaterializedPlan:
     """Open what ``plan`` names; ``options`` give this machine's providers and threads."""
     from workbench.catalog import Catalog
-    from workbench.inference import SessionOptions, get_engine
+    from workbench.inference import SessionOptions
     from workbench.tools.registry import get_tool
 
     if plan.app_version != __version__:
@@ -90,7 +90,7 @@ def materialize(plan: RenderPlan, *, catalog: Any = None, options: Any = None) -
         engine = None
         if edit.model_id is not None:
             entry = check_model(catalog, edit)
-            engine = get_engine(catalog.load_checked(entry.sha256), options)
+            engine = _engine(catalog.load_checked(entry.sha256), edit, options)
             models.append(entry)
         mask = None
         if edit.region.get("kind") == "mask":
@@ -116,6 +116,25 @@ def _check_working_spaces(plan: RenderPlan, catalog: Any) -> None:
                 f"edit {edit.id}'s model no longer works in {planned!r}, as the plan recorded",
                 hint="plan the render again",
             )
+
+
+def _engine(model: Any, edit: PlannedEdit, options: Any) -> Any:
+    """The engine of an edit's model on the plan's backend, or a refusal naming the difference:
+    a segment is never rendered on another provider or from another file than the plan's."""
+    from workbench.inference import Backend, auto_engine, open_backend
+
+    if edit.provider is None:  # a plan from before backends were pinned
+        return auto_engine(model, options)
+    engine = open_backend(model, Backend(edit.provider, edit.variant), options)
+    if engine.provider != edit.provider or engine.sha256 != edit.run_sha256:
+        raise UsageError(
+            f"edit {edit.id} ({edit.tool}) is planned on {edit.provider} with the "
+            f"{edit.variant or 'main'} file of model {edit.model_id}; here it would run on "
+            f"{engine.provider} with the {engine.variant or 'main'} file",
+            hint="render on a machine that has that provider and model file, or plan the "
+            "render again here (its output then differs in the last bits)",
+        )
+    return engine
 
 
 def _with_tiles(options: Any, plan: RenderPlan) -> Any:

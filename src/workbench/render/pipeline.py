@@ -21,7 +21,7 @@ from typing import Any
 
 from workbench.errors import Cancelled
 from workbench.progress import NullProgress, Progress
-from workbench.render.events import Done, EventSink, Started, ignore
+from workbench.render.events import Done, EventSink, Started, Warned, ignore
 from workbench.render.executor import LocalExecutor, SegmentExecutor, rendered_segments
 from workbench.render.finishing import finish
 from workbench.render.materialize import MaterializedPlan, materialize
@@ -59,6 +59,8 @@ def run_render(
     began = time.monotonic()
     request = dataclasses.replace(request, output=request.output.resolve())
     plan = build_plan(request, catalog=catalog, options=options)
+    for line in plan.backend_changes():  # never mixes silently: said before, logged after
+        emit(Warned(line))
     segments = store or DirectorySegmentStore()
     with OutputLock(plan.output_path):  # one render of this output at a time, anywhere
         refuse_to_overwrite(plan, segments, overwrite=request.overwrite)

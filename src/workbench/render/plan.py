@@ -55,9 +55,26 @@ class PlannedEdit:
     model_id: str | None = None
     model_sha256: str | None = None
     enabled: bool = True
+    provider: str | None = None
+    """The provider this render runs the edit's model on (``inference.backends``); every
+    segment, on every machine, uses it or is refused (their outputs differ in the last bits)."""
+    variant: str | None = None
+    """The file of the model this render runs when it is not the main one (``int8``)."""
+    run_sha256: str | None = None
+    """SHA-256 of the bytes that run (the variant's, else ``model_sha256``)."""
+    applied_with: str | None = None
+    """How the edit was applied (``provider/file`` from its log entry) when that is not how
+    this render runs it; None when they agree. The render says so and records both."""
 
     def covers(self, index: int) -> bool:
         return self.frames[0] <= index <= self.frames[1]
+
+    @property
+    def backend_label(self) -> str | None:
+        """``provider/file`` as the plan runs it (None: an edit without a model)."""
+        if self.provider is None:
+            return None
+        return f"{self.provider}/{self.variant or 'main'}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +88,8 @@ class AudioPlan:
 
 @dataclass(frozen=True)
 class TilePlan:
-    """The inference options that change pixels (providers and threads do not travel)."""
+    """The inference options that change pixels (threads do not travel; the provider and the
+    model file are per edit, :class:`PlannedEdit`)."""
 
     tile_size: int
     overlap: int
@@ -176,6 +194,17 @@ class RenderPlan:
 
         return sum(get_tool(e.tool).temporal_radius for e in self.edits)
 
+    def backend_changes(self) -> list[str]:
+        """One line per edit this render runs otherwise than it was applied (provider or file):
+        what a front end shows before the render starts."""
+        return [
+            f"edit {e.id} ({e.tool}) was applied with {e.applied_with.replace('/', ', ')} file; "
+            f"this render runs it with {e.provider}, {e.variant or 'main'} file (its pixels "
+            "differ from what was previewed; the render's log entry records both)"
+            for e in self.edits
+            if e.applied_with is not None
+        ]
+
     def untouched(self, index: int) -> bool:
         return not any(edit.covers(index) for edit in self.edits)
 
@@ -279,6 +308,7 @@ def plan_digest(plan: RenderPlan) -> str:
         "smart": plan.smart,
         "edits": [
             [e.id, e.tool, e.tool_version, e.model_sha256, e.parameters, list(e.frames), e.region]
+            + ([e.provider, e.run_sha256] if e.provider is not None else [])
             for e in plan.edits
         ],
         "tiles": [plan.tiles.tile_size, plan.tiles.overlap, plan.tiles.feather],

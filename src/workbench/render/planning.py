@@ -53,6 +53,7 @@ def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = No
         clip = project.clip(request.clip_id)
         info = _probe_clip(clip)
         edits = _planned_edits(project, clip.id, info, catalog)
+        edits = _with_backends(edits, project.edit_runtimes(), catalog, options, request)
         colour = planned_colour(clip, edits, catalog)
         project_path, project_id, head = str(project.path), project.id, _log_head(project)
     frames = _source_frames(request, info)
@@ -193,6 +194,50 @@ def _planned_edits(
             )
         )
     return tuple(planned)
+
+
+def _with_backends(
+    edits: tuple[PlannedEdit, ...],
+    applied: dict[str, Any],
+    catalog: Any,
+    options: Any,
+    request: RenderRequest,
+) -> tuple[PlannedEdit, ...]:
+    """Each edit's backend on this machine, pinned in the plan: the provider and file of the
+    model that every segment runs (``inference.backends``; ``request.provider`` forces one),
+    and how the edit was applied where that differs."""
+    from workbench.inference import check_provider, choose_backend, open_backend
+
+    if request.provider:
+        options = dataclasses.replace(options, provider=check_provider(request.provider))
+    out: list[PlannedEdit] = []
+    for edit in edits:
+        if edit.model_sha256 is None:
+            out.append(edit)
+            continue
+        model = catalog.load_checked(edit.model_sha256)
+        engine = open_backend(model, choose_backend(model, options), options)
+        runtime = applied.get(edit.log_entry)
+        was = _label(runtime.provider, runtime.variant) if runtime is not None else None
+        now = _label(engine.provider, engine.variant)
+        out.append(
+            dataclasses.replace(
+                edit,
+                provider=engine.provider,
+                variant=engine.variant,
+                run_sha256=engine.sha256,
+                applied_with=was if was is not None and was != now else None,
+            )
+        )
+    return tuple(out)
+
+
+def _label(provider: str | None, variant: Any) -> str | None:
+    """``provider/file``; a variant is a name or a log record with one."""
+    if provider is None:
+        return None
+    name = getattr(variant, "name", variant)
+    return f"{provider}/{name or 'main'}"
 
 
 def check_model(catalog: Any, edit: Any) -> Any:

@@ -77,4 +77,32 @@ def register(
             colour=colour_record(plan.colour),
             before_commit=move_into_place if pending != output else None,
             segments=segments,
+            runtime=runtime_record(plan),
         )
+
+
+def runtime_record(plan: RenderPlan) -> dict[str, Any]:
+    """What ran each edit's model in this render (the plan pins it, and every segment ran it,
+    or was refused): the provider, the file (main or variant) by SHA-256, and how the edit was
+    applied where that differs. With the runtime versions."""
+    from workbench.disclosure.records import onnxruntime_version
+    from workbench.inference import OPENVINO, openvino_version
+
+    models: list[dict[str, Any]] = []
+    for edit in plan.edits:
+        if edit.model_sha256 is None:
+            continue
+        item: dict[str, Any] = {
+            "edit": edit.id,
+            "model": edit.model_id,
+            "provider": edit.provider,
+            "file": edit.variant or "main",
+            "sha256": edit.run_sha256 or edit.model_sha256,
+        }
+        if edit.applied_with is not None:
+            item["applied_with"] = edit.applied_with
+        models.append(item)
+    record: dict[str, Any] = {"onnxruntime": onnxruntime_version(), "models": models}
+    if any(m["provider"] == OPENVINO for m in models):
+        record["openvino"] = openvino_version()
+    return record

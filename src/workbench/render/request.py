@@ -29,6 +29,9 @@ class RenderRequest:
     frames: tuple[int, int] | None = None
     """Deliver only the clip's frames ``first``..``last`` (a conformed shot with its handles),
     with the source's timecode at ``first`` and its audio cut to the same span; None: all."""
+    provider: str | None = None
+    """One execution provider for every model (``--provider``); None: chosen per model as
+    for an edit (``inference.backends``)."""
 
 
 @dataclass(frozen=True)

@@ -29,15 +29,25 @@ PERCENTILE = 20.0
 _CALIBRATION = 1.046
 
 
-def _laplacian_residual(channel: NDArray[np.float32]) -> NDArray[np.float32]:
+def _laplacian_residual(image: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The residual of each channel (OpenCV filters the channels of an image independently)."""
     import cv2
 
     kernel = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32) / 6.0
     # The kernel's squared weights sum to 1, so white noise of std s gives a residual of std s.
     out: NDArray[np.float32] = np.asarray(
-        cv2.filter2D(channel, cv2.CV_32F, kernel, borderType=cv2.BORDER_REFLECT), np.float32
+        cv2.filter2D(image, cv2.CV_32F, kernel, borderType=cv2.BORDER_REFLECT), np.float32
     )
-    return out
+    return out.reshape(image.shape)
+
+
+def _block_means(img: NDArray[np.float32], hb: int, wb: int) -> NDArray[np.float32]:
+    """hb × wb × C means of the BLOCK × BLOCK blocks of an (hb·BLOCK) × (wb·BLOCK) × C image."""
+    import cv2
+
+    means = cv2.resize(np.ascontiguousarray(img), (wb, hb), interpolation=cv2.INTER_AREA)
+    out: NDArray[np.float32] = np.asarray(means, np.float32)
+    return out.reshape(hb, wb, -1)
 
 
 def estimate_noise_sigma(frame: NDArray[np.float32]) -> float:
@@ -53,14 +63,14 @@ def estimate_noise_sigma(frame: NDArray[np.float32]) -> float:
     if h < BLOCK * 2 or w < BLOCK * 2:
         raise ValueError(f"frame too small for a noise estimate: {w}x{h}")
     hb, wb = h // BLOCK, w // BLOCK
-    per_channel: list[NDArray[np.float64]] = []
-    for c in range(img.shape[2]):
-        res = np.abs(_laplacian_residual(np.ascontiguousarray(img[:, :, c])))
-        blocks = res[: hb * BLOCK, : wb * BLOCK].reshape(hb, BLOCK, wb, BLOCK).mean(axis=(1, 3))
-        per_channel.append(blocks.astype(np.float64) * math.sqrt(math.pi / 2.0))
-    local = np.mean(per_channel, axis=0)
-    means = img[: hb * BLOCK, : wb * BLOCK].mean(axis=2)
-    means = means.reshape(hb, BLOCK, wb, BLOCK).mean(axis=(1, 3))
+    # All channels in one filter pass and block means by OpenCV's area resampling (an exact
+    # box average at a whole factor): the same estimate as per-channel NumPy block means, to
+    # float rounding, in a quarter of the time (it runs on every frame the denoiser renders).
+    res = _laplacian_residual(np.ascontiguousarray(img))[: hb * BLOCK, : wb * BLOCK]
+    np.abs(res, out=res)
+    blocks = _block_means(res, hb, wb).astype(np.float64) * math.sqrt(math.pi / 2.0)
+    local = blocks.mean(axis=2)
+    means = _block_means(img[: hb * BLOCK, : wb * BLOCK], hb, wb).mean(axis=2)
     usable = (means > 0.04) & (means < 0.96)
     values = local[usable] if usable.sum() >= 8 else local.ravel()
     return float(np.percentile(values, PERCENTILE) * _CALIBRATION)

@@ -62,6 +62,7 @@ from workbench.disclosure.entries.values import (
     RenderedSegment,
     Runtime,
     ToolRef,
+    VariantRef,
 )
 from workbench.errors import DisclosureError
 
@@ -233,6 +234,7 @@ __all__ = [
     "ToggleEntry",
     "ToolRef",
     "TypedEntry",
+    "VariantRef",
     "bodies",
     "parse_checkpoint",
     "parse_entry",

@@ -253,13 +253,14 @@ class RenderEntry:
     """A finished output; ``qc`` is its delivery check (absent before QC existed), ``colour``
     the colour transforms its frames went through (absent before colour management),
     ``segments`` who rendered each segment on which execution provider (a farm render only;
-    absent otherwise and before farms existed) and ``extra`` holds what else the render added
-    (its Content Credentials)."""
+    absent otherwise and before farms existed), ``runtime`` what ran each edit's model (absent
+    before it was recorded; see ``render.registration.runtime_record``) and ``extra`` what else
+    the render added (its Content Credentials)."""
 
     SCHEMA: ClassVar[str] = records.RENDER
     KNOWN: ClassVar[frozenset[str]] = frozenset(
         {"render", "clip", "output", "frames", "frame_digest", "plan", "edits", "qc", "colour"}
-        | {"segments"}
+        | {"segments", "runtime"}
     )
     render: int
     clip: ClipRef
@@ -272,6 +273,7 @@ class RenderEntry:
     extra: JsonObject = field(default_factory=dict)
     colour: ColourRecord | None = None
     segments: tuple[RenderedSegment, ...] = ()
+    runtime: JsonObject | None = None
 
     def __post_init__(self) -> None:
         clash = set(self.extra) & (self.KNOWN | NOT_BODY)
@@ -295,6 +297,8 @@ class RenderEntry:
             out["colour"] = self.colour.to_dict()
         if self.segments:
             out["segments"] = [s.to_dict() for s in self.segments]
+        if self.runtime is not None:
+            out["runtime"] = dict(self.runtime)
         return out
 
     @classmethod
@@ -310,6 +314,11 @@ class RenderEntry:
         segments = d.get("segments", [])
         if not isinstance(segments, list) or (not segments and "segments" in d):
             raise malformed(what, "segments", "is not a list of segments")
+        runtime = d.get("runtime")
+        if runtime is not None and (
+            not isinstance(runtime, Mapping) or not isinstance(runtime.get("models"), list)
+        ):
+            raise malformed(what, "runtime", "is not an object with a list of models")
         return cls(
             render=req_int(d, "render", what),
             clip=ClipRef.from_dict(req_obj(d, "clip", what)),
@@ -322,6 +331,7 @@ class RenderEntry:
             extra={k: v for k, v in d.items() if k not in cls.KNOWN and k not in NOT_BODY},
             colour=None if colour is None else ColourRecord.from_dict(colour),
             segments=tuple(RenderedSegment.from_dict(s) for s in segments),
+            runtime=None if runtime is None else dict(runtime),
         )
 
 

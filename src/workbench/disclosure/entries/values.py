@@ -341,18 +341,51 @@ class ModelRecord:
 
 @dataclass(frozen=True)
 class Runtime:
-    """The ONNX Runtime version and the execution provider that actually ran."""
+    """The ONNX Runtime version and the execution provider that actually ran; OpenVINO's
+    version where its runtime ran, and the model's variant (name and SHA-256 of the bytes that
+    ran) where it was not the main file. The last two are absent in older entries, and absent
+    when they do not apply."""
 
     onnxruntime: str | None
     provider: str | None
+    openvino: str | None = None
+    variant: VariantRef | None = None
 
     def to_dict(self) -> JsonObject:
-        return {"onnxruntime": self.onnxruntime, "provider": self.provider}
+        out: JsonObject = {"onnxruntime": self.onnxruntime, "provider": self.provider}
+        if self.openvino is not None:
+            out["openvino"] = self.openvino
+        if self.variant is not None:
+            out["variant"] = self.variant.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, data: Any, what: str = "a runtime record") -> Runtime:
         data = obj(data, what)
-        return cls(opt_str(data, "onnxruntime", what), opt_str(data, "provider", what))
+        variant = data.get("variant")
+        return cls(
+            opt_str(data, "onnxruntime", what),
+            opt_str(data, "provider", what),
+            opt_str(data, "openvino", what),
+            None if variant is None else VariantRef.from_dict(variant, f"{what}'s variant"),
+        )
+
+
+@dataclass(frozen=True)
+class VariantRef:
+    """Which file of a model ran when it was not the main one: the card's variant name and the
+    SHA-256 of its bytes."""
+
+    name: str
+    sha256: str
+
+    def to_dict(self) -> JsonObject:
+        return {"name": self.name, "sha256": self.sha256}
+
+    @classmethod
+    def from_dict(cls, data: Any, what: str = "a variant") -> VariantRef:
+        data = obj(data, what)
+        return cls(req_str(data, "name", what), req_str(data, "sha256", what))
 
 
 @dataclass(frozen=True)
