@@ -18,7 +18,7 @@ from workbench import __version__
 from workbench.errors import WorkbenchError
 
 Handler = Callable[[argparse.Namespace], int]
-GROUPS = ("project", "edit", "render", "policy", "log", "models", "identity", "app")
+GROUPS = ("project", "edit", "render", "preview", "policy", "log", "models", "identity", "app")
 
 
 def build_parser() -> argparse.ArgumentParser:

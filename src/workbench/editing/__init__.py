@@ -41,6 +41,13 @@ from workbench.editing.operations import (
     relink_clip,
     sign_off,
 )
+from workbench.editing.preview import (
+    PendingEdit,
+    PreviewStack,
+    ViewRequest,
+    preview_range,
+    view_stack,
+)
 
 __all__ = [
     "ApplyEdit",
@@ -51,10 +58,13 @@ __all__ = [
     "EditRefs",
     "EditRequest",
     "ExportResult",
+    "PendingEdit",
     "PlannedEdit",
+    "PreviewStack",
     "RemoveEdit",
     "ReplaceEdit",
     "ToggleEdit",
+    "ViewRequest",
     "add_consent",
     "add_probed_clip",
     "apply_edit",
@@ -69,7 +79,9 @@ __all__ = [
     "parse_rect",
     "plan_edit",
     "planned_from_edit",
+    "preview_range",
     "relink_clip",
     "sign_off",
     "undo_last_change",
+    "view_stack",
 ]

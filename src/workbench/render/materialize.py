@@ -8,6 +8,7 @@ so a segment is never rendered from something else than what the plan names.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from numpy.typing import NDArray
 from workbench import __version__
 from workbench.errors import UsageError
 from workbench.media.info import MediaInfo
-from workbench.render.plan import RenderPlan
+from workbench.render.plan import PlannedEdit, RenderPlan, TilePlan
 from workbench.render.planning import check_mask, check_model
 from workbench.render.stack import Step
 
@@ -57,7 +58,6 @@ def materialize(plan: RenderPlan, *, catalog: Any = None, options: Any = None) -
     """Open what ``plan`` names; ``options`` give this machine's providers and threads."""
     from workbench.catalog import Catalog
     from workbench.inference import SessionOptions, get_engine
-    from workbench.tools.registry import get_tool
 
     if plan.app_version != __version__:
         raise UsageError(
@@ -65,30 +65,46 @@ def materialize(plan: RenderPlan, *, catalog: Any = None, options: Any = None) -
             hint="render it with the same version of Workbench that planned it",
         )
     catalog = catalog or Catalog()
-    options = _with_tiles(options or SessionOptions.from_settings(), plan)
+    options = with_tiles(options or SessionOptions.from_settings(), plan.tiles)
     info = open_source(plan)
-    steps: list[Step] = []
     models: list[Any] = []
-    for edit in plan.edits:
+
+    def engine_for(edit: PlannedEdit) -> Any:
+        entry = check_model(catalog, edit)
+        models.append(entry)
+        return get_engine(catalog.load_checked(entry.sha256), options)
+
+    steps = live_steps(
+        plan.edits,
+        engine_for,
+        lambda edit: load_mask(Path(plan.project_path), edit.region["sha256"]),
+    )
+    return MaterializedPlan(plan, info, steps, tuple(models))
+
+
+def live_steps(
+    edits: Sequence[PlannedEdit],
+    engine_for: Callable[[PlannedEdit], Any],
+    mask_for: Callable[[PlannedEdit], NDArray[np.float32]],
+) -> tuple[Step, ...]:
+    """The stack's edits ready to run: the render and the viewer's frames both make them here,
+    so a previewed frame is computed exactly as the render computes it."""
+    from workbench.tools.registry import get_tool
+
+    steps: list[Step] = []
+    for edit in edits:
         tool = get_tool(edit.tool)
-        engine = None
-        if edit.model_id is not None:
-            entry = check_model(catalog, edit)
-            engine = get_engine(catalog.load_checked(entry.sha256), options)
-            models.append(entry)
-        mask = None
-        if edit.region.get("kind") == "mask":
-            mask = load_mask(Path(plan.project_path), edit.region["sha256"])
+        engine = engine_for(edit) if edit.model_id is not None else None
+        mask = mask_for(edit) if edit.region.get("kind") == "mask" else None
         params = tool.resolve(edit.parameters)
         steps.append(Step(edit.id, tool, params, engine, edit.frames, edit.region, mask))
-    return MaterializedPlan(plan, info, tuple(steps), tuple(models))
+    return tuple(steps)
 
 
-def _with_tiles(options: Any, plan: RenderPlan) -> Any:
+def with_tiles(options: Any, tiles: TilePlan) -> Any:
     """This machine's session options with the plan's tiling (which changes pixels)."""
     import dataclasses
 
-    tiles = plan.tiles
     return dataclasses.replace(
         options,
         tile_size=tiles.tile_size,

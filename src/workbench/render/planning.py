@@ -127,21 +127,29 @@ def _planned_edits(
         )
         if edit.region.get("kind") == "mask":
             check_mask(Path(project.path), edit.region["sha256"])
-        planned.append(
-            PlannedEdit(
-                id=edit.id,
-                log_entry=edit.log_entry,
-                tool=edit.tool,
-                tool_version=edit.tool_version,
-                parameters=params,
-                frames=(int(edit.frames[0]), int(edit.frames[1])),
-                region=dict(edit.region),
-                model_id=edit.model_id,
-                model_sha256=edit.model_sha256,
-                enabled=edit.enabled,
-            )
-        )
+        planned.append(planned_edit(edit, params))
     return tuple(planned)
+
+
+def planned_edit(edit: Any, params: dict[str, Any] | None = None) -> PlannedEdit:
+    """A project's edit as the render applies it (parameters resolved); the viewer's frames
+    take their stack from here too."""
+    from workbench.tools.registry import get_tool
+
+    if params is None:
+        params = get_tool(edit.tool).resolve(edit.parameters)
+    return PlannedEdit(
+        id=edit.id,
+        log_entry=edit.log_entry,
+        tool=edit.tool,
+        tool_version=edit.tool_version,
+        parameters=params,
+        frames=(int(edit.frames[0]), int(edit.frames[1])),
+        region=dict(edit.region),
+        model_id=edit.model_id,
+        model_sha256=edit.model_sha256,
+        enabled=edit.enabled,
+    )
 
 
 def check_model(catalog: Any, edit: Any) -> Any:
