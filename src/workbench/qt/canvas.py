@@ -52,6 +52,10 @@ class ViewerCanvas(QWidget):
         self.busy = False
         self.message = ""
         self.playing_originals = False
+        self.playback_note = ""
+        self.playback_ok = True
+        self.compare: QImage | None = None  # A of an A/B, drawn where the original would be
+        self.labels = ("Original", "Result")
         self.empty_text = ""
         self.region_tool = RegionTool.NONE
         self.region_rect: QRectF | None = None  # source pixels
@@ -90,6 +94,22 @@ class ViewerCanvas(QWidget):
         self.result = None if result is None else _as_image(result)
         self.diff = None if diff is None else _as_image(diff)
         self.update()
+
+    def set_compare(self, image: QImage | NDArray[Any] | None) -> None:
+        """A of an A/B: Split and Side by side show it instead of the original."""
+        self.compare = None if image is None else _as_image(image)
+        self.update()
+
+    def set_labels(self, left: str, right: str) -> None:
+        if (left, right) != self.labels:
+            self.labels = (left, right)
+            self.update()
+
+    def set_playback_note(self, text: str, ok: bool = True) -> None:
+        """What playback shows ("Cached result"; originals because a frame is not cached)."""
+        if (text, ok) != (self.playback_note, self.playback_ok):
+            self.playback_note, self.playback_ok = text, ok
+            self.update()
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         self.busy = busy

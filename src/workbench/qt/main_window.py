@@ -60,6 +60,11 @@ class MainWindow(QMainWindow):
         self._dock("timeline", "Timeline", p.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("log", "Disclosure log", p.log, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("renders", "Render queue", p.renders, Qt.DockWidgetArea.BottomDockWidgetArea)
+        motion = self.controller.motion
+        p.viewer.add_row(motion.bar)  # Preview range, A/B, solo
+        self._dock("scopes", "Scopes", motion.scopes, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["tools"], self.docks["scopes"])
+        self.docks["tools"].raise_()
         self.splitDockWidget(self.docks["timeline"], self.docks["log"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["log"], self.docks["renders"])
         self.docks["log"].raise_()
@@ -178,6 +183,8 @@ class MainWindow(QMainWindow):
             ("Play backward (J)", "actionShuttleBack", lambda: t.shuttle(-1), "J"),
             ("Stop (K)", "actionStop", t.stop, "K"),
             ("Play forward (L)", "actionShuttleForward", lambda: t.shuttle(1), "L"),
+            ("Preview range", "actionPreviewRange", self.controller.motion.preview_range,
+             "Ctrl+Shift+P"),
             ("Previous frame", "actionPrevFrame", lambda: t.step(-1), "Left"),
             ("Next frame", "actionNextFrame", lambda: t.step(1), "Right"),
             ("Previous edit", "actionPrevEdit", lambda: t.jump_edit(-1), "Up"),

@@ -187,11 +187,17 @@ class ProcessedFrames:
             self.cache.put(self.key(index), frame)
 
     def fill(
-        self, first: int, last: int, progress: Progress, on_frame: FrameSink | None = None
+        self,
+        first: int,
+        last: int,
+        progress: Progress,
+        on_frame: FrameSink | None = None,
+        on_source: FrameSink | None = None,
     ) -> FillReport:
         """Compute and cache every frame of ``first``..``last`` the cache lacks, in order.
 
-        ``on_frame(index, frame)`` is called for each frame as it is ready (found ones too).
+        ``on_frame(index, frame)`` is called for each frame as it is ready (found ones too);
+        ``on_source(index, frame)`` for each source frame of the range as it is decoded.
         Progress reports each frame; cancel stops between frames (and between tiles).
         """
         began = time.monotonic()
@@ -209,7 +215,16 @@ class ProcessedFrames:
         stop = min(self.spec.frame_count, todo[-1] + radius + 1)
         inner = progress.checker()
         with SequentialSource(self.spec.clip.path, self.spec.clip.fingerprint, start, stop) as src:
-            evaluator = self.evaluator(src.get)
+            seen: set[int] = set()
+
+            def source(index: int) -> Frame:
+                frame = src.get(index)
+                if on_source is not None and first <= index <= last and index not in seen:
+                    seen.add(index)
+                    on_source(index, frame)
+                return frame
+
+            evaluator = self.evaluator(source)
             for n, index in enumerate(todo, start=1):
                 frame = evaluator.frame(index, inner)
                 self.store(index, frame)
