@@ -205,3 +205,23 @@ def test_changing_what_is_shown_cancels_the_fill(project_window, qtbot) -> None:
         c.run_preview()  # another stack is shown: its fill is no longer wanted
     assert project_window.panels.timeline.strip.cache_marks.filling is None
     assert not find(project_window, "previewRangeCancel").isEnabled()
+
+
+def test_the_frame_cache_limits_are_preferences(project_window, qtbot) -> None:
+    from workbench.config import load_settings
+    from workbench.qt.dialogs import PreferencesDialog
+    from workbench.render.frame_cache import GIB, MIB
+
+    c = project_window.controller
+    dialog = PreferencesDialog(load_settings(), ["CPUExecutionProvider"], project_window)
+    assert find(dialog, "prefFrameMemory").value() == 2048  # the defaults
+    assert find(dialog, "prefFrameDisk").value() == 16
+    find(dialog, "prefFrameMemory").setValue(512)
+    find(dialog, "prefFrameDisk").setValue(3)
+    c.save_preferences(dialog.result_settings())
+    dialog.deleteLater()
+    assert load_settings()["frame_cache"] == {"memory_mb": 512, "disk_gb": 3}
+    # half the memory for exact frames, half for screen images; the disk as set
+    assert c.frames.cache.limits.memory_bytes == 256 * MIB
+    assert c.frames.display.limit == 256 * MIB
+    assert c.frames.cache.limits.disk_bytes == 3 * GIB

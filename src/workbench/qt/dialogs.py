@@ -313,12 +313,15 @@ class PreferencesDialog(QDialog):
         cache_row = QHBoxLayout()
         cache_row.addWidget(self.cache, 1)
         cache_row.addWidget(browse)
+        self.frame_memory, self.frame_disk = frame_cache_fields(settings, self)
         form = QFormLayout()
         form.addRow("Operator", self.operator)
         form.addRow("Execution providers", self.providers)
         form.addRow("Threads", self.threads)
         form.addRow("Tile size", self.tile)
         form.addRow("Cache", cache_row)
+        form.addRow("Frame cache in memory", self.frame_memory)
+        form.addRow("Frame cache on disk", self.frame_disk)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -355,4 +358,32 @@ class PreferencesDialog(QDialog):
             out["cache_dir"] = cache
         else:
             out.pop("cache_dir", None)
+        out["frame_cache"] = {
+            "memory_mb": self.frame_memory.value(),
+            "disk_gb": self.frame_disk.value(),
+        }
         return out
+
+
+def frame_cache_fields(settings: dict[str, Any], parent: QWidget) -> tuple[QSpinBox, QSpinBox]:
+    """The frame cache's two limits (processed frames for Preview range and playback)."""
+    from workbench.render.frame_cache import GIB, MIB, CacheLimits
+
+    limits = CacheLimits.from_settings(settings)
+    memory = QSpinBox(parent)
+    _named(memory, "prefFrameMemory", "Frame cache in memory, in megabytes")
+    memory.setToolTip(
+        "Processed frames kept in memory: half as exact frames, half as screen images "
+        "(a 1080p frame takes about 33 MB of both)"
+    )
+    memory.setRange(0, 1024 * 1024)
+    memory.setSingleStep(256)
+    memory.setSuffix(" MB")
+    memory.setValue(limits.memory_bytes // MIB)
+    disk = QSpinBox(parent)
+    _named(disk, "prefFrameDisk", "Frame cache on disk, in gigabytes")
+    disk.setToolTip("Processed frames kept in the cache folder (about 25 MB a 1080p frame)")
+    disk.setRange(0, 100000)
+    disk.setSuffix(" GB")
+    disk.setValue(limits.disk_bytes // GIB)
+    return memory, disk
