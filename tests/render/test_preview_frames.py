@@ -178,3 +178,32 @@ def test_the_spec_digest_names_the_stack(tmp_path: Path, rgb16: Path) -> None:
     stack_project(tmp_path, rgb16)
     a, b = keys(tmp_path).spec, keys(tmp_path, feather=2).spec
     assert a.digest() == dataclasses.replace(a, label="x").digest() != b.digest()
+
+
+def test_a_preview_on_top_runs_only_the_previewed_edit(
+    tmp_path: Path, rgb16: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workbench.render.stack as stack_module
+
+    project = stack_project(tmp_path, rgb16)  # denoise, then dust (temporal)
+    with Project.open(project, readonly=True) as p:
+        clip, edits = p.clip(1), p.edits(1)
+    cache = FrameCache(None)
+    pending = ViewRequest(PendingEdit("denoise", {"level": 9}, frames=(4, 4)))
+    with open_reader(rgb16) as source:
+        base = view_stack(clip, edits, project_path=project).frames(cache, Engines())
+        base.store(4, base.frame(4, source.read, Progress()))  # the viewer showed frame 4
+        ran: list[str] = []
+        real = stack_module.apply_tool
+        monkeypatch.setattr(
+            stack_module,
+            "apply_tool",
+            lambda tool, *a, **k: ran.append(tool.id) or real(tool, *a, **k),
+        )
+        top = view_stack(clip, edits, pending, project_path=project).frames(cache, Engines())
+        shown = top.frame(4, source.read, Progress())
+        assert ran == ["denoise"]  # the stack below came from the cache
+        ran.clear()
+        fresh = view_stack(clip, edits, pending, project_path=project).frames(FrameCache(None))
+        assert np.array_equal(shown, fresh.frame(4, source.read, Progress()))
+        assert ran == ["denoise"] * 3 + ["dust", "denoise"]  # the dust read frames 3-5

@@ -6,7 +6,8 @@ view the viewer shows, and turns each frame into the screen images cached playba
 the processed frame and its original — so playing the range afterwards converts nothing. Each
 frame is reported as it lands (the timeline marks it); a new fill, or a change of what is
 shown, cancels the running one. When idle it answers "which frames of this view are cached?"
-for the timeline's marks.
+for the timeline's marks, and opens a model the tools panel just picked, so the first
+Preview does not wait for the model to be read, checked and loaded.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from workbench.errors import Cancelled
 from workbench.progress import Progress
 from workbench.qt.convert import frame_to_qimage
 from workbench.qt.frames import FrameService, View
+from workbench.render.plan import PlannedEdit
 from workbench.render.preview import FillReport
 from workbench.tools.base import Frame
 
@@ -37,7 +39,13 @@ class ScanJob:
     view: View
 
 
-Job = FillJob | ScanJob
+@dataclass(frozen=True)
+class WarmJob:
+    edit: PlannedEdit
+
+
+Job = FillJob | ScanJob | WarmJob
+ORDER = (FillJob, WarmJob, ScanJob)  # what runs first when several wait
 
 
 def runs(frames: set[int] | list[int]) -> list[tuple[int, int]]:
@@ -66,7 +74,7 @@ class CacheFiller(QObject):
         super().__init__(parent)
         self.frames = frames
         self._cond = threading.Condition()
-        self._pending: Job | None = None
+        self._pending: dict[type, Job] = {}
         self._current: Job | None = None
         self._progress: Progress | None = None
         self._stop = False
@@ -87,23 +95,27 @@ class CacheFiller(QObject):
                 return  # the running fill reports them as it goes
         self._post(ScanJob(view))
 
+    def warm(self, edit: PlannedEdit) -> None:
+        """Read, check and open ``edit``'s model now, before it is first needed."""
+        self._post(WarmJob(edit))
+
     def cancel(self) -> None:
         with self._cond:
-            if isinstance(self._pending, FillJob):
-                self._pending = None
+            self._pending.pop(FillJob, None)
             if self._progress is not None and isinstance(self._current, FillJob):
                 self._progress.cancel()
 
     @property
     def busy(self) -> bool:
-        with self._cond:
-            return isinstance(self._current, FillJob) or isinstance(self._pending, FillJob)
+        return self.job is not None
 
     @property
     def job(self) -> FillJob | None:
         with self._cond:
-            current = self._current if isinstance(self._current, FillJob) else None
-            return current or (self._pending if isinstance(self._pending, FillJob) else None)
+            if isinstance(self._current, FillJob):
+                return self._current
+            pending = self._pending.get(FillJob)
+            return pending if isinstance(pending, FillJob) else None
 
     def stop(self) -> None:
         with self._cond:
@@ -114,23 +126,35 @@ class CacheFiller(QObject):
         self._thread.join(timeout=30)
 
     def _post(self, job: Job) -> None:
+        """One job of each kind waits (the newest); a fill or scan cancels a running one of
+        either kind, since what it was for is no longer what is wanted."""
         with self._cond:
-            if isinstance(job, ScanJob) and isinstance(self._pending, FillJob):
-                return  # the fill comes first; it reports its frames
-            self._pending = job
-            if self._progress is not None and self._current is not None:
+            self._pending[type(job)] = job
+            current = self._current
+            if (
+                self._progress is not None
+                and not isinstance(job, WarmJob)
+                and isinstance(current, FillJob | ScanJob)
+            ):
                 self._progress.cancel()
             self._cond.notify()
+
+    def _next(self) -> Job | None:
+        for kind in ORDER:
+            job = self._pending.pop(kind, None)
+            if job is not None:
+                return job
+        return None
 
     # -- the worker side ---------------------------------------------------------------------
     def _loop(self) -> None:
         while True:
             with self._cond:
-                while self._pending is None and not self._stop:
+                while not self._pending and not self._stop:
                     self._cond.wait()
                 if self._stop:
                     return
-                job, self._pending = self._pending, None
+                job = self._next()
                 self._current = job
                 self._progress = Progress(self.progressed.emit)
                 progress = self._progress
@@ -139,13 +163,16 @@ class CacheFiller(QObject):
                 if isinstance(job, FillJob):
                     self.started.emit(job)
                     self.finished.emit(self._fill(job, progress))
-                else:
+                elif isinstance(job, ScanJob):
                     self._scan(job, progress)
+                else:
+                    self._warm(job)
             except Cancelled:
                 if isinstance(job, FillJob):
                     self.cancelled.emit()
             except BaseException as exc:
-                self.failed.emit(exc)
+                if not isinstance(job, WarmJob):  # a model that cannot open says so when used
+                    self.failed.emit(exc)
             finally:
                 with self._cond:
                     self._current = None
@@ -177,3 +204,9 @@ class CacheFiller(QObject):
             if not frames.untouched(index) and frames.key(index) in frames.cache:
                 found.append(index)
         self.scanned.emit(job.view.key, found)
+
+    def _warm(self, job: WarmJob) -> None:
+        from workbench.inference import SessionOptions
+
+        engine = self.frames.engines.engine(job.edit, SessionOptions.from_settings())
+        engine.scale()  # the first small run: what the model gives is learned once

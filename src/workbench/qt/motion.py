@@ -83,6 +83,23 @@ class MotionActions(QObject):
         events.compare.connect(self._compare_changed)
         for signal in (self.feed.frameShown, self.feed.resultShown, self.feed.compareShown):
             signal.connect(self.scopes.schedule)
+        self.tools.settingsChanged.connect(self.warm)
+
+    def warm(self) -> None:
+        """The tools panel picked a tool or model: open it now, while the artist sets it up."""
+        from workbench.editing.preview import PendingEdit, pending_edit
+
+        if self.state.clip is None:
+            return
+        try:
+            edit, _ = pending_edit(
+                PendingEdit(self.tools.tool().id, {}, self.tools.model_id()),
+                max(1, self.state.count),
+                self.feed.catalog(),
+            )
+        except Exception:
+            return  # a model that does not fit says so when it is used
+        self.filler.warm(edit)
 
     # -- Preview range ---------------------------------------------------------------------------
     def range_to_fill(self) -> tuple[int, int]:

@@ -59,7 +59,11 @@ class Engines:
             checked = self._checked.get(str(edit.model_sha256))
             if checked is None:
                 catalog = self.catalog()
-                entry = check_model(catalog, edit)
+                try:
+                    entry = check_model(catalog, edit)
+                except UsageError:  # imported since the catalogue was read? read it again
+                    catalog.refresh()
+                    entry = check_model(catalog, edit)
                 checked = catalog.load_checked(entry.sha256)
                 self._checked[entry.sha256] = checked
         return get_engine(checked, options)
