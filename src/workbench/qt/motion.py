@@ -146,7 +146,7 @@ class MotionActions(QObject):
         fps = f", {report.computed / report.seconds:.2f} fps" if report.computed else ""
         self._status(
             f"Frames {report.first}–{report.last} are cached ({report.computed} computed in "
-            f"{report.seconds:.1f} s{fps}; {report.found} were already): Space plays them at "
+            f"{report.seconds:.1f} s{fps}; {report.found} already cached): Space plays them at "
             f"{rate}"
         )
 

@@ -127,6 +127,12 @@ class FrameCache:
         if disk and self.folder is not None and self.limits.disk_bytes > 0:
             self._write(key, frame)
 
+    def drop_memory(self) -> None:
+        """Free the memory tier; the disk keeps its frames (as after a restart)."""
+        with self._lock:
+            self._memory.clear()
+            self._memory_used = 0
+
     def clear(self) -> None:
         """Forget everything, on disk too."""
         with self._lock:
