@@ -174,8 +174,9 @@ def test_scopes_measure_the_original_and_the_result(project_window, qtbot) -> No
     scopes = c.motion.scopes
     canvas = project_window.panels.viewer.canvas
     qtbot.waitUntil(c.displayed, timeout=60000)
-    with qtbot.waitSignal(scopes.updated, timeout=10000):
-        scopes.schedule()
+    scopes.schedule()
+    wanted = scopes.generation
+    qtbot.waitUntil(lambda: scopes.shown >= wanted, timeout=20000)
     views = scopes.views
     assert all(views[name].image is not None for name in views)
     assert views["left_wave"].title == "Original · waveform"

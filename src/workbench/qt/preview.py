@@ -115,8 +115,16 @@ class ViewerFeed(QObject):
         return View.of(stack) if stack.spec.edits else None
 
     def _cached_view(self, key: tuple[Any, ...], request: ViewRequest) -> View | None:
+        """Built once per change of the stack, the preview, A or solo; one that cannot be
+        built (a model that does not fit) is reported once and shows nothing."""
         if key not in self._views:
-            self._views[key] = self._build(request)
+            if len(self._views) > 16:
+                self._views.clear()
+            try:
+                self._views[key] = self._build(request)
+            except Exception as exc:
+                self._views[key] = None
+                self.frames.failed.emit(exc)
         return self._views[key]
 
     def views(self) -> tuple[View | None, View | None]:
@@ -133,15 +141,14 @@ class ViewerFeed(QObject):
         a = state.compare
         if a is None:
             return main, None
-        a_span = span or (state.frame, state.frame)
+        # on top of the stack, the frames an edit covers change no other frame's result:
+        # A covers what B covers, else the whole clip (one stack for every frame)
+        a_span = span or (0, max(0, state.count - 1))
         return main, self._cached_view(("a", a_span), ViewRequest(pending(a, a_span)))
 
     def view(self) -> View | None:
         """The result the viewer shows now (what "Preview range" fills)."""
-        try:
-            return self.views()[0]
-        except Exception:
-            return None
+        return self.views()[0]
 
     def _announce(self, view: View | None) -> None:
         if (view.key if view else None) != (self._current_view.key if self._current_view else None):
@@ -162,11 +169,7 @@ class ViewerFeed(QObject):
             canvas.set_original(None)
             return
         canvas.empty_text = ""
-        try:
-            view, compare = self.views()
-        except Exception as exc:
-            view, compare = None, None
-            self.frames.failed.emit(exc)
+        view, compare = self.views()
         self._announce(view)
         self._label(view, compare)
         playing = state.speed != 0
