@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -64,3 +65,17 @@ def test_preview_refuses_what_it_cannot_show(
     assert main(["preview", str(project), "1", "--param", "level=3"]) == 2
     assert main(["preview", str(project), "1", "--solo", "9"]) == 2
     assert "edit 9 is not in clip 1" in capsys.readouterr().err
+
+
+def test_preview_refuses_footage_that_changed(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the same name, other pictures: frames computed from it must not be cached as the clip's
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=24",
+         "-frames:v", "8", "-c:v", "ffv1", str(tmp_path / "clip.mkv")],
+        check=True,
+    )  # fmt: skip
+    assert main(["preview", str(project), "1", "--frames", "0-1"]) == 2
+    assert "clip.mkv changed on disk since it was imported" in capsys.readouterr().err
+    assert not list(Path(os.environ["WORKBENCH_CACHE_DIR"]).rglob("*.npy"))  # nothing cached

@@ -129,7 +129,7 @@ class FrameService(QObject):
 
     frameReady = Signal(int, object)  # index, original (QImage)
     resultReady = Signal(int, str, object, object)  # index, view key, result, difference|None
-    compareReady = Signal(int, str, object)  # index, view key, A's result
+    compareReady = Signal(int, str, object)  # index, view key, A's result (None: not cached)
     resultMissing = Signal(int, str)  # playing, and the result is not cached
     frameCached = Signal(str, int)  # view key, index: now in the frame cache
     busyChanged = Signal(bool)
@@ -307,14 +307,15 @@ class FrameService(QObject):
         if request.view is not None:
             self._result(request, request.view, progress, shown)
         compare = request.compare
-        if compare is not None and not request.playing:
+        if compare is not None:
             progress.check()
             frames = self.processed(compare)
             got = (
                 (shown, None) if frames.untouched(index) else self._image(request, frames, progress)
             )
+            # while playing, an A that is not cached is not drawn: the original stands there
+            self.compareReady.emit(index, compare.key, got[0] if got is not None else None)
             if got is not None:
-                self.compareReady.emit(index, compare.key, got[0])
                 self._keep(compare, frames, index, got[1])
 
     def _result(self, request: Request, view: View, progress: Progress, shown: QImage) -> None:
@@ -355,11 +356,23 @@ class FrameService(QObject):
             if request.playing:
                 return None  # playback shows originals rather than wait for a model
             progress.check()
+            self._check_source(request.path, frames)
             self._set_busy()
             exact = fresh = frames.frame(index, self._source(request.path), progress)
         image = frame_to_qimage(exact)  # here, not on the GUI thread (a 4K frame takes 100 ms)
         self.display.put(("result", key), image)
         return image, fresh
+
+    def _check_source(self, path: str, frames: ProcessedFrames) -> None:
+        """Results are kept under the clip's recorded fingerprint: never from other footage."""
+        actual = self._reader(path).info.fingerprint
+        if actual != frames.spec.clip.fingerprint:
+            from workbench.errors import UsageError
+
+            raise UsageError(
+                f"{Path(path).name} changed on disk since it was imported",
+                hint="relink or re-import the clip; the log pins the file it saw",
+            )
 
     def _difference(
         self, request: Request, frames: ProcessedFrames, exact: Frame | None

@@ -238,12 +238,13 @@ class ViewerFeed(QObject):
         self.missing = None
         self.resultShown.emit(index)
 
-    def _compare_ready(self, index: int, key: str, image: QImage) -> None:
+    def _compare_ready(self, index: int, key: str, image: QImage | None) -> None:
         if index != self.state.frame:
             return
         self.viewer.canvas.set_compare(image)
-        self.shown_compare = (index, key)
-        self.compareShown.emit(index)
+        if image is not None:
+            self.shown_compare = (index, key)
+            self.compareShown.emit(index)
 
     def _result_missing(self, index: int, key: str) -> None:
         if (index, key) != self._expected:

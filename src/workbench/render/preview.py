@@ -287,8 +287,7 @@ class SequentialSource:
 
         try:
             with open_reader(self.path) as reader:
-                actual = getattr(getattr(reader, "info", None), "fingerprint", self.fingerprint)
-                if actual != self.fingerprint:
+                if reader.info.fingerprint != self.fingerprint:
                     raise UsageError(
                         f"{Path(self.path).name} changed on disk since it was imported",
                         hint="relink or re-import the clip; the log pins the file it saw",
