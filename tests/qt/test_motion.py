@@ -226,3 +226,22 @@ def test_the_frame_cache_limits_are_preferences(project_window, qtbot) -> None:
     assert c.frames.cache.limits.memory_bytes == 256 * MIB
     assert c.frames.display.limit == 256 * MIB
     assert c.frames.cache.limits.disk_bytes == 3 * GIB
+
+
+def test_screen_sized_copies_are_made_off_the_gui_thread(qtbot) -> None:
+    from PySide6.QtGui import QImage
+
+    from workbench.qt.canvas_paint import ShrunkImages
+    from workbench.qt.frames import DisplayCache
+
+    display = DisplayCache(64 * 1024 * 1024)
+    image = QImage(400, 200, QImage.Format.Format_RGB32)
+    image.fill(0x336699)
+    display.shrink(image, (100, 50))
+    display.shrink(image, None)  # the viewer does not shrink: nothing to make
+    made = display.shrunk((image.cacheKey(), 100, 50))
+    assert made is not None and (made.width(), made.height()) == (100, 50)
+    painter_cache = ShrunkImages()
+    painter_cache.lookup = display.shrunk
+    assert painter_cache.get(image, 100, 50).cacheKey() == made.cacheKey()  # not scaled again
+    assert painter_cache.get(image, 80, 40).size().width() == 80  # other sizes: made there

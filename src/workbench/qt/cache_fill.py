@@ -182,16 +182,19 @@ class CacheFiller(QObject):
         frames = self.frames.processed(job.view)
         display = self.frames.display
 
+        def screen(key: tuple[str | int, ...], frame: Frame) -> None:
+            image = display.get(key)
+            if image is None:
+                image = frame_to_qimage(frame)
+                display.put(key, image)
+            display.shrink(image, self.frames.screen_size)
+
         def cached(index: int, frame: Frame) -> None:
-            key = ("result", frames.key(index))
-            if display.get(key) is None:
-                display.put(key, frame_to_qimage(frame))
+            screen(("result", frames.key(index)), frame)
             self.frameCached.emit(job.view.key, index)
 
         def source(index: int, frame: Frame) -> None:
-            key = ("original", job.path, index)
-            if display.get(key) is None:
-                display.put(key, frame_to_qimage(frame))
+            screen(("original", job.path, index), frame)
 
         return frames.fill(job.first, job.last, progress, cached, source)
 

@@ -166,6 +166,14 @@ class ViewerCanvas(QWidget):
         y = (self.height() - dh) / 2 + self.pan.y()
         return [QRectF(x, y, dw, dh)]
 
+    def screen_size(self) -> tuple[int, int] | None:
+        """The size frames are drawn at when they are shrunk for the screen (None: not)."""
+        rects = self.image_rects()
+        if self.scale() >= 1.0 or not rects:
+            return None
+        width, height = round(rects[0].width()), round(rects[0].height())
+        return (width, height) if width > 0 and height > 0 else None
+
     def to_source(self, pos: QPointF) -> QPointF:
         target = self.image_rects()[-1 if self.mode == Mode.SIDE else 0]
         sw, sh = self.source_size

@@ -32,10 +32,14 @@ class ShrunkImages:
 
     def __init__(self) -> None:
         self._images: dict[tuple[int, int, int], QImage] = {}
+        #: shrunk copies made ahead on a worker thread (cached playback), by the same key
+        self.lookup: Callable[[tuple[int, int, int]], QImage | None] | None = None
 
     def get(self, image: QImage, width: int, height: int) -> QImage:
         key = (image.cacheKey(), width, height)
         shrunk = self._images.get(key)
+        if shrunk is None and self.lookup is not None:
+            shrunk = self.lookup(key)
         if shrunk is None:
             shrunk = image.scaled(
                 width,

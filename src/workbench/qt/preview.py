@@ -74,6 +74,7 @@ class ViewerFeed(QObject):
         frames.compareReady.connect(self._compare_ready)
         frames.resultMissing.connect(self._result_missing)
         frames.busyChanged.connect(lambda busy: viewer.canvas.set_busy(busy))
+        viewer.canvas.shrunk.lookup = frames.display.shrunk
         viewer.modeChanged.connect(lambda _mode: self.request())
         events = state.events
         events.clip.connect(self._clip_changed)
@@ -173,6 +174,7 @@ class ViewerFeed(QObject):
         self._announce(view)
         self._label(view, compare)
         playing = state.speed != 0
+        self.frames.screen_size = canvas.screen_size()
         request = Request(
             path,
             state.frame,
