@@ -243,8 +243,9 @@ def main() -> int:
     )
     print(
         f"Preview range, {args.fill} frames of a denoise edit: {fill_s:.1f} s "
-        f"({report.computed} computed, {args.fill / fill_s:.2f} fps), "
-        f"{fill_s / (args.fill * alone):.2f}x {args.fill} x the model alone"
+        f"({report.computed} computed, {report.found} already cached; "
+        f"{report.computed / fill_s:.2f} fps): "
+        f"{fill_s / (max(1, report.computed) * alone):.2f}x the model alone per computed frame"
     )
     print(
         f"cached playback at 1080p: {cached_1x:.1f} fps at 1x (the clip's 24 fps: "
