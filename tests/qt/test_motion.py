@@ -222,9 +222,9 @@ def test_the_frame_cache_limits_are_preferences(project_window, qtbot) -> None:
     c.save_preferences(dialog.result_settings())
     dialog.deleteLater()
     assert load_settings()["frame_cache"] == {"memory_mb": 512, "disk_gb": 3}
-    # half the memory for exact frames, half for screen images; the disk as set
-    assert c.frames.cache.limits.memory_bytes == 256 * MIB
-    assert c.frames.display.limit == 256 * MIB
+    # a quarter of the memory for exact frames, the rest for screen images; the disk as set
+    assert c.frames.cache.limits.memory_bytes == 128 * MIB
+    assert c.frames.display.limit == 384 * MIB
     assert c.frames.cache.limits.disk_bytes == 3 * GIB
 
 

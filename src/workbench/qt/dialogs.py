@@ -373,8 +373,8 @@ def frame_cache_fields(settings: dict[str, Any], parent: QWidget) -> tuple[QSpin
     memory = QSpinBox(parent)
     _named(memory, "prefFrameMemory", "Frame cache in memory, in megabytes")
     memory.setToolTip(
-        "Processed frames kept in memory: half as exact frames, half as screen images "
-        "(a 1080p frame takes about 33 MB of both)"
+        "Processed frames kept in memory: a quarter as exact frames, three quarters as screen "
+        "images for playback (a 1080p frame takes about 20 MB of screen images)"
     )
     memory.setRange(0, 1024 * 1024)
     memory.setSingleStep(256)

@@ -165,7 +165,7 @@ class FrameService(QObject):
         self.engines = Engines()
         limits = CacheLimits.from_settings()
         self.cache: FrameCache = shared_cache(self._exact_limits(limits))
-        self.display = DisplayCache(limits.memory_bytes // 2)
+        self.display = DisplayCache(self._screen_bytes(limits))
         self._cond = threading.Condition()
         self._pending: Request | None = None
         self._current: Request | None = None
@@ -184,8 +184,14 @@ class FrameService(QObject):
 
     @staticmethod
     def _exact_limits(limits: CacheLimits) -> CacheLimits:
-        """Half the memory for exact frames; the other half is the screen images'."""
-        return CacheLimits(limits.memory_bytes // 2, limits.disk_bytes)
+        """A quarter of the memory for exact frames (the disk keeps them all)."""
+        return CacheLimits(limits.memory_bytes // 4, limits.disk_bytes)
+
+    @staticmethod
+    def _screen_bytes(limits: CacheLimits) -> int:
+        """Three quarters for screen images: cached playback draws from them alone (a 1080p
+        frame's original, result and their screen-sized copies take about 20 MB)."""
+        return limits.memory_bytes - limits.memory_bytes // 4
 
     # -- the GUI side ------------------------------------------------------------------------
     def request(self, request: Request) -> None:
@@ -229,7 +235,7 @@ class FrameService(QObject):
         """Settings or models changed: engines are made again; the cache follows the limits."""
         limits = CacheLimits.from_settings()
         self.cache.limits = self._exact_limits(limits)
-        self.display.limit = limits.memory_bytes // 2
+        self.display.limit = self._screen_bytes(limits)
         self.engines.clear()
         with self._lock:
             self._processed.clear()
