@@ -63,33 +63,19 @@ def make_clip(path: Path, frames: int = 24) -> Path:
 
 
 def make_project(folder: Path) -> Path:
-    from workbench.catalog import Catalog
-    from workbench.media import probe
+    """The project, made through the use-case layer as the window and the CLI make one."""
+    from workbench.editing import EditRequest, apply_edit, import_clip, plan_edit
     from workbench.project import Project
-    from workbench.tools.registry import get_tool
 
     clip_path = make_clip(folder / "A001_C007_dusk.mkv")
-    info = probe(clip_path)
-    catalog = Catalog()
     with Project.create(folder / "Dusk.wbproj", "Dusk — reel 1") as project:
-        clip = project.add_clip(clip_path, fingerprint=info.fingerprint, media=info.to_dict())
+        clip = import_clip(project, clip_path)
         for tool_id, params, frames, region in (
             ("dust", {}, (0, 23), None),
             ("denoise", {"level": 18.0}, (0, 23), {"kind": "rect", "x": 60, "y": 40, "w": 520, "h": 260}),
         ):
-            tool = get_tool(tool_id)
-            resolved = tool.resolve(params)
-            project.add_edit(
-                clip.id,
-                tool=tool.id,
-                tool_version=tool.version,
-                parameters=resolved,
-                frames=frames,
-                classification=tool.classification.as_dict(),
-                region=region,
-                model=catalog.find(tool.default_model(resolved)),
-                provider="CPUExecutionProvider",
-            )
+            request = EditRequest(clip.id, tool_id, params, frames=frames, region=region)
+            apply_edit(project, plan_edit(project, request))
         return project.path
 
 

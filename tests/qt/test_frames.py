@@ -2,52 +2,59 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import numpy as np
 
-from qt.qt_helpers import make_clip
-from workbench.catalog import Catalog
-from workbench.media import open_reader, probe
-from workbench.progress import Progress
+from support import project_with
+from workbench.editing import view_stack
 from workbench.project import Project
-from workbench.qt.frames import EngineCache, Step, apply_steps
+from workbench.qt.frames import FrameService, Request, View
+from workbench.qt.scopes_panel import image_to_rgb8
 from workbench.render import RenderRequest, run_render
-from workbench.tools.registry import get_tool
+
+W, H, N = 96, 64, 8
 
 
-def test_viewer_result_matches_the_rendered_frames(tmp_path: Path) -> None:
-    clip = make_clip(tmp_path / "clip.mkv", frames=8, size=(96, 64))
-    info = probe(clip)
-    catalog = Catalog()
-    with Project.create(tmp_path / "eq.wbproj", "eq") as project:
-        c = project.add_clip(clip, fingerprint=info.fingerprint, media=info.to_dict())
-        for tool_id, raw, region in (
-            ("denoise", {"level": 25}, {"kind": "rect", "x": 10, "y": 8, "w": 60, "h": 40}),
-            ("dust", {}, None),  # temporal: sees its neighbours after the denoise
-        ):
-            tool = get_tool(tool_id)
-            params = tool.resolve(raw)
-            project.add_edit(
-                c.id,
-                tool=tool,
-                parameters=params,
-                frames=(0, 7),
-                region=region,
-                model=catalog.find(tool.default_model(params)),
-            )
-        edits = project.edits(c.id)
-    run_render(
-        RenderRequest(tmp_path / "eq.wbproj", c.id, tmp_path / "out.mkv", "ffv1", sign=False)
+def ffmpeg_rgb48(path: Path) -> np.ndarray:
+    raw = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "rgb48le", "-"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    return np.frombuffer(raw, "<u2").reshape(-1, H, W, 3)
+
+
+def test_viewer_result_matches_the_rendered_frames(tmp_path: Path, qtbot) -> None:
+    clip = tmp_path / "clip.mkv"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi",
+         "-i", f"testsrc2=size={W}x{H}:rate=24,noise=alls=20:allf=t",
+         "-frames:v", str(N), "-c:v", "ffv1", "-pix_fmt", "gbrp16le", str(clip)],
+        check=True,
+    )  # fmt: skip
+    project = project_with(
+        tmp_path,
+        clip,
+        ["--tool", "denoise", "--param", "level=25", "--region", "10,8,60,40"],
+        ["--tool", "dust"],  # temporal: sees its neighbours after the denoise
     )
-    steps = tuple(Step(e.tool, e.parameters, e.model_id, e.frames, e.region) for e in edits)
-    engines = EngineCache()
-    with open_reader(clip) as source, open_reader(tmp_path / "out.mkv") as rendered:
-        for k in (0, 3, 7):
-            shown = apply_steps(
-                k, source.read(k), steps, source.read, engines, Progress(), len(source)
-            )
-            written = rendered.read(k)
-            # the render's 8-bit 4:4:4 encode rounds; nothing else may differ
-            assert np.abs(shown - written).mean() < 0.002
-            assert np.abs(shown - written).max() < 0.04
+    run_render(RenderRequest(project, 1, tmp_path / "out.mkv", "ffv1", sign=False))
+    rendered = ffmpeg_rgb48(tmp_path / "out.mkv").astype(np.float64) / 65535.0
+    with Project.open(project, readonly=True) as p:
+        view = View.of(view_stack(p.clip(1), p.edits(1), project_path=project))
+    service = FrameService()
+    try:
+        for k in (0, 3, 7):  # out of order: each frame's neighbours are decoded on demand
+            with qtbot.waitSignal(service.resultReady, timeout=60000) as ready:
+                service.request(Request(str(clip), k, view))
+            index, key, image, _diff = ready.args
+            assert (index, key) == (k, view.key)
+            shown = image_to_rgb8(image).astype(np.int16)
+            written = np.floor(rendered[k] * 255.0 + 0.5).astype(np.int16)
+            # the render rounds to 16 bits before the screen rounds to 8: at most one step apart
+            assert np.abs(shown - written).max() <= 1
+            assert (shown != written).mean() < 0.01
+    finally:
+        service.stop()

@@ -45,6 +45,13 @@ from workbench.editing.operations import (
     set_clip_colour_space,
     sign_off,
 )
+from workbench.editing.preview import (
+    PendingEdit,
+    PreviewStack,
+    ViewRequest,
+    preview_range,
+    view_stack,
+)
 from workbench.editing.tracking import (
     KeyRegion,
     TrackRequest,
@@ -64,11 +71,14 @@ __all__ = [
     "ExportResult",
     "KeyRegion",
     "MoveEdit",
+    "PendingEdit",
     "PlannedEdit",
+    "PreviewStack",
     "RemoveEdit",
     "ReplaceEdit",
     "ToggleEdit",
     "TrackRequest",
+    "ViewRequest",
     "add_consent",
     "add_probed_clip",
     "apply_edit",
@@ -85,6 +95,7 @@ __all__ = [
     "parse_region_keys",
     "plan_edit",
     "planned_from_edit",
+    "preview_range",
     "read_region_keys",
     "relink_clip",
     "session_options",
@@ -92,4 +103,5 @@ __all__ = [
     "sign_off",
     "track_region",
     "undo_last_change",
+    "view_stack",
 ]

@@ -59,6 +59,12 @@ def _encode_array(mask: NDArray[Any]) -> bytes:
     return bytes(encoded.tobytes())
 
 
+def painted_mask_digest(mask: NDArray[Any]) -> str:
+    """The SHA-256 :func:`store_mask` will give a painted mask, without storing it (a preview
+    names its pending mask by it, so the applied edit keeps the previewed frames' cache)."""
+    return hashlib.sha256(_encode_array(mask)).hexdigest()
+
+
 def store_mask(mask: str | Path | NDArray[Any], project_path: str | Path) -> str:
     """Keep a mask (an image file, or a painted array) beside the project; its SHA-256.
 
@@ -77,4 +83,4 @@ def store_mask(mask: str | Path | NDArray[Any], project_path: str | Path) -> str
     return digest
 
 
-__all__ = ["mask_path", "masks_dir", "store_mask"]
+__all__ = ["mask_path", "masks_dir", "painted_mask_digest", "store_mask"]

@@ -26,6 +26,9 @@ def make_app() -> QApplication:
     At 1 ms the window waits less for its own workers."""
     from PySide6.QtWidgets import QApplication
 
+    from workbench.qt.refcounts import protect_singletons
+
+    protect_singletons()  # PySide6 6.12 on Python 3.11 leaks None and True per call
     sys.setswitchinterval(GIL_SWITCH_S)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])

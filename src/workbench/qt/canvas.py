@@ -52,6 +52,10 @@ class ViewerCanvas(QWidget):
         self.busy = False
         self.message = ""
         self.playing_originals = False
+        self.playback_note = ""
+        self.playback_ok = True
+        self.compare: QImage | None = None  # A of an A/B, drawn where the original would be
+        self.labels = ("Original", "Result")
         self.empty_text = ""
         self.region_tool = RegionTool.NONE
         self.region_rect: QRectF | None = None  # source pixels
@@ -91,6 +95,22 @@ class ViewerCanvas(QWidget):
         self.result = None if result is None else _as_image(result)
         self.diff = None if diff is None else _as_image(diff)
         self.update()
+
+    def set_compare(self, image: QImage | NDArray[Any] | None) -> None:
+        """A of an A/B: Split and Side by side show it instead of the original."""
+        self.compare = None if image is None else _as_image(image)
+        self.update()
+
+    def set_labels(self, left: str, right: str) -> None:
+        if (left, right) != self.labels:
+            self.labels = (left, right)
+            self.update()
+
+    def set_playback_note(self, text: str, ok: bool = True) -> None:
+        """What playback shows ("Cached result"; originals because a frame is not cached)."""
+        if (text, ok) != (self.playback_note, self.playback_ok):
+            self.playback_note, self.playback_ok = text, ok
+            self.update()
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         self.busy = busy
@@ -146,6 +166,14 @@ class ViewerCanvas(QWidget):
         x = (self.width() - dw) / 2 + self.pan.x()
         y = (self.height() - dh) / 2 + self.pan.y()
         return [QRectF(x, y, dw, dh)]
+
+    def screen_size(self) -> tuple[int, int] | None:
+        """The size frames are drawn at when they are shrunk for the screen (None: not)."""
+        rects = self.image_rects()
+        if self.scale() >= 1.0 or not rects:
+            return None
+        width, height = round(rects[0].width()), round(rects[0].height())
+        return (width, height) if width > 0 and height > 0 else None
 
     def to_source(self, pos: QPointF) -> QPointF:
         target = self.image_rects()[-1 if self.mode == Mode.SIDE else 0]

@@ -32,10 +32,14 @@ class ShrunkImages:
 
     def __init__(self) -> None:
         self._images: dict[tuple[int, int, int], QImage] = {}
+        #: shrunk copies made ahead on a worker thread (cached playback), by the same key
+        self.lookup: Callable[[tuple[int, int, int]], QImage | None] | None = None
 
     def get(self, image: QImage, width: int, height: int) -> QImage:
         key = (image.cacheKey(), width, height)
         shrunk = self._images.get(key)
+        if shrunk is None and self.lookup is not None:
+            shrunk = self.lookup(key)
         if shrunk is None:
             shrunk = image.scaled(
                 width,
@@ -87,11 +91,11 @@ def paint_canvas(canvas: ViewerCanvas) -> None:
         else:
             p.fillRect(rects[0], QColor(0, 0, 0))
     elif canvas.mode == Mode.SIDE:
-        draw(rects[0], canvas.original)
+        draw(rects[0], canvas.compare or canvas.original)
         draw(rects[1], result)
     else:  # split
         r = rects[0]
-        draw(r, canvas.original)
+        draw(r, canvas.compare or canvas.original)
         x = r.x() + r.width() * canvas.split
         p.save()
         p.setClipRect(QRectF(x, r.y(), r.right() - x, r.height()))
@@ -140,19 +144,26 @@ def paint_labels(p: QPainter, canvas: ViewerCanvas, rects: list[QRectF]) -> None
         p.setPen(QColor(235, 235, 235))
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
+    left, right = canvas.labels
+    if canvas.compare is None:
+        left = "Original"
     if canvas.mode == Mode.SPLIT:
         r = rects[0]
-        tag("Original", r.x() + 6, r.y() + 6)
-        tag("Result", r.right() - 70, r.y() + 6)
+        tag(left, r.x() + 6, r.y() + 6)
+        width = p.fontMetrics().horizontalAdvance(right) + 18
+        tag(right, r.right() - width, r.y() + 6)
     elif canvas.mode == Mode.SIDE:
-        tag("Original", rects[0].x() + 6, rects[0].y() + 6)
-        tag("Result", rects[1].x() + 6, rects[1].y() + 6)
+        tag(left, rects[0].x() + 6, rects[0].y() + 6)
+        tag(right, rects[1].x() + 6, rects[1].y() + 6)
+    elif canvas.mode == Mode.RESULT and right != "Result":
+        tag(right, rects[0].x() + 6, rects[0].y() + 6)
     else:
         tag(MODE_LABELS[canvas.mode], rects[0].x() + 6, rects[0].y() + 6)
     zoom = f"{canvas.scale() * 100:.0f} %" + (" (fit)" if canvas.zoom is None else "")
     tag(zoom, 8, canvas.height() - 28)
-    if canvas.playing_originals:
-        tag("playing originals", 90, canvas.height() - 28)
+    note = canvas.playback_note or ("playing originals" if canvas.playing_originals else "")
+    if note:
+        playback_tag(p, note, canvas.playback_ok and not canvas.playing_originals, canvas)
     if canvas.busy:
         x, y = canvas.width() + SPINNER.x(), SPINNER.y()
         box = QRectF(x, y, 140, 28)
@@ -164,3 +175,15 @@ def paint_labels(p: QPainter, canvas: ViewerCanvas, rects: list[QRectF]) -> None
         p.drawArc(QRect(int(x + 8), int(y + 6), 16, 16), -canvas.spin_angle * 16, 270 * 16)
         p.setPen(QColor(235, 235, 235))
         p.drawText(QRectF(x + 30, y, 108, 28), Qt.AlignmentFlag.AlignVCenter, "Processing…")
+
+
+def playback_tag(p: QPainter, text: str, ok: bool, canvas: ViewerCanvas) -> None:
+    """What playback shows, bottom centre: green for cached results, amber for originals."""
+    metrics = p.fontMetrics()
+    width, height = metrics.horizontalAdvance(text) + 20, metrics.height() + 10
+    box = QRectF((canvas.width() - width) / 2, canvas.height() - height - 8, width, height)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(30, 110, 60, 220) if ok else QColor(190, 120, 20, 235))
+    p.drawRoundedRect(box, 5, 5)
+    p.setPen(QColor(255, 255, 255))
+    p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)

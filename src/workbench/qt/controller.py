@@ -34,6 +34,7 @@ from workbench.qt.log_actions import LogActions
 from workbench.qt.log_panel import LogPanel
 from workbench.qt.media_actions import MediaActions
 from workbench.qt.media_bin import MediaBinPanel
+from workbench.qt.motion import MotionActions
 from workbench.qt.preview import ViewerFeed
 from workbench.qt.prompts import MEDIA_SUFFIXES
 from workbench.qt.remembered import recent_projects, remember_recent
@@ -92,9 +93,13 @@ class Controller(QObject):
         )  # fmt: skip
         self.feed = ViewerFeed(
             self.state, self.frames, panels.viewer, self.media.source, lambda: self.session.path,
-            self,
+            self, catalog=lambda: self._catalog,
         )  # fmt: skip
-        self.transport = Transport(self.state, lambda f: self.feed.shown_original == f, self)
+        self.transport = Transport(self.state, self.feed.showing, self)
+        self.motion = MotionActions(
+            self.state, self.frames, self.feed, panels.timeline.strip, panels.tools,
+            self.media.source, self.status.emit, self.report, self,
+        )  # fmt: skip
         self.actions = EditActions(
             self.session, self.state, self.undo, panels.tools, self.feed, lambda: self._catalog,
             self.report,
@@ -403,6 +408,7 @@ class Controller(QObject):
     def shutdown(self) -> None:
         self.transport.stop()
         self.queue.shutdown()
+        self.motion.shutdown()
         self.frames.stop()
         self.workers.shutdown()
         self.session.close()

@@ -329,6 +329,7 @@ class PreferencesDialog(QDialog):
         self.farm_store = QLineEdit(str(farm.get("store", "")), self)
         _named(self.farm_store, "prefFarmStore", "Render farm: a folder every machine sees")
         self.farm_store.setPlaceholderText("beside the output")
+        self.frame_memory, self.frame_disk = frame_cache_fields(settings, self)
         form = QFormLayout()
         form.addRow("Operator", self.operator)
         form.addRow("Execution providers", self.providers)
@@ -338,6 +339,8 @@ class PreferencesDialog(QDialog):
         form.addRow("Cache", cache_row)
         form.addRow("Render farm", self.farm)
         form.addRow("Farm segments", self.farm_store)
+        form.addRow("Frame cache in memory", self.frame_memory)
+        form.addRow("Frame cache on disk", self.frame_disk)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -378,4 +381,32 @@ class PreferencesDialog(QDialog):
         farm = dict(out.get("farm") or {})
         farm["cluster"], farm["store"] = self.farm.text().strip(), self.farm_store.text().strip()
         out["farm"] = farm
+        out["frame_cache"] = {
+            "memory_mb": self.frame_memory.value(),
+            "disk_gb": self.frame_disk.value(),
+        }
         return out
+
+
+def frame_cache_fields(settings: dict[str, Any], parent: QWidget) -> tuple[QSpinBox, QSpinBox]:
+    """The frame cache's two limits (processed frames for Preview range and playback)."""
+    from workbench.render.frame_cache import GIB, MIB, CacheLimits
+
+    limits = CacheLimits.from_settings(settings)
+    memory = QSpinBox(parent)
+    _named(memory, "prefFrameMemory", "Frame cache in memory, in megabytes")
+    memory.setToolTip(
+        "Processed frames kept in memory: a quarter as exact frames, three quarters as screen "
+        "images for playback (a 1080p frame takes about 20 MB of screen images)"
+    )
+    memory.setRange(0, 1024 * 1024)
+    memory.setSingleStep(256)
+    memory.setSuffix(" MB")
+    memory.setValue(limits.memory_bytes // MIB)
+    disk = QSpinBox(parent)
+    _named(disk, "prefFrameDisk", "Frame cache on disk, in gigabytes")
+    disk.setToolTip("Processed frames kept in the cache folder (about 25 MB a 1080p frame)")
+    disk.setRange(0, 100000)
+    disk.setSuffix(" GB")
+    disk.setValue(limits.disk_bytes // GIB)
+    return memory, disk

@@ -2,17 +2,19 @@
 
 The GUI only posts requests; the newest request replaces any waiting one and cancels the one
 being computed, so scrubbing never waits for a decode or a model. Originals arrive first (the
-viewer shows them at once), results follow. While playing, results are only shown when cached —
-the viewer drops to originals rather than slowing playback down.
+viewer shows them at once), results follow. A result is the core's
+:class:`~workbench.render.preview.ProcessedFrames` — the render's own evaluation of the stack,
+through the frame cache (memory and disk) — turned into a screen image once; screen images are
+kept in a bounded :class:`DisplayCache`, so cached playback costs no conversion at all. While
+playing, a result is shown only when cached; otherwise the viewer is told it plays originals.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Hashable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,48 +23,43 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
+from workbench.editing.preview import PreviewStack
 from workbench.errors import Cancelled
 from workbench.progress import Progress
 from workbench.qt.convert import frame_to_qimage
+from workbench.render.frame_cache import CacheLimits, FrameCache, shared_cache
+from workbench.render.preview import Engines, ProcessedFrames
 
 Frame = NDArray[np.float32]
+ORIGINALS_BYTES = 400 * 1024 * 1024  # decoded originals kept for scrubbing and neighbours
 
 
 @dataclass(frozen=True)
-class Step:
-    """One edit to apply to a frame: an existing edit of the stack or the pending preview."""
+class View:
+    """A stack to show, with its name for matching results (``stack.spec.digest()``)."""
 
-    tool: str
-    params: dict[str, Any]
-    model: str | None
-    frames: tuple[int, int]
-    region: dict[str, Any] = field(default_factory=lambda: {"kind": "full"})
-    mask_path: str | None = None
-    mask: NDArray[Any] | None = field(default=None, compare=False, repr=False)
-    tracked: Any = field(default=None, compare=False, repr=False)  # a TrackedRegion (its hash
-    # is in ``region``, so the key still names it)
+    stack: PreviewStack
+    key: str
 
-    def key(self) -> str:
-        mask_id = self.mask_path or (str(int(self.mask.sum())) if self.mask is not None else "")
-        return json.dumps(
-            [self.tool, self.params, self.model, self.frames, self.region, mask_id],
-            sort_keys=True,
-            default=str,
-        )
+    @classmethod
+    def of(cls, stack: PreviewStack) -> View:
+        return cls(stack, stack.spec.digest())
 
 
 @dataclass(frozen=True)
 class Request:
     path: str
     index: int
-    steps: tuple[Step, ...] = ()
+    view: View | None = None
+    """The result to show (None: the original only)."""
+    compare: View | None = None
+    """A of an A/B: shown on the left in Split and Side by side."""
     playing: bool = False
-    colour: str | None = None
-    """The clip's colour space, which each step converts from (as the render does)."""
+    want_diff: bool = False
 
-    def steps_key(self) -> str:
-        key = "|".join(s.key() for s in self.steps)
-        return f"{key}@{self.colour}" if key and self.colour is not None else key
+    @property
+    def key(self) -> str:
+        return self.view.key if self.view is not None else ""
 
 
 def _resize_to(frame: Frame, shape: tuple[int, ...]) -> Frame:
@@ -90,104 +87,85 @@ def load_mask(path: str | None) -> NDArray[Any] | None:
     return None if image is None else (np.asarray(image, np.float32) / 255.0)
 
 
-class EngineCache:
-    """One engine per model id, built from checked bytes with the user's inference settings."""
+class DisplayCache:
+    """Screen images by key, bounded in bytes, least recently used out first; thread-safe."""
 
-    def __init__(self) -> None:
-        self._engines: dict[str, Any] = {}
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._images: OrderedDict[Hashable, QImage] = OrderedDict()
+        self._used = 0
         self._lock = threading.Lock()
-        self._catalog: Any = None
 
-    def get(self, model_id: str) -> Any:
+    def get(self, key: Hashable) -> QImage | None:
         with self._lock:
-            if model_id not in self._engines:
-                from workbench.catalog import Catalog
-                from workbench.inference import auto_engine
-                from workbench.inference.engine import SessionOptions
+            image = self._images.get(key)
+            if image is not None:
+                self._images.move_to_end(key)
+            return image
 
-                if self._catalog is None:
-                    self._catalog = Catalog()
-                checked = self._catalog.load_checked(model_id)
-                # the backend an edit and a render choose here, so the preview shows their pixels
-                self._engines[model_id] = auto_engine(checked, SessionOptions.from_settings())
-            return self._engines[model_id]
-
-    def cached(self, model_id: str) -> Any | None:
-        """The engine if one was already made (never loads a model)."""
+    def put(self, key: Hashable, image: QImage) -> None:
         with self._lock:
-            return self._engines.get(model_id)
+            old = self._images.pop(key, None)
+            if old is not None:
+                self._used -= old.sizeInBytes()
+            self._images[key] = image
+            self._used += image.sizeInBytes()
+            while self._used > self.limit and len(self._images) > 1:
+                _, dropped = self._images.popitem(last=False)
+                self._used -= dropped.sizeInBytes()
 
     def clear(self) -> None:
         with self._lock:
-            self._engines.clear()
-            self._catalog = None
+            self._images.clear()
+            self._used = 0
 
+    @property
+    def used(self) -> int:
+        return self._used
 
-def apply_steps(
-    index: int,
-    original: Frame,
-    steps: tuple[Step, ...],
-    neighbour: Callable[[int], Frame | None],
-    engines: EngineCache,
-    progress: Progress,
-    count: int | None = None,
-    interlaced: bool = False,
-    colour: str | None = None,
-) -> Frame:
-    """The frame with the steps applied in order — by the render's own stack evaluator, so a
-    temporal tool sees its neighbours as the earlier edits left them, and each step converts
-    from the clip's colour space, exactly as in a render."""
-    from workbench.render.stack import StackEvaluator
-    from workbench.render.stack import Step as RenderStep
-    from workbench.tools.registry import get_tool
+    def shrunk(self, key: tuple[int, int, int]) -> QImage | None:
+        """A screen-sized copy made ahead (:meth:`shrink`), by the viewer's own key."""
+        return self.get(("shrunk", *key))
 
-    prepared: list[RenderStep] = []
-    for n, step in enumerate(steps):
-        tool = get_tool(step.tool)
-        params = tool.resolve(step.params)
-        prepared.append(
-            RenderStep(
-                n,
-                tool,
-                params,
-                engines.get(step.model or tool.default_model(params)) if tool.uses_model else None,
-                step.frames,
-                step.region,
-                step.mask if step.mask is not None else load_mask(step.mask_path),
-                step.tracked,
+    def shrink(self, image: QImage, size: tuple[int, int] | None) -> None:
+        """Make the copy the viewer will draw at ``size`` now, off the GUI thread: a smooth
+        downscale of a 1080p frame costs the painter 10-50 ms a frame, most of a frame's time
+        at 24 fps."""
+        if size is None or (image.width(), image.height()) == size:
+            return
+        width, height = size
+        key = ("shrunk", image.cacheKey(), width, height)
+        if self.get(key) is None:
+            from PySide6.QtCore import Qt
+
+            self.put(
+                key,
+                image.scaled(
+                    width,
+                    height,
+                    Qt.AspectRatioMode.IgnoreAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                ),
             )
-        )
-
-    def source(i: int) -> Frame:
-        if i == index:
-            return original
-        frame = neighbour(i)
-        return original if frame is None else frame
-
-    evaluator = StackEvaluator(
-        prepared,
-        source,
-        count if count is not None else index + 1,
-        interlaced=interlaced,
-        colour=colour,
-    )
-    return evaluator.frame(index, progress)
 
 
 class FrameService(QObject):
     """Decodes and processes frames for the viewer on one background thread."""
 
     frameReady = Signal(int, object)  # index, original (QImage)
-    resultReady = Signal(int, str, object, object)  # index, steps key, result, difference
+    resultReady = Signal(int, str, object, object)  # index, view key, result, difference|None
+    compareReady = Signal(int, str, object)  # index, view key, A's result (None: not cached)
+    resultMissing = Signal(int, str)  # playing, and the result is not cached
+    frameCached = Signal(str, int)  # view key, index: now in the frame cache
     busyChanged = Signal(bool)
     failed = Signal(object)
 
-    ORIGINALS = 48
-    RESULTS = 24
-
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.engines = EngineCache()
+        self.engines = Engines()
+        limits = CacheLimits.from_settings()
+        self.cache: FrameCache = shared_cache(self._exact_limits(limits))
+        self.display = DisplayCache(self._screen_bytes(limits))
         self._cond = threading.Condition()
         self._pending: Request | None = None
         self._current: Request | None = None
@@ -196,11 +174,24 @@ class FrameService(QObject):
         self._busy = False
         self._readers: dict[str, Any] = {}
         self._originals: OrderedDict[tuple[str, int], Frame] = OrderedDict()
-        self._results: OrderedDict[tuple[str, int, str], tuple[QImage, QImage]] = OrderedDict()
-        self._displays: OrderedDict[tuple[str, int], QImage] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._originals_used = 0
+        self._processed: OrderedDict[str, ProcessedFrames] = OrderedDict()
+        self._lock = threading.Lock()
+        #: the size the viewer draws a frame at when it shrinks it (None: it does not)
+        self.screen_size: tuple[int, int] | None = None
         self._thread = threading.Thread(target=self._loop, name="workbench-frames", daemon=True)
         self._thread.start()
+
+    @staticmethod
+    def _exact_limits(limits: CacheLimits) -> CacheLimits:
+        """A quarter of the memory for exact frames (the disk keeps them all)."""
+        return CacheLimits(limits.memory_bytes // 4, limits.disk_bytes)
+
+    @staticmethod
+    def _screen_bytes(limits: CacheLimits) -> int:
+        """Three quarters for screen images: cached playback draws from them alone (a 1080p
+        frame's original, result and their screen-sized copies take about 20 MB)."""
+        return limits.memory_bytes - limits.memory_bytes // 4
 
     # -- the GUI side ------------------------------------------------------------------------
     def request(self, request: Request) -> None:
@@ -210,20 +201,44 @@ class FrameService(QObject):
             if (
                 current is not None
                 and self._progress is not None
-                and (current.index != request.index or current.steps_key() != request.steps_key())
+                and (current.index != request.index or current.key != request.key)
             ):
                 self._progress.cancel()
             self._cond.notify()
 
-    def cached_result(self, path: str, index: int, key: str) -> tuple[QImage, QImage] | None:
-        with self._cache_lock:
-            return self._results.get((path, index, key))
+    def processed(self, view: View) -> ProcessedFrames:
+        """The core's frames of ``view`` (made once per view; thread-safe)."""
+        with self._lock:
+            frames = self._processed.get(view.key)
+            if frames is None:
+                frames = view.stack.frames(self.cache, self.engines)
+                self._processed[view.key] = frames
+                while len(self._processed) > 6:
+                    self._processed.popitem(last=False)
+            else:
+                self._processed.move_to_end(view.key)
+            return frames
+
+    def shown_now(self, path: str, index: int, view: View | None) -> tuple[QImage, QImage] | None:
+        """The original's and the result's screen images when both are at hand (no thread hop
+        needed: cached playback draws straight from here)."""
+        original = self.display.get(("original", path, index))
+        if original is None or view is None:
+            return None
+        frames = self.processed(view)
+        if frames.untouched(index):
+            return original, original
+        result = self.display.get(("result", frames.key(index)))
+        return None if result is None else (original, result)
 
     def invalidate(self) -> None:
-        """Forget results (settings or models changed); originals stay."""
-        with self._cache_lock:
-            self._results.clear()
+        """Settings or models changed: engines are made again; the cache follows the limits."""
+        limits = CacheLimits.from_settings()
+        self.cache.limits = self._exact_limits(limits)
+        self.display.limit = self._screen_bytes(limits)
         self.engines.clear()
+        with self._lock:
+            self._processed.clear()
 
     def stop(self) -> None:
         with self._cond:
@@ -247,8 +262,9 @@ class FrameService(QObject):
             self._readers[path] = reader
         return reader
 
-    def _original(self, path: str, index: int) -> Frame | None:
-        with self._cache_lock:
+    def original(self, path: str, index: int) -> Frame | None:
+        """The decoded source frame (kept a while: scrubbing back and temporal neighbours)."""
+        with self._lock:
             cached = self._originals.get((path, index))
             if cached is not None:
                 self._originals.move_to_end((path, index))
@@ -257,21 +273,30 @@ class FrameService(QObject):
         if not 0 <= index < len(reader):
             return None
         frame: Frame = reader.read(index)
-        with self._cache_lock:
+        with self._lock:
             self._originals[(path, index)] = frame
-            while len(self._originals) > self.ORIGINALS:
-                self._originals.popitem(last=False)
+            self._originals_used += frame.nbytes
+            while self._originals_used > ORIGINALS_BYTES and len(self._originals) > 1:
+                _, old = self._originals.popitem(last=False)
+                self._originals_used -= old.nbytes
         return frame
 
-    def _display(self, path: str, index: int, frame: Frame) -> QImage:
-        with self._cache_lock:
-            image = self._displays.get((path, index))
+    def _source(self, path: str) -> Any:
+        def read(index: int) -> Frame:
+            frame = self.original(path, index)
+            if frame is None:
+                raise IndexError(index)
+            return frame
+
+        return read
+
+    def original_image(self, path: str, index: int, frame: Frame) -> QImage:
+        key = ("original", path, index)
+        image = self.display.get(key)
         if image is None:
             image = frame_to_qimage(frame)
-            with self._cache_lock:
-                self._displays[(path, index)] = image
-                while len(self._displays) > self.ORIGINALS:
-                    self._displays.popitem(last=False)
+            self.display.put(key, image)
+            self.display.shrink(image, self.screen_size)
         return image
 
     def _loop(self) -> None:
@@ -305,36 +330,101 @@ class FrameService(QObject):
         self._readers.clear()
 
     def _serve(self, request: Request, progress: Progress) -> None:
-        original = self._original(request.path, request.index)
-        if original is None:
-            return
-        self.frameReady.emit(request.index, self._display(request.path, request.index, original))
-        if not request.steps:
-            return
-        key = request.steps_key()
-        cached = self.cached_result(request.path, request.index, key)
-        if cached is None:
-            if request.playing:
-                return  # playback shows originals rather than wait for a model
+        path, index = request.path, request.index
+        shown = self.display.get(("original", path, index))
+        if shown is None:
+            original = self.original(path, index)
+            if original is None:
+                return
+            shown = self.original_image(path, index, original)
+        self.frameReady.emit(index, shown)
+        if request.view is not None:
+            self._result(request, request.view, progress, shown)
+        compare = request.compare
+        if compare is not None:
             progress.check()
-            if not self._busy:
-                self._busy = True
-                self.busyChanged.emit(True)
-            result = apply_steps(
-                request.index,
-                original,
-                request.steps,
-                lambda i: self._original(request.path, i),
-                self.engines,
-                progress,
-                len(self._reader(request.path)),
-                interlaced=bool(getattr(self._reader(request.path).info, "interlaced", False)),
-                colour=request.colour,
+            frames = self.processed(compare)
+            got = (
+                (shown, None) if frames.untouched(index) else self._image(request, frames, progress)
             )
-            # converted to display images here, not on the GUI thread (a 4K frame takes 100 ms)
-            cached = (frame_to_qimage(result), frame_to_qimage(difference(original, result)))
-            with self._cache_lock:
-                self._results[(request.path, request.index, key)] = cached
-                while len(self._results) > self.RESULTS:
-                    self._results.popitem(last=False)
-        self.resultReady.emit(request.index, key, cached[0], cached[1])
+            # while playing, an A that is not cached is not drawn: the original stands there
+            self.compareReady.emit(index, compare.key, got[0] if got is not None else None)
+            if got is not None:
+                self._keep(compare, frames, index, got[1])
+
+    def _result(self, request: Request, view: View, progress: Progress, shown: QImage) -> None:
+        index = request.index
+        frames = self.processed(view)
+        if frames.untouched(index):
+            self.resultReady.emit(index, view.key, shown, None)
+            return
+        got = self._image(request, frames, progress)
+        if got is None:
+            self.resultMissing.emit(index, view.key)
+            return
+        image, fresh = got
+        diff = self._difference(request, frames, fresh) if request.want_diff else None
+        self.resultReady.emit(index, view.key, image, diff)
+        self._keep(view, frames, index, fresh)
+
+    def _keep(self, view: View, frames: ProcessedFrames, index: int, fresh: Frame | None) -> None:
+        """A frame just computed goes into the frame cache once it is on screen (so the
+        viewer never waits for the disk)."""
+        if fresh is not None:
+            frames.store(index, fresh)
+            self.frameCached.emit(view.key, index)
+
+    def _image(
+        self, request: Request, frames: ProcessedFrames, progress: Progress
+    ) -> tuple[QImage, Frame | None] | None:
+        """The screen image of the frame, and the frame itself when it had to be computed;
+        None while playing a frame that is not cached."""
+        index = request.index
+        key = frames.key(index)
+        image = self.display.get(("result", key))
+        if image is not None:
+            return image, None
+        exact = frames.cached(index)
+        fresh = None
+        if exact is None:
+            if request.playing:
+                return None  # playback shows originals rather than wait for a model
+            progress.check()
+            self._check_source(request.path, frames)
+            self._set_busy()
+            exact = fresh = frames.frame(index, self._source(request.path), progress)
+        image = frame_to_qimage(exact)  # here, not on the GUI thread (a 4K frame takes 100 ms)
+        self.display.put(("result", key), image)
+        self.display.shrink(image, self.screen_size)
+        return image, fresh
+
+    def _check_source(self, path: str, frames: ProcessedFrames) -> None:
+        """Results are kept under the clip's recorded fingerprint: never from other footage."""
+        actual = self._reader(path).info.fingerprint
+        if actual != frames.spec.clip.fingerprint:
+            from workbench.errors import UsageError
+
+            raise UsageError(
+                f"{Path(path).name} changed on disk since it was imported",
+                hint="relink or re-import the clip; the log pins the file it saw",
+            )
+
+    def _difference(
+        self, request: Request, frames: ProcessedFrames, exact: Frame | None
+    ) -> QImage | None:
+        index = request.index
+        key = ("diff", frames.key(index))
+        image = self.display.get(key)
+        if image is None:
+            exact = exact if exact is not None else frames.cached(index)
+            original = self.original(request.path, index)
+            if exact is None or original is None:
+                return None
+            image = frame_to_qimage(difference(original, exact))
+            self.display.put(key, image)
+        return image
+
+    def _set_busy(self) -> None:
+        if not self._busy:
+            self._busy = True
+            self.busyChanged.emit(True)

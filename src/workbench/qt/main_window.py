@@ -36,7 +36,7 @@ from workbench.qt.viewer import MODE_LABELS, Mode, ViewerPanel
 from workbench.qt.window_extras import WindowExtras
 from workbench.qt.window_fit import PREFERRED, first_size
 
-LAYOUT_VERSION = 2  # 2: the tracking dock (a layout saved without it is not restored)
+LAYOUT_VERSION = 3  # 2: the tracking dock, 3: the scopes (a layout saved without one is not restored)
 
 
 class MainWindow(QMainWindow):
@@ -72,6 +72,11 @@ class MainWindow(QMainWindow):
         self.add_dock("timeline", "Timeline", p.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.add_dock("log", "Disclosure log", p.log, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.add_dock("renders", "Render queue", p.renders, Qt.DockWidgetArea.BottomDockWidgetArea)
+        motion = self.controller.motion
+        p.viewer.add_row(motion.bar)  # Preview range, A/B, solo
+        self.add_dock("scopes", "Scopes", motion.scopes, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["tools"], self.docks["scopes"])
+        self.docks["tools"].raise_()
         self.splitDockWidget(self.docks["timeline"], self.docks["log"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["log"], self.docks["renders"])
         self.docks["log"].raise_()
@@ -187,6 +192,7 @@ class MainWindow(QMainWindow):
             ("Play backward (J)", "actionShuttleBack", lambda: t.shuttle(-1)),
             ("Stop (K)", "actionStop", t.stop),
             ("Play forward (L)", "actionShuttleForward", lambda: t.shuttle(1)),
+            ("Preview range", "actionPreviewRange", self.controller.motion.preview_range),
             ("Previous frame", "actionPrevFrame", lambda: t.step(-1)),
             ("Next frame", "actionNextFrame", lambda: t.step(1)),
             ("Previous edit", "actionPrevEdit", lambda: t.jump_edit(-1)),

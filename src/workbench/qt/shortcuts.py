@@ -59,6 +59,8 @@ def _table() -> tuple[Shortcut, ...]:
         ("Playback", "actionShuttleBack", "Play backward (again: faster)", "J"),
         ("Playback", "actionStop", "Stop", "K"),
         ("Playback", "actionShuttleForward", "Play forward (again: faster)", "L"),
+        ("Playback", "actionPreviewRange", "Preview range: compute and cache the in–out range",
+         "Ctrl+Shift+P"),
         ("Playback", "actionPrevFrame", "Previous frame", "Left"),
         ("Playback", "actionNextFrame", "Next frame", "Right"),
         ("Playback", "actionPrevEdit", "Previous edit boundary", "Up"),

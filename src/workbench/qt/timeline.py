@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.project import Clip, Edit
+from workbench.qt.cache_marks import CacheMarks, paint_cache_marks
 from workbench.qt.convert import parse_rate, timecode
 from workbench.qt.view_state import Marks, ViewState
 
@@ -67,6 +68,7 @@ class TimelineStrip(QWidget):
         self.bars: list[EditBar] = []
         self.keys: list[int] = []  # the tracking panel's keyframes: diamonds on the ruler
         self.selected: int | None = None
+        self.cache_marks = CacheMarks()  # frames cached for the viewer (Preview range)
         self._dragging = False
 
     def set_count(self, count: int) -> None:
@@ -169,6 +171,7 @@ class TimelineStrip(QWidget):
                 p.setPen(QPen(QColor(250, 210, 90), 2))
                 p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
                 p.drawText(QPointF(x + 3 if label == "I" else x - 10, 11), label)
+        paint_cache_marks(p, self)
         x = self._x(self.current)
         w = max(2.0, self._x(self.current + 1) - x)
         p.fillRect(QRectF(x, 0, w, self.height()), QColor(230, 60, 60, 70))

@@ -69,6 +69,16 @@ class PreviewSettings:
     frame: int
     region: Region = field(default_factory=lambda: {"kind": "full"})
     mask: Any = field(default=None, compare=False, repr=False)  # float32 H×W in [0, 1] or None
+    frames: tuple[int, int] | None = None
+    """The frames it covers ("Preview range"); None: ``frame`` alone."""
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.frames if self.frames is not None else (self.frame, self.frame)
+
+    def covers(self, index: int) -> bool:
+        first, last = self.span
+        return first <= index <= last
 
 
 Marks = tuple[int | None, int | None]
@@ -86,6 +96,8 @@ class ViewEvents:
         self.region: Event[Region] = Event("region")
         self.preview: Event[PreviewSettings | None] = Event("preview")
         self.speed: Event[int] = Event("speed")
+        self.compare: Event[PreviewSettings | None] = Event("compare")  # A of an A/B
+        self.solo: Event[int | None] = Event("solo")  # one edit shown alone
 
 
 class ViewState:
@@ -103,6 +115,8 @@ class ViewState:
         self._region: Region = {"kind": "full"}
         self._preview: PreviewSettings | None = None
         self._speed = 0
+        self._compare: PreviewSettings | None = None
+        self._solo: int | None = None
 
     # -- reading -------------------------------------------------------------------------------
     @property
@@ -148,6 +162,16 @@ class ViewState:
     def speed(self) -> int:
         return self._speed
 
+    @property
+    def compare(self) -> PreviewSettings | None:
+        """The settings shown as A beside the result (B) in Split and Side by side."""
+        return self._compare
+
+    @property
+    def solo(self) -> int | None:
+        """The edit shown alone on the source, instead of the whole stack."""
+        return self._solo
+
     def edit(self, edit_id: int | None) -> Edit | None:
         return next((e for e in self._edits if e.id == edit_id), None)
 
@@ -176,6 +200,8 @@ class ViewState:
         self._in = self._out = None
         self._selected = None
         self._preview = None
+        self._compare = None
+        self._solo = None
         self.events.clip.emit(clip)
 
     def set_edits(self, edits: list[Edit], pending: set[int] | None = None) -> None:
@@ -185,6 +211,9 @@ class ViewState:
         if self._selected is not None and self.edit(self._selected) is None:
             self._selected = None
             self.events.selected_edit.emit(None)
+        if self._solo is not None and self.edit(self._solo) is None:
+            self._solo = None
+            self.events.solo.emit(None)
         self.events.edits.emit(self.edits)
 
     def set_frame(self, index: int) -> bool:
@@ -231,3 +260,15 @@ class ViewState:
         if speed != self._speed:
             self._speed = speed
             self.events.speed.emit(speed)
+
+    def set_compare(self, settings: PreviewSettings | None) -> None:
+        if settings != self._compare or settings is not None:
+            self._compare = settings
+            self.events.compare.emit(settings)
+
+    def set_solo(self, edit_id: int | None) -> None:
+        if edit_id is not None and self.edit(edit_id) is None:
+            edit_id = None
+        if edit_id != self._solo:
+            self._solo = edit_id
+            self.events.solo.emit(edit_id)

@@ -97,6 +97,12 @@ class ViewerPanel(QWidget):
         layout.addWidget(self.canvas, 1)
         self._sync_region_controls()
 
+    def add_row(self, widget: QWidget) -> None:
+        """Another row of controls between the toolbar and the picture."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.count() - 1, widget)
+
     def _tool(self, text: str, name: str, tip: str) -> QToolButton:
         button = QToolButton(self)
         button.setText(text)

@@ -8,6 +8,7 @@ so a segment is never rendered from something else than what the plan names.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from workbench import __version__
 from workbench.errors import UsageError
 from workbench.media.info import MediaInfo
 from workbench.render.colour import check_colour, edit_working_space
-from workbench.render.plan import PlannedEdit, RenderPlan
+from workbench.render.plan import PlannedEdit, RenderPlan, TilePlan
 from workbench.render.planning import check_mask, check_model
 from workbench.render.stack import Step
 from workbench.tools.track_record import TrackedRegion
@@ -72,7 +73,6 @@ def materialize(plan: RenderPlan, *, catalog: Any = None, options: Any = None) -
     """Open what ``plan`` names; ``options`` give this machine's providers and threads."""
     from workbench.catalog import Catalog
     from workbench.inference import SessionOptions
-    from workbench.tools.registry import get_tool
 
     if plan.app_version != __version__:
         raise UsageError(
@@ -80,30 +80,48 @@ def materialize(plan: RenderPlan, *, catalog: Any = None, options: Any = None) -
             hint="render it with the same version of Workbench that planned it",
         )
     catalog = catalog or Catalog()
-    options = _with_tiles(options or SessionOptions.from_settings(), plan)
+    options = with_tiles(options or SessionOptions.from_settings(), plan.tiles)
     colour = check_colour(plan.colour)
     info = open_source(plan)
-    steps: list[Step] = []
     models: list[Any] = []
-    for edit in plan.edits:
+
+    def engine_for(edit: PlannedEdit) -> Any:
+        entry = check_model(catalog, edit)
+        models.append(entry)
+        return engine_of(catalog.load_checked(entry.sha256), edit, options)
+
+    project = Path(plan.project_path)
+    steps = live_steps(
+        plan.edits,
+        engine_for,
+        lambda edit: load_mask(project, edit.region["sha256"]),
+        lambda edit: load_tracked(project, str(edit.region["sha256"])),
+    )
+    _check_working_spaces(plan, catalog)
+    return MaterializedPlan(plan, info, steps, tuple(models), colour)
+
+
+def live_steps(
+    edits: Sequence[PlannedEdit],
+    engine_for: Callable[[PlannedEdit], Any],
+    mask_for: Callable[[PlannedEdit], NDArray[np.float32]],
+    tracked_for: Callable[[PlannedEdit], TrackedRegion],
+) -> tuple[Step, ...]:
+    """The stack's edits ready to run: the render and the viewer's frames both make them here,
+    so a previewed frame is computed exactly as the render computes it."""
+    from workbench.tools.registry import get_tool
+
+    steps: list[Step] = []
+    for edit in edits:
         tool = get_tool(edit.tool)
-        engine = None
-        if edit.model_id is not None:
-            entry = check_model(catalog, edit)
-            engine = _engine(catalog.load_checked(entry.sha256), edit, options)
-            models.append(entry)
-        mask = None
-        if edit.region.get("kind") == "mask":
-            mask = load_mask(Path(plan.project_path), edit.region["sha256"])
-        tracked = None
-        if edit.region.get("kind") == "tracked":
-            tracked = load_tracked(Path(plan.project_path), str(edit.region["sha256"]))
+        engine = engine_for(edit) if edit.model_id is not None else None
+        mask = mask_for(edit) if edit.region.get("kind") == "mask" else None
+        tracked = tracked_for(edit) if edit.region.get("kind") == "tracked" else None
         params = tool.resolve(edit.parameters)
         steps.append(
             Step(edit.id, tool, params, engine, edit.frames, edit.region, mask, tracked)
         )
-    _check_working_spaces(plan, catalog)
-    return MaterializedPlan(plan, info, tuple(steps), tuple(models), colour)
+    return tuple(steps)
 
 
 def _check_working_spaces(plan: RenderPlan, catalog: Any) -> None:
@@ -118,7 +136,7 @@ def _check_working_spaces(plan: RenderPlan, catalog: Any) -> None:
             )
 
 
-def _engine(model: Any, edit: PlannedEdit, options: Any) -> Any:
+def engine_of(model: Any, edit: PlannedEdit, options: Any) -> Any:
     """The engine of an edit's model on the plan's backend, or a refusal naming the difference:
     a segment is never rendered on another provider or from another file than the plan's."""
     from workbench.inference import Backend, auto_engine, open_backend
@@ -137,11 +155,10 @@ def _engine(model: Any, edit: PlannedEdit, options: Any) -> Any:
     return engine
 
 
-def _with_tiles(options: Any, plan: RenderPlan) -> Any:
+def with_tiles(options: Any, tiles: TilePlan) -> Any:
     """This machine's session options with the plan's tiling (which changes pixels)."""
     import dataclasses
 
-    tiles = plan.tiles
     return dataclasses.replace(
         options,
         tile_size=tiles.tile_size,

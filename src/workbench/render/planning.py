@@ -53,7 +53,11 @@ def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = No
         clip = project.clip(request.clip_id)
         info = _probe_clip(clip)
         edits = _planned_edits(project, clip.id, info, catalog)
-        edits = _with_backends(edits, project.edit_runtimes(), catalog, options, request)
+        if request.provider:
+            from workbench.inference import check_provider
+
+            options = dataclasses.replace(options, provider=check_provider(request.provider))
+        edits = with_backends(edits, catalog, options, project.edit_runtimes())
         colour = planned_colour(clip, edits, catalog)
         project_path, project_id, head = str(project.path), project.id, _log_head(project)
     frames = _source_frames(request, info)
@@ -179,37 +183,44 @@ def _planned_edits(
             check_mask(Path(project.path), edit.region["sha256"])
         if edit.region.get("kind") == "tracked":
             check_track(project, edit.region["sha256"], (info.width, info.height))
-        planned.append(
-            PlannedEdit(
-                id=edit.id,
-                log_entry=edit.log_entry,
-                tool=edit.tool,
-                tool_version=edit.tool_version,
-                parameters=params,
-                frames=(int(edit.frames[0]), int(edit.frames[1])),
-                region=dict(edit.region),
-                model_id=edit.model_id,
-                model_sha256=edit.model_sha256,
-                enabled=edit.enabled,
-            )
-        )
+        planned.append(planned_edit(edit, params))
     return tuple(planned)
 
 
-def _with_backends(
+def planned_edit(edit: Any, params: dict[str, Any] | None = None) -> PlannedEdit:
+    """A project's edit as the render applies it (parameters resolved); the viewer's frames
+    take their stack from here too."""
+    from workbench.tools.registry import get_tool
+
+    if params is None:
+        params = get_tool(edit.tool).resolve(edit.parameters)
+    return PlannedEdit(
+        id=edit.id,
+        log_entry=edit.log_entry,
+        tool=edit.tool,
+        tool_version=edit.tool_version,
+        parameters=params,
+        frames=(int(edit.frames[0]), int(edit.frames[1])),
+        region=dict(edit.region),
+        model_id=edit.model_id,
+        model_sha256=edit.model_sha256,
+        enabled=edit.enabled,
+    )
+
+
+def with_backends(
     edits: tuple[PlannedEdit, ...],
-    applied: dict[str, Any],
     catalog: Any,
     options: Any,
-    request: RenderRequest,
+    applied: dict[str, Any] | None = None,
 ) -> tuple[PlannedEdit, ...]:
-    """Each edit's backend on this machine, pinned in the plan: the provider and file of the
-    model that every segment runs (``inference.backends``; ``request.provider`` forces one),
-    and how the edit was applied where that differs."""
-    from workbench.inference import check_provider, choose_backend, open_backend
+    """Each edit's backend on this machine, pinned: the provider and file of the model that
+    every segment runs (``inference.backends``; ``options.provider`` forces one), and how the
+    edit was applied where that differs (``applied``: the log's runtimes by entry). The viewer's
+    frames pin theirs here too, so a preview runs the file a render runs."""
+    from workbench.inference import choose_backend, open_backend
 
-    if request.provider:
-        options = dataclasses.replace(options, provider=check_provider(request.provider))
+    applied = applied or {}
     out: list[PlannedEdit] = []
     for edit in edits:
         if edit.model_sha256 is None:

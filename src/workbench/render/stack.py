@@ -62,10 +62,14 @@ class StackEvaluator:
         *,
         interlaced: bool = False,
         colour: str | None = None,
+        known: Callable[[int, int], Frame | None] | None = None,
     ) -> None:
+        """``known(stage, index)``: a result already computed elsewhere (the viewer's frame
+        cache), used instead of computing that frame after that many edits again."""
         self.steps = steps
         self.interlaced = interlaced
         self.colour = colour
+        self.known = known
         self.source = source
         self.count = count
         self.radius = sum(step.tool.temporal_radius for step in steps)
@@ -82,6 +86,10 @@ class StackEvaluator:
             return self.source(index)
         key = (stage, index)
         cached = self._cache.get(key)
+        if cached is None and self.known is not None:
+            cached = self.known(stage, index)
+            if cached is not None and stage < len(self.steps):
+                self._cache[key] = cached
         if cached is not None:
             return cached
         step = self.steps[stage - 1]
