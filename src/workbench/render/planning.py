@@ -92,6 +92,7 @@ def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = No
         segments=cut_segments(info.frame_count, request.segment_frames, _radius(edits), frames),
         colour=colour,
         source_frames=frames,
+        shot=dict(request.shot) if request.shot else None,
     )
     _check_single_image(plan)
     return with_digest(plan)

@@ -29,6 +29,9 @@ class RenderRequest:
     frames: tuple[int, int] | None = None
     """Deliver only the clip's frames ``first``..``last`` (a conformed shot with its handles),
     with the source's timecode at ``first`` and its audio cut to the same span; None: all."""
+    shot: dict[str, Any] | None = None
+    """What the output is in a film (a conformed shot: its id, reel, timecodes and sequence,
+    from ``conform.delivery``); its Content Credentials name them. None: a clip render."""
 
 
 @dataclass(frozen=True)
