@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conform import nle
+from conform.nle import CAST_EDL
 from support import new_project
 from workbench.cli import main
 from workbench.conform import ImportRequest, import_sequence
@@ -21,17 +22,6 @@ from workbench.errors import PolicyError, VerificationFailed
 from workbench.project import Project
 from workbench.project.likeness import check_render, needs
 from workbench.project.stack_check import refuse_unless_vouched
-
-# Avid: a CAST comment on event 2, a locator naming a performer on event 1 (in capitals).
-CAST_EDL = nle.AVID_25.replace(
-    "* LOC: 01:00:00:12 RED     JANE DOE IN FRAME", "* LOC: 01:00:00:12 RED     CAST: ADA ACTOR"
-).replace(
-    "002  A001C003 V     C        01:00:12:00 01:00:12:15 01:00:01:00 01:00:01:15\n"
-    "* FROM CLIP NAME:  A001C003_230101_R1AB\n",
-    "002  A001C003 V     C        01:00:12:00 01:00:12:15 01:00:01:00 01:00:01:15\n"
-    "* FROM CLIP NAME:  A001C003_230101_R1AB\n"
-    "* CAST: Ada Actor, Ben Bloggs\n",
-)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ report.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
     from workbench.catalog import Catalog
     from workbench.disclosure.report_model import EditRow, Thumbnailer
+    from workbench.disclosure.report_sequence import ShotRow
+
+    ShotThumbnailer = Callable[[ShotRow], "tuple[NDArray[Any], NDArray[Any] | None] | None"]
 
 THUMB_WIDTH = 240
 
@@ -107,6 +111,84 @@ def project_thumbnailer(catalog: Catalog | None = None) -> Thumbnailer:
     return thumbnail
 
 
+def _stack_after(
+    rows: list[EditRow], frames: dict[int, Any], index: int, engine_for: Any, colour: str | None
+) -> Any:
+    """Frame ``index`` after ``rows`` (stack order), each edit reading its neighbours as the
+    edits before it left them (as the render does): ``frames`` holds the source around it."""
+    from workbench.progress import Progress
+    from workbench.tools.base import FrameWindow, apply_tool
+    from workbench.tools.registry import get_tool
+
+    tools = [get_tool(r.tool) for r in rows]
+    reach = sum(t.temporal_radius for t in tools)
+    current = dict(frames)
+    for row, tool in zip(rows, tools, strict=True):
+        reach -= tool.temporal_radius
+        params = tool.resolve(row.parameters)
+        engine = engine_for(row)
+        after = {}
+        for j in range(index - reach, index + reach + 1):
+            if j not in current:
+                continue
+            if not row.first <= j <= row.last:
+                after[j] = current[j]
+                continue
+            window = FrameWindow(j, current)
+            after[j] = apply_tool(
+                tool, window, params, engine, Progress(), region=row.region, colour=colour
+            )
+        current = after
+    return current[index]
+
+
+def shot_thumbnailer(catalog: Catalog | None = None) -> ShotThumbnailer:
+    """A shot's picture for the report's sequence view: the middle frame of its cut range, as
+    the source has it and (when live edits cover it) after the clip's stack of them. A shot
+    whose edits cover that frame with a painted mask or a tracked region gets no "after" (the
+    log does not hold the pixels of its region); an offline clip gets no picture at all."""
+    from workbench.catalog import Catalog
+
+    cat = catalog or Catalog()
+    engines: dict[str, Any] = {}
+
+    def engine_for(row: EditRow) -> Any:
+        from workbench.inference import get_engine
+
+        sha = str(row.model.get("sha256") or "")
+        if not sha:
+            return None
+        if sha not in engines:
+            engines[sha] = get_engine(cat.load_checked(sha))
+        return engines[sha]
+
+    def thumbnail(shot: ShotRow) -> tuple[NDArray[Any], NDArray[Any] | None] | None:
+        from workbench.media import open_reader
+        from workbench.tools.registry import get_tool
+
+        index, clip = shot.representative_frame, shot.shot.clip
+        if index is None or clip is None:
+            return None
+        if "%" not in clip.path and not Path(clip.path).exists():
+            return None
+        rows = [e for e in shot.edits if e.first <= index <= e.last]
+        exact = all(r.region.get("kind") in (None, "full", "rect") for r in rows)
+        try:
+            reach = sum(get_tool(r.tool).temporal_radius for r in rows) if exact else 0
+            with open_reader(clip.path) as reader:
+                index = min(max(index, 0), len(reader) - 1)
+                lo, hi = max(0, index - reach), min(len(reader), index + reach + 1)
+                frames = {j: reader.read(j) for j in range(lo, hi)}
+            if not rows or not exact:
+                return frames[index], None
+            colour = rows[0].clip.colour
+            return frames[index], _stack_after(rows, frames, index, engine_for, colour)
+        except (WorkbenchError, OSError, ValueError, RuntimeError):
+            return None
+
+    return thumbnail
+
+
 def producer_context(
     data: Any,
     exported: str,
@@ -129,4 +211,5 @@ def producer_context(
         clips=clips,
         cards=cards,
         thumbnails=project_thumbnailer(cat) if thumbnails else None,
+        shot_thumbnails=shot_thumbnailer(cat) if thumbnails else None,
     )
