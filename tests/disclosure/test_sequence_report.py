@@ -4,6 +4,7 @@ order with its picture, timecodes, edits, models, consent and delivery), the PDF
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -148,5 +149,15 @@ def test_credits_and_the_window_export_match(film: Path, tmp_path: Path) -> None
     lines = credits.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("SEQ_AVID: AI-assisted cleanup in 4 of 4 shots (")
     assert lines[1] == "Likeness of ADA ACTOR, Ben Bloggs AI-altered with their written consent."
+    ledger = tmp_path / "film.csv"
+    export_log(film, "film-ledger", ledger, exported=stamp)
+    rows = list(csv.DictReader(ledger.open(encoding="utf-8")))
+    assert {r["shot"] for r in rows} == {"1", "2", "3", "6"}
+    one = [r for r in rows if r["shot"] == "1"]
+    assert all(r["frames_of_the_cut"] == "25" and r["model"] == "denoise 1.0.0" for r in one)
+    shares = sum(float(r["share"]) for r in one)
+    assert (
+        abs(sum(float(r["contributor_frames"]) for r in one) - 25 * shares) < 0.01
+    )  # each row rounded to 3 places
     with Project.open(film, readonly=True) as project:
         assert project.verify().ok

@@ -59,6 +59,11 @@ REGISTRY: dict[str, tuple[str, str, str]] = {
     "pdf": ("workbench.disclosure.exporters.pdf_report", ".pdf", "the report as a PDF"),
     "ledger": ("workbench.disclosure.exporters.ledger", ".csv", "compensation per contributor"),
     "credits": ("workbench.disclosure.exporters.credits", ".txt", "end-credits text"),
+    "film-ledger": (
+        "workbench.disclosure.exporters.film_ledger",
+        ".csv",
+        "a film's ledger: per shot, model and contributor",
+    ),
 }
 
 
