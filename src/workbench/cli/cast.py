@@ -67,40 +67,13 @@ def cmd_shot_tag(args: argparse.Namespace) -> int:
 
 
 def print_coverage(project: Any) -> None:
-    """Each performer: their consents (live or expired), then each shot they appear in whose
-    edits alter their likeness, with the kind and whether a consent covers it."""
-    from workbench.disclosure.likeness import expired, today_utc
-    from workbench.project.likeness import enforced, needs
+    """Each performer's consents and what the edits over their shots need
+    (``conform.cast.coverage_lines``); a count of what is missing on stderr."""
+    from workbench.conform.cast import coverage_lines
 
-    today = today_utc()
-    members = project.cast()
-    if not members:
-        return
-    shots = {s.id: s for s in project.shots()}
-    wanted = needs(project, today=today)
-    state = "on" if enforced(project) else "OFF (policy)"
-    print(f"likeness consent (policy {state}; as of {today.isoformat()} UTC):")
-    for member in members:
-        print(f"  {member.name}" + (f" ({member.role})" if member.role else ""))
-        for c in project.likeness_consents(member.id):
-            until = f" until {c.expires}" if c.expires else " (no expiry)"
-            gone = " EXPIRED" if expired(c.record, today) else ""
-            print(
-                f"    consent {c.id}: {', '.join(c.kinds)} for {c.production!r}, signed "
-                f"{c.signed}{until}{gone} [{c.document_ref} sha256 {c.document_sha256[:12]}…]"
-            )
-        for need in (n for n in wanted if n.person_id == member.id):
-            shot = shots.get(need.shot_id)
-            name = f" ({shot.name})" if shot else ""
-            edits = ", ".join(str(e) for e in need.edits)
-            verdict = need.verdict
-            status = (
-                f"covered by consent {verdict.consent.id}"
-                if verdict.consent is not None
-                else f"MISSING: {verdict.why}"
-            )
-            print(f"    shot {need.shot_id}{name}: {need.kind} by edit(s) {edits}: {status}")
-    missing = sum(1 for n in wanted if not n.verdict.covered)
+    lines, missing = coverage_lines(project)
+    for line in lines:
+        print(line)
     if missing:
         print(
             f"{missing} alteration(s) lack a performer's consent: apply and render refuse them",

@@ -129,11 +129,50 @@ def tag_from_timeline(project: Project, sequence_id: int) -> list[Tagged]:
     return out
 
 
+def coverage_lines(project: Project) -> tuple[list[str], int]:
+    """Each performer: their likeness consents (live or expired), then each shot they appear in
+    whose edits alter their likeness, with the kind and whether a consent covers it; and how
+    many alterations no consent covers (``consent list`` and the window's cast dialog)."""
+    from workbench.disclosure.likeness import expired, today_utc
+    from workbench.project.likeness import enforced, needs
+
+    today = today_utc()
+    members = project.cast()
+    if not members:
+        return [], 0
+    shots = {s.id: s for s in project.shots()}
+    wanted = needs(project, today=today)
+    state = "on" if enforced(project) else "OFF (policy)"
+    lines = [f"likeness consent (policy {state}; as of {today.isoformat()} UTC):"]
+    for member in members:
+        lines.append(f"  {member.name}" + (f" ({member.role})" if member.role else ""))
+        for c in project.likeness_consents(member.id):
+            until = f" until {c.expires}" if c.expires else " (no expiry)"
+            gone = " EXPIRED" if expired(c.record, today) else ""
+            lines.append(
+                f"    consent {c.id}: {', '.join(c.kinds)} for {c.production!r}, signed "
+                f"{c.signed}{until}{gone} [{c.document_ref} sha256 {c.document_sha256[:12]}…]"
+            )
+        for need in (n for n in wanted if n.person_id == member.id):
+            shot = shots.get(need.shot_id)
+            name = f" ({shot.name})" if shot else ""
+            edits = ", ".join(str(e) for e in need.edits)
+            verdict = need.verdict
+            status = (
+                f"covered by consent {verdict.consent.id}"
+                if verdict.consent is not None
+                else f"MISSING: {verdict.why}"
+            )
+            lines.append(f"    shot {need.shot_id}{name}: {need.kind} by edit(s) {edits}: {status}")
+    return lines, sum(1 for n in wanted if not n.verdict.covered)
+
+
 __all__ = [
     "CAST_LINE",
     "Tagged",
     "add_cast_member",
     "cast_in",
+    "coverage_lines",
     "member_for",
     "names_in",
     "tag_from_timeline",

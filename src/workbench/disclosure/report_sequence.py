@@ -27,6 +27,7 @@ from workbench.disclosure.entries import (
     LikenessConsentEntry,
     LikenessConsentRecord,
     MoveEntry,
+    RenderEntry,
     SequenceImportEntry,
     SequenceRecord,
     ShotCastEntry,
@@ -204,11 +205,15 @@ class _Replay:
     signed_off: set[str] = field(default_factory=set)
     order: dict[int, tuple[int, ...]] = field(default_factory=dict)
     """Each clip's stack order after its last move (edit ids, bottom first)."""
+    rendered: dict[str, set[int]] = field(default_factory=dict)
+    """The edits each render applied, by the render entry's id."""
 
     def add(self, entry: TypedEntry) -> None:
         body = entry.body
         if isinstance(body, MoveEntry):
             self.order[body.clip] = body.order
+        elif isinstance(body, RenderEntry):
+            self.rendered[entry.id] = {link.edit for link in body.edits}
         elif isinstance(body, SequenceImportEntry):
             self.sequences.setdefault(body.sequence.id, body.sequence)
             for shot in body.shots:
@@ -261,16 +266,23 @@ def _shot_row(
     by_clip: Mapping[str, list[Any]],
     day: date,
 ) -> ShotRow:
-    edits: list[EditRow] = []
+    every: list[EditRow] = []
     if shot.clip is not None and shot.frames is not None:
         first, last = shot.frames
-        edits = [
+        every = [
             e for e in by_clip.get(str(shot.clip.id), []) if e.first <= last and e.last >= first
         ]
         order = replay.order.get(shot.clip.id, ())
         places = {edit_id: n for n, edit_id in enumerate(order)}
-        edits.sort(key=lambda e: (places.get(int(e.edit_id), len(order)), e.seq))  # stack order
+        every.sort(key=lambda e: (places.get(int(e.edit_id), len(order)), e.seq))  # stack order
+    edits = [e for e in every if e.live]
     delivered = replay.deliveries.get(shot.id)
+    still = False
+    if delivered is not None:
+        # delivered as it stands: the edits over it now are the ones its render applied
+        rendered = replay.rendered.get(delivered[1].render.entry, set())
+        then = {e.edit_id for e in every if int(e.edit_id) in rendered}
+        still = then == {e.edit_id for e in edits}
     people, lines = _consent_lines(replay, shot.id, edits, day)
     return ShotRow(
         sequence=sequence.name,
@@ -279,7 +291,7 @@ def _shot_row(
         performers=people,
         consent=lines,
         delivery=delivered[1] if delivered else None,
-        delivered_after_edits=delivered is not None and all(e.seq < delivered[0] for e in edits),
+        delivered_after_edits=still,
         pending_signoff=any(
             e.signoff == "pending" and e.entry_id not in replay.signed_off for e in edits
         ),
@@ -297,8 +309,7 @@ def build_sequences(
         return []
     by_clip: dict[str, list[EditRow]] = {}
     for row in rows:
-        if row.live:
-            by_clip.setdefault(row.clip.id, []).append(row)
+        by_clip.setdefault(row.clip.id, []).append(row)
     day = _on(exported)
     views = []
     for seq_id, record in sorted(replay.sequences.items()):

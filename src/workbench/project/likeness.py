@@ -92,7 +92,8 @@ def _refusal(gaps: list[Touched], what: str, doing: str, project: Project) -> Po
     first = gaps[0]
     more = len(gaps) - 1
     return PolicyError(
-        f"{doing} is refused: {first.words(what)}"
+        (f"{doing} is refused: " if doing else "refused: ")
+        + first.words(what)
         + (f" (and {more} more performer(s) or shot(s) without consent)" if more else ""),
         hint=f"record their consent: workbench consent add {project.path.name} --person "
         f"{first.verdict.person!r} --scope {first.verdict.kind} --document RELEASE.pdf "
@@ -117,7 +118,7 @@ def check_edit(
     found = touched(project, clip_id, frames, kind, today=today)
     gaps = [t for t in found if not t.verdict.covered]
     if gaps:
-        raise _refusal(gaps, what, f"applying {what}", project)
+        raise _refusal(gaps, what, "", project)
     return found
 
 

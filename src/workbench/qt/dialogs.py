@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -43,6 +44,13 @@ def _name_buttons(box: QDialogButtonBox, prefix: str) -> None:
         text = button.text().replace("&", "")
         button.setObjectName(f"{prefix}{text.replace(' ', '')}")
         button.setAccessibleName(text)
+
+
+LIKENESS_CHOICES: tuple[tuple[str, bool | None], ...] = (
+    ("an AI edit needs their consent once the project has a cast", None),
+    ("an AI edit always needs their consent", True),
+    ("not enforced (their consent is still reported)", False),
+)
 
 
 # -- model library --------------------------------------------------------------------------
@@ -222,6 +230,13 @@ class PolicyDialog(QDialog):
         self.undisclosed = QCheckBox("Allow undisclosed models (no valid model card)", self)
         _named(self.undisclosed, "policyAllowUndisclosed", "Allow undisclosed models")
         self.undisclosed.setChecked(policy.allow_undisclosed)
+        self.likeness = QComboBox(self)
+        _named(self.likeness, "policyLikeness", "Performers' likeness consent")
+        for text, value in LIKENESS_CHOICES:
+            self.likeness.addItem(text, value)
+        self.likeness.setCurrentIndex(
+            next(i for i, (_, v) in enumerate(LIKENESS_CHOICES) if v == policy.likeness_consent)
+        )
         self.any_tool.toggled.connect(lambda on: self.tools.setEnabled(not on))
         self.any_model.toggled.connect(lambda on: self.models.setEnabled(not on))
         self.tools.setEnabled(not self.any_tool.isChecked())
@@ -249,6 +264,10 @@ class PolicyDialog(QDialog):
         layout.addWidget(tools_box)
         layout.addWidget(models_box)
         layout.addWidget(sign_box)
+        likeness_row = QHBoxLayout()
+        likeness_row.addWidget(QLabel("Performers' likeness:", self))
+        likeness_row.addWidget(self.likeness, 1)
+        layout.addLayout(likeness_row)
         layout.addWidget(buttons)
 
     @staticmethod
@@ -265,6 +284,7 @@ class PolicyDialog(QDialog):
             allowed_models=None if self.any_model.isChecked() else self._checked(self.models),
             allow_undisclosed=self.undisclosed.isChecked(),
             signoff_required=self._checked(self.signoff),
+            likeness_consent=self.likeness.currentData(),
         )
 
 

@@ -36,7 +36,7 @@ from workbench.qt.viewer import MODE_LABELS, Mode, ViewerPanel
 from workbench.qt.window_extras import WindowExtras
 from workbench.qt.window_fit import PREFERRED, first_size
 
-LAYOUT_VERSION = 2  # 2: the tracking dock (a layout saved without it is not restored)
+LAYOUT_VERSION = 3  # 2: the tracking dock, 3: the shot list (an older layout is not restored)
 
 
 class MainWindow(QMainWindow):
