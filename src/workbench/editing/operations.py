@@ -184,7 +184,7 @@ def export_context(target: Path, data: Any, fmt: str, *, exported: str | None = 
     HTML and PDF, thumbnails of the edited frames."""
     from workbench.disclosure.export import is_export_file
     from workbench.disclosure.exporters import ExportContext
-    from workbench.disclosure.report_thumbs import project_thumbnailer, shot_thumbnailer
+    from workbench.disclosure.report_thumbs import ReportPictures
     from workbench.disclosure.store import utc_now
 
     stamp = exported or utc_now()
@@ -205,14 +205,14 @@ def export_context(target: Path, data: Any, fmt: str, *, exported: str | None = 
             )
     catalog = Catalog()
     cards = {e.sha256: e.card for e in catalog.entries() if e.card is not None}
-    pictures = fmt in ("html", "pdf")
+    pictures = ReportPictures(catalog) if fmt in ("html", "pdf") else None
     return ExportContext(
         data=data,
         exported=stamp,
         clips=clips,
         cards=cards,
-        thumbnails=project_thumbnailer(catalog) if pictures else None,
-        shot_thumbnails=shot_thumbnailer(catalog) if pictures else None,
+        thumbnails=pictures.edit if pictures else None,
+        shot_thumbnails=pictures.shot if pictures else None,
     )
 
 

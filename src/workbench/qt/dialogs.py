@@ -230,13 +230,7 @@ class PolicyDialog(QDialog):
         self.undisclosed = QCheckBox("Allow undisclosed models (no valid model card)", self)
         _named(self.undisclosed, "policyAllowUndisclosed", "Allow undisclosed models")
         self.undisclosed.setChecked(policy.allow_undisclosed)
-        self.likeness = QComboBox(self)
-        _named(self.likeness, "policyLikeness", "Performers' likeness consent")
-        for text, value in LIKENESS_CHOICES:
-            self.likeness.addItem(text, value)
-        self.likeness.setCurrentIndex(
-            next(i for i, (_, v) in enumerate(LIKENESS_CHOICES) if v == policy.likeness_consent)
-        )
+        self.likeness = self._likeness_choice(policy)
         self.any_tool.toggled.connect(lambda on: self.tools.setEnabled(not on))
         self.any_model.toggled.connect(lambda on: self.models.setEnabled(not on))
         self.tools.setEnabled(not self.any_tool.isChecked())
@@ -264,11 +258,19 @@ class PolicyDialog(QDialog):
         layout.addWidget(tools_box)
         layout.addWidget(models_box)
         layout.addWidget(sign_box)
-        likeness_row = QHBoxLayout()
-        likeness_row.addWidget(QLabel("Performers' likeness:", self))
-        likeness_row.addWidget(self.likeness, 1)
-        layout.addLayout(likeness_row)
+        layout.addWidget(QLabel("Performers' likeness (their consent to AI alteration):", self))
+        layout.addWidget(self.likeness)
         layout.addWidget(buttons)
+
+    def _likeness_choice(self, policy: Policy) -> QComboBox:
+        combo = QComboBox(self)
+        _named(combo, "policyLikeness", "Performers' likeness consent")
+        for text, value in LIKENESS_CHOICES:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(
+            next(i for i, (_, v) in enumerate(LIKENESS_CHOICES) if v == policy.likeness_consent)
+        )
+        return combo
 
     @staticmethod
     def _checked(widget: QListWidget) -> list[str]:
