@@ -140,6 +140,19 @@ M2   A003C001       050.0                03:00:00:10
 * FROM CLIP NAME:  A003C001
 """
 
+# Avid: a CAST comment on event 2, a locator naming a performer on event 1 (in capitals).
+# Avid with performers: a locator naming one (in capitals) on event 1, a CAST comment on 2.
+CAST_EDL = AVID_25.replace(
+    "* LOC: 01:00:00:12 RED     JANE DOE IN FRAME", "* LOC: 01:00:00:12 RED     CAST: ADA ACTOR"
+).replace(
+    "002  A001C003 V     C        01:00:12:00 01:00:12:15 01:00:01:00 01:00:01:15\n"
+    "* FROM CLIP NAME:  A001C003_230101_R1AB\n",
+    "002  A001C003 V     C        01:00:12:00 01:00:12:15 01:00:01:00 01:00:01:15\n"
+    "* FROM CLIP NAME:  A001C003_230101_R1AB\n"
+    "* CAST: Ada Actor, Ben Bloggs\n",
+)
+
+
 # Avid without clip-name comments: reels and timecode only.
 AVID_BARE_25 = """TITLE: SEQ_BARE
 FCM: NON-DROP FRAME

@@ -21,6 +21,9 @@ from workbench.disclosure import records
 from workbench.disclosure.canonical import canonical_bytes
 from workbench.disclosure.entries import (
     SCHEMA_TYPES,
+    CastEntry,
+    CastMemberRecord,
+    CastRef,
     CheckpointEntry,
     Classification,
     ClipColourEntry,
@@ -38,6 +41,8 @@ from workbench.disclosure.entries import (
     ImportedClip,
     ImportEntry,
     KeyRotationEntry,
+    LikenessConsentEntry,
+    LikenessConsentRecord,
     Marker,
     ModelRecord,
     MoveEntry,
@@ -55,6 +60,7 @@ from workbench.disclosure.entries import (
     Runtime,
     SequenceImportEntry,
     SequenceRecord,
+    ShotCastEntry,
     ShotChangeEntry,
     ShotRecord,
     SignoffEntry,
@@ -218,6 +224,22 @@ EXAMPLES: dict[str, Any] = {
             qc="passed",
         )
     ),
+    records.CAST: CastEntry(CastMemberRecord(1, "Ada Actor", "Detective Ivy")),
+    records.SHOT_CAST: ShotCastEntry(
+        "tag", CastRef(1, "Ada Actor"), 1, (1, 4, 5), "comment", "from the timeline"
+    ),
+    records.LIKENESS_CONSENT: LikenessConsentEntry(
+        LikenessConsentRecord(
+            id=1,
+            person=CastRef(1, "Ada Actor"),
+            kinds=("enhancement", "resize"),
+            production="The Long Night",
+            signed="2026-01-05",
+            expires="2027-01-04",
+            document_ref="releases/ada_actor.pdf",
+            document_sha256=SHA,
+        )
+    ),
     records.CHECKPOINT: CheckpointEntry(
         seq=2,
         project="00000000-0000-4000-8000-00000000000p",
@@ -234,7 +256,7 @@ EXAMPLES: dict[str, Any] = {
 def test_every_schema_label_has_a_type_and_an_example() -> None:
     labels = {*records.ENTRY_SCHEMAS, records.CHECKPOINT}
     assert set(SCHEMA_TYPES) == labels == set(EXAMPLES)
-    assert len(labels) == 18
+    assert len(labels) == 21
     for label, example in EXAMPLES.items():
         assert type(example) is SCHEMA_TYPES[label]
         assert label == example.SCHEMA
@@ -255,7 +277,9 @@ def test_golden_tracked_region() -> None:
     """An edit on a tracked region: the track by its hash, its shape and keyframes."""
     tracked = Region.tracked("9a" * 32, "rect", (0, 24, 47))
     entry = _edit()
-    entry = EditEntry(**{**entry.__dict__, "edit": EditSpec(**{**entry.edit.__dict__, "region": tracked})})
+    entry = EditEntry(
+        **{**entry.__dict__, "edit": EditSpec(**{**entry.edit.__dict__, "region": tracked})}
+    )
     data = canonical_bytes(entry.to_dict())
     golden = GOLDEN / "edit-1-tracked-region.json"
     if os.environ.get("WORKBENCH_REGOLD"):

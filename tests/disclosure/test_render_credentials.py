@@ -23,6 +23,20 @@ def _audio(path: Path) -> list[bytes]:
         return [bytes(p) for p in container.demux(container.streams.audio[0]) if p.size]
 
 
+def _title(path: Path) -> str:
+    import json
+
+    import c2pa
+
+    with path.open("rb") as stream:
+        reader = c2pa.Reader("video/quicktime", stream)
+        try:
+            store = json.loads(reader.json())
+        finally:
+            reader.close()
+    return str(store["manifests"][store["active_manifest"]]["title"])
+
+
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
     clip = make_video(
@@ -44,6 +58,7 @@ def test_rendered_mov_carries_credentials_matching_the_log(project: Path, tmp_pa
         pytest.skip("rendering is not available in this tree")
     report = read_credentials(out)
     assert report.state == VALID
+    assert _title(out) == "out.mov"  # the output's name, not the pending file's it was signed as
     ca = user_config_dir() / "identity" / "studio-ca.pem"
     assert read_credentials(out, ca).state == TRUSTED
     assert [a.action for a in report.ai_actions] == ["c2pa.enhanced"]

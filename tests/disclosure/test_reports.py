@@ -43,7 +43,7 @@ def context(tmp_path: Path) -> ExportContext:
 
 
 def test_registry_offers_every_format() -> None:
-    assert formats() == ["json", "csv", "html", "pdf", "ledger", "credits"]
+    assert formats() == ["json", "csv", "html", "pdf", "ledger", "credits", "film-ledger"]
     for name in formats():
         assert callable(exporter(name).write_to_string)
         assert callable(exporter(name).write_to_file)

@@ -81,6 +81,7 @@ def test_a_file_without_the_column_reads_as_set_by_none(project_path: Path) -> N
     conn = sqlite3.connect(project_path, isolation_level=None)
     try:
         conn.execute("ALTER TABLE clips DROP COLUMN colour_space")
+        conn.execute("DROP TABLE likeness_consents")  # schema 7's
         conn.execute("DROP TABLE tracks")  # schema 5's
         for table in ("shot_cast", "cast_members", "deliveries", "recipes", "shots", "sequences"):
             conn.execute(f"DROP TABLE {table}")  # schema 4's

@@ -54,12 +54,47 @@ def triggers(path: Path) -> set[str]:
     return {name for (name,) in rows}
 
 
-CONFORM_TABLES = ("shot_cast", "cast_members", "deliveries", "recipes", "shots", "sequences")
+CONFORM_TABLES = ("likeness_consents", "shot_cast", "cast_members", "deliveries", "recipes", "shots", "sequences")
+
+
+def as_schema_6(path: Path) -> None:
+    """The file as schema 6 left it: no likeness consents, no guards on the cast tables (7)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("DROP TABLE likeness_consents")  # its triggers go with it
+        for name in ("cast_members_pinned", "cast_members_no_delete", "shot_cast_pinned"):
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute("DROP INDEX shot_cast_by_cast")
+        conn.execute("DELETE FROM migrations WHERE version > 6")
+        conn.execute("PRAGMA user_version = 6")
+    finally:
+        conn.close()
+
+
+def test_a_schema_6_project_is_backed_up_then_gets_likeness_consents(project_path: Path) -> None:
+    as_schema_6(project_path)
+    with Project.open(project_path, readonly=True) as project:  # readable as it is
+        assert project.verify().ok
+        assert project.likeness_consents() == [] and project.cast() == []
+    with Project.open(project_path, key=TEST_KEY) as project:
+        ada = project.add_cast_member("Ada Actor")
+        project.add_likeness_consent(
+            ada.id,
+            kinds=["enhancement"],
+            production="p",
+            signed="2026-01-01",
+            document_ref="r.pdf",
+            document_sha256="ab" * 32,
+        )
+        assert project.verify().ok
+    assert {"likeness_consents_pinned", "cast_members_no_delete"} <= triggers(project_path)
+    backup = project_path.with_name("p.v6.backup.wbproj")
+    assert backup.is_file() and inspect_project_file(backup).version == 6
 
 
 def as_schema_3(path: Path) -> None:
     """The file as schema 3 left it: no conform tables (4), no tracks table (5), no clip colour
-    space (6)."""
+    space (6), no likeness consents (7)."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         for table in CONFORM_TABLES:
@@ -100,7 +135,7 @@ def test_a_schema_2_project_is_backed_up_then_guarded(project_path: Path) -> Non
         assert project.verify().ok
     assert set(GUARDS) <= triggers(project_path)
     assert project_path.with_name("p.v2.backup.wbproj").is_file()
-    assert schema.current_version() == 6
+    assert schema.current_version() == 7
 
 
 def test_a_schema_3_project_is_backed_up_then_gets_its_tracks_table(project_path: Path) -> None:

@@ -19,7 +19,8 @@ from workbench.errors import WorkbenchError
 
 Handler = Callable[[argparse.Namespace], int]
 GROUPS = (
-    "project", "clip", "edit", "render", "preview", "farm", "conform", "recipe", "policy", "log", "models",
+    "project", "clip", "edit", "render", "preview", "farm", "conform", "recipe", "cast", "policy",
+    "log", "models",
     "identity", "app",
 )  # fmt: skip
 

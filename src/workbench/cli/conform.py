@@ -29,6 +29,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(line.line())
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
+    for tagged in result.cast:
+        print(f"cast: {tagged.line()}", file=sys.stderr)
     online = len(result.lines) - result.offline
     print(
         f"sequence {result.sequence.id} {result.sequence.name!r}: {len(result.lines)} shots, "

@@ -169,6 +169,7 @@ def cmd_identity_trusted(args: argparse.Namespace) -> int:
 
 def cmd_credentials(args: argparse.Namespace) -> int:
     from workbench.disclosure.credentials import match_log, read_credentials
+    from workbench.disclosure.credentials.manifest import shot_words
     from workbench.disclosure.report_model import printable
 
     report = read_credentials(Path(args.file), Path(args.trust) if args.trust else None)
@@ -188,6 +189,9 @@ def cmd_credentials(args: argparse.Namespace) -> int:
             f"  checkpoint   {cp.get('tree_size')} entries, head {str(cp.get('head'))[:16]}…, "
             f"{state[report.checkpoint_valid]}"
         )
+        shot = shot_words((disclosure.get("delivery") or {}).get("shot"))
+        if shot:
+            print(f"  delivers     {printable(shot)}")
     print(f"  AI edits     {len(report.ai_actions)}")
     for action in report.ai_actions:
         source = str(action.digital_source_type or "").rsplit("/", 1)[-1]

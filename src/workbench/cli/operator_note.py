@@ -22,6 +22,8 @@ WRITING = frozenset(
         "cmd_edit_undo",
         "cmd_policy_set",
         "cmd_consent_add",
+        "cmd_cast_add",
+        "cmd_shot_tag",
     }
 )
 

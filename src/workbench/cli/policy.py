@@ -23,6 +23,8 @@ def _print_policy(policy: Any) -> None:
     print(f"allowed models:      {models}")
     print(f"undisclosed models:  {'allowed' if policy.allow_undisclosed else 'refused'}")
     print(f"sign-off required:   {', '.join(policy.signoff_required) or 'none'}")
+    likeness = {None: "on with a cast (default)", True: "on", False: "off"}
+    print(f"likeness consent:    {likeness[policy.likeness_consent]}")
 
 
 def cmd_policy_show(args: argparse.Namespace) -> int:
@@ -52,6 +54,8 @@ def cmd_policy_set(args: argparse.Namespace) -> int:
             change["allow_undisclosed"] = args.undisclosed == "allow"
         if args.signoff is not None:
             change["signoff_required"] = _names(args.signoff, everything="none")
+        if args.likeness is not None:
+            change["likeness_consent"] = {"on": True, "off": False, "auto": None}[args.likeness]
         for tool in (change.get("allowed_tools") or []) + change.get("signoff_required", []):
             if tool not in known:
                 raise UsageError(
@@ -59,7 +63,8 @@ def cmd_policy_set(args: argparse.Namespace) -> int:
                 )
         if not change:
             raise UsageError(
-                "nothing to change", hint="give --tools, --models, --undisclosed or --signoff"
+                "nothing to change",
+                hint="give --tools, --models, --undisclosed, --signoff or --likeness",
             )
         policy = project.policy().model_copy(update=change)
         project.set_policy(policy)
@@ -82,4 +87,10 @@ def register(sub: Any) -> None:
     p.add_argument("--models", metavar="a,b|any", help="model ids or SHA-256 digests allowed")
     p.add_argument("--undisclosed", choices=("allow", "refuse"), help="models without a card")
     p.add_argument("--signoff", metavar="a,b|none", help="tools whose edits need sign-off")
+    p.add_argument(
+        "--likeness",
+        choices=("on", "off", "auto"),
+        help="an AI edit on a shot featuring a performer needs their consent (auto: on with a "
+        "cast)",
+    )
     p.set_defaults(func=cmd_policy_set)

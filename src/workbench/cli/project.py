@@ -106,10 +106,44 @@ def cmd_signoff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _likeness_add(args: argparse.Namespace) -> int:
+    from workbench.editing import LikenessRequest, add_likeness_consent
+    from workbench.project import Project
+
+    if not args.document:
+        raise UsageError(
+            "a performer's likeness consent needs --document FILE (the signed release; its "
+            "SHA-256 is logged)"
+        )
+    request = LikenessRequest(
+        person=args.person,
+        kinds=args.scope,
+        document=Path(args.document),
+        document_ref=args.document_ref or "",
+        production=args.production,
+        signed=args.signed,
+        expires=args.expires,
+    )
+    with Project.open(Path(args.project)) as project:
+        consent = add_likeness_consent(project, request)
+    until = f" until {consent.expires}" if consent.expires else ""
+    print(
+        f"likeness consent {consent.id}: {consent.person} ({', '.join(consent.kinds)}) for "
+        f"{consent.production!r}, signed {consent.signed}{until}"
+    )
+    return 0
+
+
 def cmd_consent_add(args: argparse.Namespace) -> int:
     from workbench.editing import ConsentRequest, add_consent
     from workbench.project import Project
 
+    if args.person:
+        return _likeness_add(args)
+    if not args.subject:
+        raise UsageError(
+            "consent add needs --subject (who agreed) or --person (a cast member's likeness)"
+        )
     request = ConsentRequest(
         subject=args.subject,
         scope=args.scope,
@@ -124,17 +158,24 @@ def cmd_consent_add(args: argparse.Namespace) -> int:
 
 
 def cmd_consent_list(args: argparse.Namespace) -> int:
+    from workbench.cli.cast import print_coverage
     from workbench.project import Project
 
     with Project.open(Path(args.project), readonly=True) as project:
         consents = project.consents()
         if args.json:
-            print(json.dumps([c.__dict__ for c in consents], indent=2))
+            # one list, as before performers had consents: each record says its kind
+            records = [{**c.__dict__, "kind": "data"} for c in consents]
+            records += [
+                {**c.record.to_dict(), "kind": "likeness"} for c in project.likeness_consents()
+            ]
+            print(json.dumps(records, indent=2))
             return 0
         for c in consents:
             until = f" until {c.expires}" if c.expires else ""
             doc = f" [{c.document_ref}]" if c.document_ref else ""
             print(f"{c.id}\t{c.subject}\t{c.scope}{until}{doc}")
+        print_coverage(project)
     return 0
 
 
@@ -144,11 +185,22 @@ def _register_consent(sub: Any) -> None:
     ).add_subparsers(dest="consent_command", metavar="ACTION", required=True)
     p = consent.add_parser("add", help="record a consent (logged; prints its id)")
     p.add_argument("project")
-    p.add_argument("--subject", required=True, help="who agreed (a person, an owner)")
-    p.add_argument("--scope", required=True, help="what they agreed to")
+    p.add_argument("--subject", help="who agreed (a person, an owner)")
+    p.add_argument(
+        "--person",
+        metavar="NAME",
+        help="a cast member whose likeness the consent is for (then --scope names kinds)",
+    )
+    p.add_argument(
+        "--scope",
+        required=True,
+        help="what they agreed to; with --person: enhancement,resize,removal,generative or all",
+    )
     p.add_argument("--document", metavar="FILE", help="the signed release; its SHA-256 is logged")
     p.add_argument("--document-ref", metavar="REF", help="where the release is filed")
-    p.add_argument("--expires", metavar="YYYY-MM-DD")
+    p.add_argument("--expires", metavar="YYYY-MM-DD", help="the last day it holds")
+    p.add_argument("--signed", metavar="YYYY-MM-DD", help="with --person: when (default today)")
+    p.add_argument("--production", help="with --person: the production (default: the project)")
     p.set_defaults(func=cmd_consent_add)
     p = consent.add_parser("list", help="the project's consent records")
     p.add_argument("project")

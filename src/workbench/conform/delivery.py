@@ -13,10 +13,10 @@ and a file that exists is never overwritten (the next free version is taken).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from workbench.disclosure.entries import ClipRef, DeliveryRecord, EditLink, OutputRef
 from workbench.errors import UsageError
@@ -65,6 +65,33 @@ class DeliveryRequest:
     shots: str | None = None
     sequence: int | None = None
     extension: str | None = None
+
+
+@dataclass(frozen=True)
+class ShotStarted:
+    """A delivery's shot begins rendering: the shot, its place among those delivered, the file."""
+
+    KIND: ClassVar[str] = "shot-started"
+    shot: int
+    index: int
+    total: int
+    output: str
+
+
+@dataclass(frozen=True)
+class ShotDelivered:
+    """A shot was rendered and registered: its file, version and QC verdict."""
+
+    KIND: ClassVar[str] = "shot-delivered"
+    shot: int
+    index: int
+    total: int
+    output: str
+    version: int
+    qc: str
+
+
+ShotEvent = ShotStarted | ShotDelivered
 
 
 @dataclass(frozen=True)
@@ -145,6 +172,32 @@ def _target(project: Project, shot: Shot, request: DeliveryRequest, ext: str) ->
         version += 1
 
 
+def shot_context(project: Project, shot: Shot, version: int) -> dict[str, Any]:
+    """What the delivered file's Content Credentials say it is: the shot (id, place in the cut,
+    name, reel, track, source and record timecode, handles, the clip's frames), the version,
+    and the sequence it belongs to (name, timeline file and its SHA-256)."""
+    sequence = project.sequence(shot.sequence_id)
+    return {
+        "id": shot.id,
+        "position": shot.position,
+        "name": shot.name,
+        "reel": shot.reel,
+        "track": shot.track,
+        "version": version,
+        "source": shot.source.to_dict(),
+        "record": shot.record.to_dict(),
+        "handles": list(shot.handles),
+        "frames": list(shot.frames) if shot.frames else None,
+        "sequence": {
+            "id": sequence.id,
+            "name": sequence.name,
+            "timeline": Path(sequence.timeline_path).name,
+            "timeline_sha256": sequence.timeline_sha256,
+            "format": sequence.timeline_format,
+        },
+    }
+
+
 def _record(project: Project, shot: Shot, version: int, result: Any) -> Delivery:
     """The delivery's row and entry, pointing at the render that made it."""
     assert shot.clip_id is not None and shot.frames is not None
@@ -181,16 +234,21 @@ def deliver(
     lock_wait: float = 30.0,
     executor: Any = None,
     store: Any = None,
+    on_event: Callable[[Any], None] | None = None,
 ) -> list[Delivered]:
     """Render and register every chosen shot (see the module docstring), in cut order.
 
     ``executor`` renders each shot's segments (``None``: this machine; a
     :class:`~workbench.render.farm.DaskExecutor`: a farm, shared by every shot) and ``store``
-    keeps them (``None``: beside each output) — the same core render either way."""
+    keeps them (``None``: beside each output) — the same core render either way.
+    ``on_event`` hears each shot's :class:`ShotStarted` and :class:`ShotDelivered`, and between
+    them the shot's render events (``render.events``: started, progress, warnings, done) — the
+    window's deliver-all job shows them as per-shot progress."""
     from workbench.project.project import open_for_writing
     from workbench.render import RenderRequest, run_render
 
     progress = progress or NullProgress()
+    emit = on_event or (lambda event: None)
     if not request.output_dir.is_dir():
         raise UsageError(f"the output folder {request.output_dir} does not exist")
     ext = _extension(request)
@@ -204,20 +262,31 @@ def deliver(
             continue
         with Project.open(request.project, readonly=True) as project:
             output, version = _target(project, shot, request, ext)
+            context = shot_context(project, shot, version)
         n = len([r for r in results if r.delivery is not None]) + 1
         progress.update(0.0, f"shot {shot.id} ({n}/{len(todo)}): {output.name}")
+        emit(ShotStarted(shot.id, n, len(todo), str(output)))
         assert shot.clip_id is not None
         result = run_render(
-            RenderRequest(request.project, shot.clip_id, output, request.codec, frames=shot.frames),
+            RenderRequest(
+                request.project,
+                shot.clip_id,
+                output,
+                request.codec,
+                frames=shot.frames,
+                shot=context,
+            ),
             progress,
             catalog=catalog,
             lock_wait=lock_wait,
             executor=executor,
             store=store,
+            on_event=emit,
         )
         with open_for_writing(request.project, lock_wait) as project:
             delivery = _record(project, project.shot(shot.id), version, result)
         results.append(Delivered(shot, delivery, ""))
+        emit(ShotDelivered(shot.id, n, len(todo), delivery.output, delivery.version, delivery.qc))
     return results
 
 
@@ -226,7 +295,11 @@ __all__ = [
     "NAME_FIELDS",
     "Delivered",
     "DeliveryRequest",
+    "ShotDelivered",
+    "ShotEvent",
     "ShotNumber",
+    "ShotStarted",
     "deliver",
     "file_name",
+    "shot_context",
 ]

@@ -4,7 +4,8 @@ The timeline is read through OpenTimelineIO (:mod:`.events`), the media folders 
 one child process (:mod:`.media_index`), each event is matched (:mod:`.matching`), the matched
 files join the project as clips through ``workbench.editing`` (a file already a clip is reused),
 and the sequence is written with all its shots — online or offline, with the reason — and one
-``workbench.sequence-import/1`` entry.
+``workbench.sequence-import/1`` entry; then the performers its markers and comments name
+(``CAST: Ada Actor``, see :mod:`.cast`) are tagged on their shots.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from workbench.conform.cast import Tagged, tag_from_timeline
 from workbench.conform.events import read_cut
 from workbench.conform.matching import Match, match_cut
 from workbench.conform.media_index import MediaIndex, scan
@@ -53,6 +55,8 @@ class ImportResult:
     sequence: Sequence
     lines: tuple[ShotLine, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    cast: tuple[Tagged, ...] = field(default_factory=tuple)
+    """The performers the timeline's ``CAST:`` markers and comments named (``conform.cast``)."""
 
     @property
     def offline(self) -> int:
@@ -162,8 +166,9 @@ def import_sequence(
         for s, m in zip(project.shots(sequence.id), matches, strict=True)
     )
     notes = cut.notes + tuple(f"{p.name} cannot be read: {why}" for p, why in index.unreadable)
+    cast = tuple(tag_from_timeline(project, sequence.id))
     progress.update(1.0, f"{len(lines)} shots imported")
-    return ImportResult(sequence, lines, notes)
+    return ImportResult(sequence, lines, notes, cast)
 
 
 __all__ = ["ImportRequest", "ImportResult", "ShotLine", "import_sequence"]

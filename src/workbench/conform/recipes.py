@@ -186,7 +186,12 @@ def _uncovered(
 
 
 def _apply_step(
-    project: Project, shot: Shot, step: RecipeStep, done: ShotApplied, catalog: Any
+    project: Project,
+    shot: Shot,
+    step: RecipeStep,
+    done: ShotApplied,
+    catalog: Any,
+    ran: list[Any] | None = None,
 ) -> None:
     from workbench.editing import ApplyEdit, EditRequest, plan_edit
     from workbench.tools.registry import get_tool
@@ -213,15 +218,23 @@ def _apply_step(
         command = ApplyEdit(planned)
         command.do(project)
         done.commands.append(command)
+        if ran is not None:
+            ran.append(command)
 
 
 def apply_recipe(
-    project: Project, recipe: Recipe, shots: Sequence[Shot], *, catalog: Any = None
+    project: Project,
+    recipe: Recipe,
+    shots: Sequence[Shot],
+    *,
+    catalog: Any = None,
+    ran: list[Any] | None = None,
 ) -> list[ShotApplied]:
     """Apply ``recipe`` to ``shots`` in cut order; offline shots are reported and left alone.
 
-    A step refused for a shot (policy, a model that does not fit) stops the whole run with the
-    refusal; what was applied before it stays, as ordinary undoable edits.
+    A step refused for a shot (policy, a performer's consent, a model that does not fit) stops
+    the whole run with the refusal; what was applied before it stays, as ordinary undoable edits
+    (``ran``, when given, collects their commands as they run, so a caller can take them back).
     """
     from workbench.catalog import Catalog
 
@@ -235,12 +248,51 @@ def apply_recipe(
             done.notes.append(f"offline: {current.reason}")
         else:
             for step in recipe.steps:
-                _apply_step(project, current, step, done, catalog)
+                _apply_step(project, current, step, done, catalog, ran)
         results.append(done)
     return results
 
 
+@dataclass
+class ApplyRecipe:
+    """Apply a saved recipe to shots as one undoable change (the window's undo stack): ``do``
+    applies it (all of it, or nothing: a refusal part-way takes back what it applied), redo
+    applies the same edits again, ``undo`` reverts them in reverse order."""
+
+    recipe: str
+    shots: tuple[int, ...]
+    catalog: Any = None
+    commands: list[Any] = field(default_factory=list)
+    results: list[ShotApplied] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        n = len(self.shots)
+        return f"Apply recipe {self.recipe} to {n} shot{'s' if n != 1 else ''}"
+
+    def do(self, project: Project) -> None:
+        if self.commands:  # a redo: the same edits again
+            for command in self.commands:
+                command.do(project)
+            return
+        recipe = project.recipe(self.recipe)
+        shots = [project.shot(s) for s in self.shots]
+        ran: list[Any] = []
+        try:
+            self.results = apply_recipe(project, recipe, shots, catalog=self.catalog, ran=ran)
+        except BaseException:
+            for command in reversed(ran):
+                command.undo(project)
+            raise
+        self.commands = ran
+
+    def undo(self, project: Project) -> None:
+        for command in reversed(self.commands):
+            command.undo(project)
+
+
 __all__ = [
+    "ApplyRecipe",
     "ShotApplied",
     "apply_recipe",
     "check_steps",

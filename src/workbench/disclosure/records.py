@@ -35,6 +35,11 @@ SHOT_CHANGE = "workbench.shot-change/1"
 RECIPE = "workbench.recipe/1"
 DELIVERY = "workbench.delivery/1"
 CONFORM_SCHEMAS = frozenset({SEQUENCE_IMPORT, SHOT_CHANGE, RECIPE, DELIVERY})
+# The performers: the cast, who appears in which shot, consent to alter their likeness.
+CAST = "workbench.cast/1"
+SHOT_CAST = "workbench.shot-cast/1"
+LIKENESS_CONSENT = "workbench.likeness-consent/1"
+CAST_SCHEMAS = frozenset({CAST, SHOT_CAST, LIKENESS_CONSENT})
 
 ENTRY_SCHEMAS = frozenset(
     {
@@ -53,6 +58,7 @@ ENTRY_SCHEMAS = frozenset(
         CLIP_COLOUR,
     }
     | CONFORM_SCHEMAS
+    | CAST_SCHEMAS
 )
 ENVELOPE = ("schema", "seq", "id", "time", "operator", "project", "app", "prev")
 GENESIS_PREV = "0" * 64
@@ -158,6 +164,8 @@ def summary(entry: dict[str, Any]) -> str:
         return f"signing key {entry.get('key_id')} introduced by key {entry.get('previous_key_id')}"
     if schema in CONFORM_SCHEMAS:
         return _conform_summary(schema, entry)
+    if schema in CAST_SCHEMAS:
+        return _cast_summary(schema, entry)
     if schema == RENDER:
         text = f"render of clip {entry.get('clip', {}).get('id')} to {entry.get('output', {}).get('path')}"
         qc = entry.get("qc")
@@ -165,6 +173,25 @@ def summary(entry: dict[str, Any]) -> str:
             text += f" (QC {qc['status']})"
         return text
     return str(schema)
+
+
+def _cast_summary(schema: str, entry: dict[str, Any]) -> str:
+    if schema == CAST:
+        member = entry.get("member") or {}
+        role = f" ({member.get('role')})" if member.get("role") else ""
+        return f"cast member {member.get('id')} added: {member.get('name')}{role}"
+    if schema == SHOT_CAST:
+        person = (entry.get("person") or {}).get("name")
+        shots = ", ".join(str(s) for s in entry.get("shots") or [])
+        if entry.get("action") == "untag":
+            return f"{person} untagged from shot(s) {shots}"
+        return f"shot(s) {shots} tagged with {person} (from {entry.get('source')})"
+    consent = entry.get("consent") or {}
+    kinds = ", ".join(str(k) for k in consent.get("kinds") or [])
+    until = f" until {consent.get('expires')}" if consent.get("expires") else ""
+    return (
+        f"likeness consent recorded for {(consent.get('person') or {}).get('name')}: {kinds}{until}"
+    )
 
 
 def _conform_summary(schema: str, entry: dict[str, Any]) -> str:

@@ -49,6 +49,7 @@ from workbench.disclosure.report_ledger import (
     model_usage,
 )
 from workbench.disclosure.report_ledger import contributor_totals as _contributor_totals
+from workbench.disclosure.report_sequence import SequenceView, build_sequences, film_credits
 from workbench.errors import DisclosureError
 from workbench.safe_text import shown
 
@@ -167,6 +168,8 @@ class ProducerReport:
     entries: int
     signed_by: tuple[str, ...] = ()
     """Each key that signed the log: ``Alice (key 1a2b 3c4d 5e6f 7a8b)``, in signing order."""
+    sequences: tuple[SequenceView, ...] = ()
+    """The films the log conformed, shot by shot (``report_sequence``); empty without one."""
 
     @property
     def live_edits(self) -> list[EditRow]:
@@ -202,8 +205,9 @@ class ProducerReport:
         else:
             total = self.total_frames
             of = f" of {total:,}" if total else ""
+            noun = "clips" if self.sequences else "shots"  # a film's shots: its own view
             lines.append(
-                f"{self.shots} of {len(self.clips)} shots received AI assistance: "
+                f"{self.shots} of {len(self.clips)} {noun} received AI assistance: "
                 f"{self.frames_assisted:,}{of} frames, through {len(live)} edits."
             )
             for k in self.kinds:
@@ -244,7 +248,9 @@ class ProducerReport:
         return lines
 
     def credits(self) -> str:
-        return credits_text(self)
+        film = film_credits(self.sequences)
+        text = credits_text(self)
+        return "\n".join(film) + "\n" + text if film else text
 
     @property
     def contributor_totals(self) -> list[ContributorTotal]:
@@ -433,6 +439,7 @@ def build_report(context: ExportContext) -> ProducerReport:
         renders=[_render_row(e, b) for e, b in bodies(typed, RenderEntry)],
         entries=len(entries),
         signed_by=tuple(s.describe() for s in report.signers),
+        sequences=tuple(build_sequences(typed, rows, context.exported)),
     )
 
 

@@ -244,6 +244,7 @@ def plan_edit(
     policy = project.policy()
     policy.check_tool(tool.id)
     entry, provider, variant = _model(tool, params, request, catalog, policy)
+    _check_likeness(project, tool, entry, clip.id, (start, end))
     if request.consent_ref is not None:
         project.consent(request.consent_ref)
     region = _region(project, request, (start, end))
@@ -259,6 +260,28 @@ def plan_edit(
         enabled=request.enabled,
         track=request.track,
         variant=variant,
+    )
+
+
+def _check_likeness(
+    project: Project,
+    tool: Tool,
+    entry: CatalogEntry | None,
+    clip_id: int,
+    frames: tuple[int, int],
+) -> None:
+    """A performer on a shot the edit touches must have consented to its kind of alteration
+    (``project.likeness``); the kind comes from the classification the edit will be logged
+    with (the model card's, else the tool's)."""
+    from workbench.project.entries import edit_classification
+    from workbench.project.likeness import check_edit
+
+    check_edit(
+        project,
+        clip_id,
+        frames,
+        edit_classification(tool, entry),
+        what=f"the {tool.name.lower()} edit on frames {frames[0]}-{frames[1]}",
     )
 
 

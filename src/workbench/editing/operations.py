@@ -16,7 +16,7 @@ from typing import Any
 from workbench.catalog import Catalog
 from workbench.catalog.catalog import card_path_for, load_checked_path, read_card
 from workbench.errors import UsageError
-from workbench.project import Clip, Consent, Edit, Project
+from workbench.project import Clip, Consent, Edit, LikenessConsent, Project
 
 
 def import_clip(project: Project, media: Path, *, timeout: float = 60.0) -> Clip:
@@ -95,6 +95,64 @@ def add_consent(project: Project, request: ConsentRequest) -> Consent:
     )
 
 
+@dataclass(frozen=True)
+class LikenessRequest:
+    """A performer's consent to AI alteration of their likeness: the cast member (name or id),
+    the kinds it covers (``enhancement,resize``; ``all``), the signed release (its SHA-256 is
+    recorded), for which production (None: the project's name), signed when (None: today,
+    UTC) and until when (None: no end)."""
+
+    person: str
+    kinds: str | tuple[str, ...]
+    document: Path
+    document_ref: str = ""
+    production: str | None = None
+    signed: str | None = None
+    expires: str | None = None
+
+
+def _iso_date(value: str | None, flag: str) -> str | None:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise UsageError(f"{flag} takes a date as YYYY-MM-DD; got {value!r}") from None
+
+
+def add_likeness_consent(project: Project, request: LikenessRequest) -> LikenessConsent:
+    """Record a performer's likeness consent (``project.likeness`` enforces it at apply and
+    render). The performer must be in the cast; the release must exist (it is hashed)."""
+    from workbench.disclosure.likeness import parse_kinds, today_utc
+    from workbench.fsutil import sha256_file
+
+    member = project.cast_member(request.person)
+    try:
+        kinds = parse_kinds(request.kinds)
+    except ValueError as exc:
+        raise UsageError(f"--scope: {exc}") from None
+    if not request.document.is_file():
+        raise UsageError(
+            f"the signed release {request.document} does not exist",
+            hint="a likeness consent pins the signed document by its SHA-256: give --document",
+        )
+    signed = _iso_date(request.signed, "--signed") or today_utc().isoformat()
+    expires = _iso_date(request.expires, "--expires")
+    if expires is not None and expires < signed:
+        raise UsageError(f"the consent expires ({expires}) before it was signed ({signed})")
+    return project.add_likeness_consent(
+        member.id,
+        kinds=kinds,
+        production=(request.production or project.name).strip(),
+        signed=signed,
+        expires=expires,
+        document_ref=request.document_ref or request.document.name,
+        document_sha256=sha256_file(request.document),
+    )
+
+
 def import_model(onnx: Path, card: Path | None, target_dir: Path | None = None) -> Path:
     """Check a model file (and that its card describes exactly these bytes) and copy both into
     the user's model folder, where the catalogue finds them."""
@@ -126,7 +184,7 @@ def export_context(target: Path, data: Any, fmt: str, *, exported: str | None = 
     HTML and PDF, thumbnails of the edited frames."""
     from workbench.disclosure.export import is_export_file
     from workbench.disclosure.exporters import ExportContext
-    from workbench.disclosure.report_thumbs import project_thumbnailer
+    from workbench.disclosure.report_thumbs import ReportPictures
     from workbench.disclosure.store import utc_now
 
     stamp = exported or utc_now()
@@ -147,8 +205,15 @@ def export_context(target: Path, data: Any, fmt: str, *, exported: str | None = 
             )
     catalog = Catalog()
     cards = {e.sha256: e.card for e in catalog.entries() if e.card is not None}
-    thumbs = project_thumbnailer(catalog) if fmt in ("html", "pdf") else None
-    return ExportContext(data=data, exported=stamp, clips=clips, cards=cards, thumbnails=thumbs)
+    pictures = ReportPictures(catalog) if fmt in ("html", "pdf") else None
+    return ExportContext(
+        data=data,
+        exported=stamp,
+        clips=clips,
+        cards=cards,
+        thumbnails=pictures.edit if pictures else None,
+        shot_thumbnails=pictures.shot if pictures else None,
+    )
 
 
 def load_log(target: Path) -> tuple[Any, str]:
@@ -175,7 +240,9 @@ def export_log(
 __all__ = [
     "ConsentRequest",
     "ExportResult",
+    "LikenessRequest",
     "add_consent",
+    "add_likeness_consent",
     "add_probed_clip",
     "export_context",
     "export_log",

@@ -1,5 +1,6 @@
 """The project file: clips, the edit stack, consent, policy and the disclosure log."""
 
+from workbench.project.cast_records import CastMember, LikenessConsent, ShotCast
 from workbench.project.conform_records import Delivery, Recipe, Sequence, Shot
 from workbench.project.masks import masks_dir, store_mask
 from workbench.project.policy import Policy
@@ -17,11 +18,13 @@ from workbench.project.project import (
 )
 
 __all__ = [
+    "CastMember",
     "Clip",
     "ClipMedia",
     "Consent",
     "Delivery",
     "Edit",
+    "LikenessConsent",
     "Policy",
     "Project",
     "Recipe",
@@ -29,6 +32,7 @@ __all__ = [
     "Render",
     "Sequence",
     "Shot",
+    "ShotCast",
     "backup_project",
     "inspect_project_file",
     "masks_dir",

@@ -20,6 +20,11 @@ class Policy(BaseModel):
     )
     allow_undisclosed: bool = False
     signoff_required: list[str] = Field(default_factory=list, description="tools needing sign-off")
+    likeness_consent: bool | None = Field(
+        default=None,
+        description="an AI edit on a shot featuring a performer needs their consent covering "
+        "that kind of alteration; None: on when the project has a cast",
+    )
 
     def check_tool(self, tool: str) -> None:
         if self.allowed_tools is not None and tool not in self.allowed_tools:
@@ -42,3 +47,7 @@ class Policy(BaseModel):
 
     def needs_signoff(self, tool: str) -> bool:
         return tool in self.signoff_required
+
+    def likeness_enforced(self, has_cast: bool) -> bool:
+        """Whether performers' likeness consent is enforced (on by default with a cast)."""
+        return has_cast if self.likeness_consent is None else self.likeness_consent

@@ -31,7 +31,7 @@ from workbench.disclosure.verify import (
 )
 from workbench.errors import ProjectDamagedError, ProjectError, UsageError
 from workbench.project import schema
-from workbench.project.conform_entries import ConformWriter
+from workbench.project.cast_entries import CastWriter
 from workbench.project.entries import edit_classification, model_log_record
 from workbench.project.lock import ProjectLock
 from workbench.project.open_files import connect
@@ -76,7 +76,7 @@ def _new_file(path: Path, name: str | None, created: str, project_id: str) -> sq
     return conn
 
 
-class Project(ConformWriter):
+class Project(CastWriter):
     """An open project. Use :meth:`create` or :meth:`open`, and close it (or use ``with``)."""
 
     def __init__(

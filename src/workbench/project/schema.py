@@ -287,6 +287,43 @@ def _v6(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE clips ADD COLUMN colour_space TEXT")
 
 
+LIKENESS_DDL = """
+CREATE TABLE likeness_consents (
+    id INTEGER PRIMARY KEY,
+    cast_id INTEGER NOT NULL REFERENCES cast_members(id),
+    kinds TEXT NOT NULL,
+    production TEXT NOT NULL,
+    signed TEXT NOT NULL,
+    expires TEXT,
+    document_ref TEXT NOT NULL,
+    document_sha256 TEXT NOT NULL,
+    recorded TEXT NOT NULL,
+    log_entry TEXT NOT NULL
+);
+CREATE INDEX likeness_consents_by_cast ON likeness_consents(cast_id);
+CREATE INDEX shot_cast_by_cast ON shot_cast(cast_id);
+CREATE TRIGGER likeness_consents_pinned BEFORE UPDATE ON likeness_consents
+WHEN OLD.log_entry <> ''
+BEGIN SELECT RAISE(ABORT, 'a consent record never changes (record a new one)'); END;
+CREATE TRIGGER likeness_consents_no_delete BEFORE DELETE ON likeness_consents
+BEGIN SELECT RAISE(ABORT, 'consent records are never deleted from a project'); END;
+CREATE TRIGGER cast_members_pinned BEFORE UPDATE ON cast_members WHEN OLD.log_entry <> ''
+BEGIN SELECT RAISE(ABORT, 'a cast member never changes once added'); END;
+CREATE TRIGGER cast_members_no_delete BEFORE DELETE ON cast_members
+BEGIN SELECT RAISE(ABORT, 'cast members are never deleted from a project'); END;
+CREATE TRIGGER shot_cast_pinned BEFORE UPDATE ON shot_cast WHEN OLD.log_entry <> ''
+BEGIN SELECT RAISE(ABORT, 'a cast tag never changes (untag and tag again)'); END;
+"""
+
+
+def _v7(conn: sqlite3.Connection) -> None:
+    """Performers' likeness consent: who (a cast member), which kinds of alteration, for which
+    production, signed and expiring when, the signed release's SHA-256; and guards on the cast
+    tables schema 4 made (``workbench.likeness-consent/1``, ``cast/1``, ``shot-cast/1``)."""
+    for statement in _statements(LIKENESS_DDL):
+        conn.execute(statement)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -301,6 +338,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "conform: sequences, shots, recipes, deliveries; cast and shot cast", _v4),
     Migration(5, "tracks: the per-frame regions of tracked edits, by their SHA-256", _v5),
     Migration(6, "colour: the colour space a user set for a clip", _v6),
+    Migration(7, "likeness: performers' consent to AI alteration, cast guards", _v7),
 ]
 
 
@@ -310,8 +348,9 @@ def current_version() -> int:
 
 READABLE_FROM = 2
 """The oldest schema a read-only open reads as it is: 3 added only guards (triggers), which a
-reader does not need, and a file without 6's ``clips.colour_space`` reads as having set none;
-older files are upgraded by opening them for writing once."""
+reader does not need, a file without 6's ``clips.colour_space`` reads as having set none, and
+one without 7's ``likeness_consents`` as holding no likeness consent; older files are upgraded
+by opening them for writing once."""
 
 
 __all__ = ["APPLICATION_ID", "MIGRATIONS", "READABLE_FROM", "Migration", "current_version"]

@@ -207,7 +207,11 @@ def _read(conn: sqlite3.Connection, table: str) -> list[dict[str, Any]] | None:
 
 
 def conform_problems(conn: sqlite3.Connection, entries: Iterable[TypedEntry]) -> list[StackProblem]:
-    """Every conform row that is not what the log's entries say (empty when all are)."""
+    """Every conform row that is not what the log's entries say (empty when all are), and
+    every performer row (``project.cast_check``)."""
+    from workbench.project.cast_check import cast_problems
+
+    entries = list(entries)
     logged = logged_conform(entries)
     out = list(logged.problems)
     for table in _TABLES:
@@ -223,7 +227,7 @@ def conform_problems(conn: sqlite3.Connection, entries: Iterable[TypedEntry]) ->
                 )
             continue
         out += _table_problems(table, rows, logged.tables[table])
-    return out
+    return out + cast_problems(conn, entries)
 
 
 __all__ = ["conform_problems", "logged_conform"]

@@ -18,7 +18,13 @@ if TYPE_CHECKING:
 
 NO_PROJECT = "No project open — File ▸ New Project… (Ctrl+N) or Open Project… (Ctrl+O)"
 NEEDS_PROJECT = ("actionCloseProject", "actionVerify")
-NEEDS_WRITABLE = ("actionPolicy",)
+NEEDS_WRITABLE = (
+    "actionPolicy",
+    "actionImportCut",
+    "actionCastConsent",
+    "actionDeliverShots",
+    "actionApplyRecipe",
+)
 
 
 class Availability(QObject):

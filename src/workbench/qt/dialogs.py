@@ -46,6 +46,13 @@ def _name_buttons(box: QDialogButtonBox, prefix: str) -> None:
         button.setAccessibleName(text)
 
 
+LIKENESS_CHOICES: tuple[tuple[str, bool | None], ...] = (
+    ("an AI edit needs their consent once the project has a cast", None),
+    ("an AI edit always needs their consent", True),
+    ("not enforced (their consent is still reported)", False),
+)
+
+
 # -- model library --------------------------------------------------------------------------
 def card_html(entry: CatalogEntry) -> str:
     e = html.escape
@@ -223,6 +230,7 @@ class PolicyDialog(QDialog):
         self.undisclosed = QCheckBox("Allow undisclosed models (no valid model card)", self)
         _named(self.undisclosed, "policyAllowUndisclosed", "Allow undisclosed models")
         self.undisclosed.setChecked(policy.allow_undisclosed)
+        self.likeness = self._likeness_choice(policy)
         self.any_tool.toggled.connect(lambda on: self.tools.setEnabled(not on))
         self.any_model.toggled.connect(lambda on: self.models.setEnabled(not on))
         self.tools.setEnabled(not self.any_tool.isChecked())
@@ -250,7 +258,19 @@ class PolicyDialog(QDialog):
         layout.addWidget(tools_box)
         layout.addWidget(models_box)
         layout.addWidget(sign_box)
+        layout.addWidget(QLabel("Performers' likeness (their consent to AI alteration):", self))
+        layout.addWidget(self.likeness)
         layout.addWidget(buttons)
+
+    def _likeness_choice(self, policy: Policy) -> QComboBox:
+        combo = QComboBox(self)
+        _named(combo, "policyLikeness", "Performers' likeness consent")
+        for text, value in LIKENESS_CHOICES:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(
+            next(i for i, (_, v) in enumerate(LIKENESS_CHOICES) if v == policy.likeness_consent)
+        )
+        return combo
 
     @staticmethod
     def _checked(widget: QListWidget) -> list[str]:
@@ -266,6 +286,7 @@ class PolicyDialog(QDialog):
             allowed_models=None if self.any_model.isChecked() else self._checked(self.models),
             allow_undisclosed=self.undisclosed.isChecked(),
             signoff_required=self._checked(self.signoff),
+            likeness_consent=self.likeness.currentData(),
         )
 
 

@@ -36,7 +36,8 @@ from workbench.qt.viewer import MODE_LABELS, Mode, ViewerPanel
 from workbench.qt.window_extras import WindowExtras
 from workbench.qt.window_fit import PREFERRED, first_size
 
-LAYOUT_VERSION = 3  # 2: the tracking dock, 3: the scopes (a layout saved without one is not restored)
+# 2: the tracking dock, 3: the scopes, 4: the shot list (an older layout is not restored)
+LAYOUT_VERSION = 4
 
 
 class MainWindow(QMainWindow):

@@ -66,6 +66,13 @@ class RenderJob:
     eta: float = 0.0
     message: str = ""
     overwrite: bool = False  # the user agreed to replace a file already at the output
+    kind: str = "clip"
+    """``clip``: render one clip; ``deliver``: deliver a sequence's shots into the folder
+    ``output`` (``conform.delivery.deliver``, as ``workbench conform render``)."""
+    shots: str | None = None  # a delivery's shots: all, 1,4-9, reel:A001 (None: edited ones)
+    shot_index: int = 0  # the delivery's shot now rendering (1-based) and how many there are
+    shot_total: int = 0
+    delivered: int = 0
 
     @property
     def active(self) -> bool:
@@ -202,6 +209,10 @@ class RenderQueue(QObject):
             # Starting a process takes 50-100 ms: done on a worker so the window keeps drawing.
             from workbench.render import RenderRequest, render_in_worker
 
+            if job.kind == "deliver":
+                handle = _start_delivery(request_path, job)
+                self._spawned.append(handle)
+                return handle
             request = RenderRequest(
                 project_path=request_path,
                 clip_id=job.clip_id,
@@ -275,6 +286,8 @@ class RenderQueue(QObject):
 
     def _apply_event(self, job: RenderJob, event: RenderEvent) -> None:
         """What one event from the render child says about its job."""
+        if job.kind == "deliver" and _shot_event(job, event):
+            return
         if isinstance(event, Started):
             job.total, job.message = event.total, "rendering"
         elif isinstance(event, Advanced):
@@ -319,6 +332,44 @@ class RenderQueue(QObject):
         if self._writer is not None:
             self._writer.shutdown(wait=True)
             self._writer = None
+
+
+def _start_delivery(project: Path, job: RenderJob) -> Any:
+    """A deliver-all job's child: ``conform.delivery.deliver`` into the folder ``job.output``."""
+    from workbench.conform.delivery import DeliveryRequest
+    from workbench.conform.delivery_worker import deliver_in_worker
+
+    request = DeliveryRequest(project, Path(job.output), codec=job.codec, shots=job.shots)
+    return deliver_in_worker(request)
+
+
+def _shot_event(job: RenderJob, event: Any) -> bool:
+    """What a delivery's events say about its job (per-shot progress); False for the others."""
+    from workbench.conform.delivery import ShotDelivered, ShotStarted
+
+    if isinstance(event, ShotStarted):
+        job.shot_index, job.shot_total = event.index, event.total
+        job.done, job.total = 0, 0
+        job.message = f"shot {event.shot} ({event.index}/{event.total}): {Path(event.output).name}"
+        return True
+    if isinstance(event, ShotDelivered):
+        job.delivered += 1
+        job.message = (
+            f"shot {event.shot} ({event.index}/{event.total}) delivered as "
+            f"{Path(event.output).name}, QC {event.qc}"
+        )
+        return True
+    if isinstance(event, Started):
+        job.total = event.total
+        return True
+    if isinstance(event, Advanced):
+        job.done, job.total, job.fps, job.eta = event.done, event.total, event.fps, event.eta
+        return True
+    if isinstance(event, Done):
+        job.state, job.done = JobState.DONE, job.total
+        job.message = f"{job.delivered} shot(s) delivered into {Path(job.output).name}"
+        return True
+    return False
 
 
 def _write_setting(key: str, value: str) -> None:

@@ -37,6 +37,7 @@ def _table() -> tuple[Shortcut, ...]:
         ("File", "actionOpenProject", "Open project", "Ctrl+O"),
         ("File", "actionNewFromFootage", "New project from footage", "Ctrl+Shift+N"),
         ("File", "actionImportMedia", "Import media", "Ctrl+I"),
+        ("File", "actionImportCut", "Import the editor's cut (EDL, XML, OTIO, AAF)", "Ctrl+Shift+I"),
         ("File", "actionQuit", "Quit", "Ctrl+Q"),
         ("Edit", "actionUndo", "Undo", "Ctrl+Z"),
         ("Edit", "actionRedo", "Redo", "Ctrl+Shift+Z"),
@@ -71,7 +72,9 @@ def _table() -> tuple[Shortcut, ...]:
         ("Playback", "actionEnd", "Go to end", "End"),
         ("Render", "actionRender", "Add the render queue's clip to the queue", "Ctrl+R"),
         ("Render", "actionRenderAll", "Render all clips with edits", "Ctrl+Shift+R"),
+        ("Render", "actionDeliverShots", "Deliver the selected (or edited) shots", "Ctrl+Shift+D"),
         ("Project", "actionModelLibrary", "Model library", "Ctrl+M"),
+        ("Project", "actionCastConsent", "Cast and consent", "Ctrl+Shift+C"),
         ("Help", "actionShortcuts", "Keyboard shortcuts", "F1"),
     ]
     return tuple(Shortcut(action, what, keys, group) for group, action, what, keys in rows)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from workbench.project import Clip, Edit
 from workbench.qt.cache_marks import CacheMarks, paint_cache_marks
 from workbench.qt.convert import parse_rate, timecode
+from workbench.qt.cut_strip import CutStrip, ShotMark, paint_shot_marks
 from workbench.qt.view_state import Marks, ViewState
 
 TOOL_COLOURS = {
@@ -67,6 +68,7 @@ class TimelineStrip(QWidget):
         self.out_point: int | None = None
         self.bars: list[EditBar] = []
         self.keys: list[int] = []  # the tracking panel's keyframes: diamonds on the ruler
+        self.shot_marks: list[ShotMark] = []  # the open sequence's shots of this clip
         self.selected: int | None = None
         self.cache_marks = CacheMarks()  # frames cached for the viewer (Preview range)
         self._dragging = False
@@ -149,6 +151,7 @@ class TimelineStrip(QWidget):
         for f in range(0, self.count + 1, step):
             x = self._x(f)
             p.drawLine(QPointF(x, self.RULER_H - 8), QPointF(x, self.RULER_H - 2))
+        paint_shot_marks(p, self.shot_marks, self._x, self.height())
         for bar, rect in self.bar_rects():
             colour = QColor(TOOL_COLOURS.get(bar.tool, QColor(160, 160, 160)))
             if not bar.enabled:
@@ -261,6 +264,9 @@ class TimelinePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(row)
+        self.cut = CutStrip(self)  # the open sequence, when there is one
+        self.cut.setVisible(False)
+        layout.addWidget(self.cut)
         self.lanes = QScrollArea(self)  # all the edits' lanes, however many (scroll for more)
         self.lanes.setObjectName("timelineLanes")
         self.lanes.setAccessibleName("Timeline lanes")

@@ -174,9 +174,10 @@ def finish(
     extra: dict[str, Any] = {}
     if plan.sign:
         cards = model_cards(plan, models=models, catalog=catalog)
-        extra = sign_pending(
-            plan, pending, cards=cards, delivery={"expectations": expect.to_dict()}
-        )
+        delivery: dict[str, Any] = {"expectations": expect.to_dict()}
+        if plan.shot is not None:
+            delivery["shot"] = plan.shot  # a conformed shot: its credentials name it
+        extra = sign_pending(plan, pending, cards=cards, delivery=delivery)
     output = plan.output_path
     progress.update(0.99, f"checking {output.name} with ffprobe and MediaInfo")
     extra["qc"] = check_delivery(output if is_sequence(output) else pending, source, expect)

@@ -171,6 +171,9 @@ class RenderPlan:
     """A sub-range render (a conformed shot): the clip's frames ``first``..``last`` only.
     ``frame_count`` stays the clip's; segments, edits and smart copying count in the clip's
     frame numbers; the output holds :attr:`output_frame_count` frames from ``first`` on."""
+    shot: dict[str, Any] | None = None
+    """The conformed shot the output delivers, and its sequence (plain JSON), which its Content
+    Credentials name; None for a clip render."""
 
     # -- convenience ------------------------------------------------------------------------
     @property
@@ -276,6 +279,7 @@ def _plan_from_dict(data: dict[str, Any]) -> RenderPlan:
         colour=_colour_from_dict(data.get("colour")),
         digest=str(data["digest"]),
         source_frames=_pair(data["source_frames"]) if data.get("source_frames") else None,
+        shot=dict(data["shot"]) if isinstance(data.get("shot"), dict) else None,
     )
 
 
@@ -323,6 +327,8 @@ def plan_digest(plan: RenderPlan) -> str:
         ]
     if plan.source_frames is not None:
         doc["frames"] = list(plan.source_frames)  # a whole-clip plan's digest stays as it was
+    if plan.shot is not None:
+        doc["shot"] = plan.shot  # the credentials name it: part of the file's bytes
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 

@@ -1,9 +1,11 @@
 """``build_plan``: a render request checked against the project and the footage, as plain data.
 
 Everything that can refuse a render is asked here, before any frame is decoded: a project whose
-rows are not what its log vouches for (``project.stack_check``), an offline or changed clip, an edit awaiting sign-off, a model no longer in the catalogue, a painted mask
-missing, an output the container or the encoder cannot take (``preflight``), a colour space the
-pinned colour config does not know (``render.colour``). What comes out is a
+rows are not what its log vouches for (``project.stack_check``), an offline or changed clip, an
+edit awaiting sign-off, a performer's likeness altered beyond their consent
+(``project.likeness``), a model no longer in the catalogue, a painted mask missing, an output
+the container or the encoder cannot take (``preflight``), a colour space the pinned colour
+config does not know (``render.colour``). What comes out is a
 :class:`~workbench.render.plan.RenderPlan`; nothing live (engine, mask, file) is kept.
 """
 
@@ -39,6 +41,7 @@ def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = No
     from workbench.catalog import Catalog
     from workbench.inference import SessionOptions
     from workbench.project import Project
+    from workbench.project.likeness import check_render
     from workbench.project.stack_check import refuse_unless_vouched
 
     catalog = catalog or Catalog()
@@ -53,6 +56,8 @@ def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = No
         clip = project.clip(request.clip_id)
         info = _probe_clip(clip)
         edits = _planned_edits(project, clip.id, info, catalog)
+        # a performer's likeness altered beyond their consent (or after it expired): refused
+        check_render(project, clip.id, request.frames, doing=f"rendering {output.name}")
         if request.provider:
             from workbench.inference import check_provider
 
@@ -92,6 +97,7 @@ def build_plan(request: RenderRequest, *, catalog: Any = None, options: Any = No
         segments=cut_segments(info.frame_count, request.segment_frames, _radius(edits), frames),
         colour=colour,
         source_frames=frames,
+        shot=dict(request.shot) if request.shot else None,
     )
     _check_single_image(plan)
     return with_digest(plan)

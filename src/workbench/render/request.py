@@ -32,6 +32,9 @@ class RenderRequest:
     provider: str | None = None
     """One execution provider for every model (``--provider``); None: chosen per model as
     for an edit (``inference.backends``)."""
+    shot: dict[str, Any] | None = None
+    """What the output is in a film (a conformed shot: its id, reel, timecodes and sequence,
+    from ``conform.delivery``); its Content Credentials name them. None: a clip render."""
 
 
 @dataclass(frozen=True)

@@ -281,11 +281,30 @@ def _check_edits(edits: Sequence[dict[str, Any]]) -> None:
             )
 
 
-def _actions(source: Path, edits: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def shot_words(shot: Any) -> str:
+    """A delivered shot as people name it: ``shot 3 (reel A001C003, source TC 01:00:10:10-
+    01:00:11:10) of sequence SEQ_01``; empty for a clip render."""
+    if not isinstance(shot, dict):
+        return ""
+    sequence: dict[str, Any] = shot.get("sequence") or {}
+    source: dict[str, Any] = shot.get("source") or {}
+    facts = [f"reel {shot['reel']}"] if shot.get("reel") else []
+    if source.get("in"):
+        facts.append(f"source TC {source.get('in')}-{source.get('out')}")
+    text = f"shot {shot.get('id')}" + (f" ({', '.join(facts)})" if facts else "")
+    if sequence:
+        text += f" of sequence {sequence.get('name')}"
+    return text
+
+
+def _actions(
+    source: Path, edits: Sequence[dict[str, Any]], shot: Any = None
+) -> list[dict[str, Any]]:
+    words = shot_words(shot)
     opened: dict[str, Any] = {
         "action": "c2pa.opened",
         "parameters": {"ingredientIds": [SOURCE_INGREDIENT]},
-        "description": f"source clip {source.name}",
+        "description": f"source clip {source.name}" + (f", delivered as {words}" if words else ""),
     }
     return [opened, *(edit_action(entry) for entry in edits)]
 
@@ -352,7 +371,9 @@ def build_manifest(
     """The manifest definition (c2pa Builder JSON) for a signed output.
 
     ``delivery`` (the render's QC expectations: which differences from the source it made on
-    purpose) lets ``workbench qc --against`` judge the file from its own signed claims.
+    purpose) lets ``workbench qc --against`` judge the file from its own signed claims; for a
+    conformed shot it also holds ``shot`` (its id, reel, timecodes and sequence), which the
+    title and the source's ``c2pa.opened`` action name too.
     """
     _check_edits(edits)
     disclosure = _disclosure(
@@ -364,15 +385,17 @@ def build_manifest(
         frames=frames,
         delivery=delivery,
     )
+    shot = (delivery or {}).get("shot")
     assertions: list[dict[str, Any]] = [
-        {"label": ACTIONS_LABEL, "data": {"actions": _actions(source, edits)}},
+        {"label": ACTIONS_LABEL, "data": {"actions": _actions(source, edits, shot)}},
         {"label": DISCLOSURE_LABEL, "data": disclosure},
     ]
     mining = training_mining(models, edits)
     if mining is not None:
         assertions.append({"label": TRAINING_MINING_LABEL, "data": mining})
+    words = shot_words(shot)
     return {
         "claim_generator_info": [{"name": APP_NAME, "version": __version__}],
-        "title": title,
+        "title": f"{title} — {words}" if words else title,
         "assertions": assertions,
     }

@@ -214,10 +214,11 @@ def _sign_to_sidecar(
     sequence: tuple[list[Path], Path] | None,
     claim: _Claim,
     identity: SigningIdentity,
+    title: str | None = None,
 ) -> SignResult:
     files, sidecar = sequence if sequence else ([path], path.with_suffix(".c2pa"))
     frames = [(f.name, sha256_file(f)) for f in files] if sequence else []
-    manifest = claim.manifest(sidecar.stem if sequence else path.name, frames)
+    manifest = claim.manifest(sidecar.stem if sequence else title or path.name, frames)
     _sign_sidecar(files, sidecar, manifest, claim.source, identity)
     return SignResult(
         path=path,
@@ -236,11 +237,13 @@ def _sign_in_place(
     sequence: tuple[list[Path], Path] | None,
     claim: _Claim,
     identity: SigningIdentity,
+    title: str | None = None,
 ) -> SignResult:
     files = sequence[0] if sequence else [path]
     digest = None
     for file in files:
-        digest = _sign_embedded(file, claim.manifest(file.name), claim.source, identity)
+        name = title if title and not sequence else file.name
+        digest = _sign_embedded(file, claim.manifest(name), claim.source, identity)
     return SignResult(
         path=path,
         embedded=True,
@@ -263,8 +266,12 @@ def sign_media(
     models: list[ModelCard],
     identity: SigningIdentity | None = None,
     delivery: dict[str, Any] | None = None,
+    title: str | None = None,
 ) -> SignResult:
     """Sign a finished render in place (or beside it, as a sidecar).
+
+    ``title`` is the manifest's title for a single file (its final name, when ``path`` is the
+    render's pending file); by default the file's own name.
 
     ``path`` is the output file, or for an image sequence any of its frames or its pattern
     (``shot_%04d.exr``). ``edits`` are the ``workbench.edit/1`` entries (as ``LogData.entries()``
@@ -284,8 +291,8 @@ def sign_media(
     claim = _Claim(Path(source), project, list(edits), checkpoint, list(models), delivery)
     try:
         if path.suffix.lower() in SIDECAR_FORMATS:
-            return _sign_to_sidecar(path, sequence, claim, identity)
-        return _sign_in_place(path, sequence, claim, identity)
+            return _sign_to_sidecar(path, sequence, claim, identity, title)
+        return _sign_in_place(path, sequence, claim, identity, title)
     except c2pa.C2paError as exc:
         raise CredentialsError(
             f"signing {path.name} failed: {c2pa_message(exc)}",
@@ -326,6 +333,7 @@ def sign_output(request: SignRequest) -> dict[str, Any]:
         models=list(request.model_cards),
         identity=request.identity,
         delivery=request.delivery,
+        title=None if is_pattern(output) else output.name,  # not the pending file's name
     )
     sidecar = result.manifest_path
     if sidecar is not None and pending != output and not is_pattern(output):

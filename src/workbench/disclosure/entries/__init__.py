@@ -14,6 +14,16 @@ from typing import Any, TypeVar
 
 from workbench.disclosure import records
 from workbench.disclosure.canonical import parse_json_object
+from workbench.disclosure.entries.cast import (
+    ALTERATION_KINDS,
+    TAG_SOURCES,
+    CastEntry,
+    CastMemberRecord,
+    CastRef,
+    LikenessConsentEntry,
+    LikenessConsentRecord,
+    ShotCastEntry,
+)
 from workbench.disclosure.entries.colour import ClipColourEntry, ColourRecord, ColourStep
 from workbench.disclosure.entries.conform import (
     DeliveryEntry,
@@ -188,8 +198,13 @@ def bodies(entries: Iterable[TypedEntry], kind: type[_B]) -> list[tuple[TypedEnt
 
 
 __all__ = [
+    "ALTERATION_KINDS",
     "SCHEMA_TYPES",
+    "TAG_SOURCES",
     "AppInfo",
+    "CastEntry",
+    "CastMemberRecord",
+    "CastRef",
     "CheckpointEntry",
     "Classification",
     "ClipColourEntry",
@@ -209,6 +224,8 @@ __all__ = [
     "ImportEntry",
     "ImportedClip",
     "KeyRotationEntry",
+    "LikenessConsentEntry",
+    "LikenessConsentRecord",
     "Marker",
     "ModelRecord",
     "MoveEntry",
@@ -226,6 +243,7 @@ __all__ = [
     "Runtime",
     "SequenceImportEntry",
     "SequenceRecord",
+    "ShotCastEntry",
     "ShotChangeEntry",
     "ShotRecord",
     "SignoffEntry",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from workbench.disclosure import records
+from workbench.disclosure.entries.cast import CastEntry, LikenessConsentEntry, ShotCastEntry
 from workbench.disclosure.entries.colour import ClipColourEntry, ColourRecord
 from workbench.disclosure.entries.conform import (
     DeliveryEntry,
@@ -455,6 +456,9 @@ EntryBody = (
     | ShotChangeEntry
     | RecipeEntry
     | DeliveryEntry
+    | CastEntry
+    | ShotCastEntry
+    | LikenessConsentEntry
 )
 """The body of a log entry (a checkpoint is not one: it is read on its own)."""
 
@@ -478,5 +482,8 @@ BODY_TYPES: dict[str, type[EntryBody]] = {
         ShotChangeEntry,
         RecipeEntry,
         DeliveryEntry,
+        CastEntry,
+        ShotCastEntry,
+        LikenessConsentEntry,
     )
 }

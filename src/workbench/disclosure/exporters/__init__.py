@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from workbench.catalog.card import ModelCard
     from workbench.disclosure.report_model import Thumbnailer
+    from workbench.disclosure.report_thumbs import ShotThumbnailer
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class ExportContext:
     clips: tuple[dict[str, Any], ...] = ()
     cards: Mapping[str, ModelCard] = field(default_factory=dict)
     thumbnails: Thumbnailer | None = None
+    shot_thumbnails: ShotThumbnailer | None = None
+    """A conformed shot's picture (``report_thumbs.shot_thumbnailer``) for the sequence view."""
 
 
 # format name -> (module, default file extension, description)
@@ -56,6 +59,11 @@ REGISTRY: dict[str, tuple[str, str, str]] = {
     "pdf": ("workbench.disclosure.exporters.pdf_report", ".pdf", "the report as a PDF"),
     "ledger": ("workbench.disclosure.exporters.ledger", ".csv", "compensation per contributor"),
     "credits": ("workbench.disclosure.exporters.credits", ".txt", "end-credits text"),
+    "film-ledger": (
+        "workbench.disclosure.exporters.film_ledger",
+        ".csv",
+        "a film's ledger: per shot, model and contributor",
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.disclosure.exporters import ExportContext, write_atomic
+from workbench.disclosure.exporters.html_sequence import SEQUENCE_STYLE, sequence_html
 from workbench.disclosure.report_model import (
     EditRow,
     ProducerReport,
@@ -130,7 +131,7 @@ def _edit_block(row: EditRow, thumbs: Any) -> str:
     )
 
 
-def render_html(report: ProducerReport, thumbnails: Any = None) -> str:
+def render_html(report: ProducerReport, thumbnails: Any = None, shot_thumbnails: Any = None) -> str:
     name = report.project.get("name") or "Untitled project"
     out: list[str] = [
         "<!DOCTYPE html>",
@@ -138,7 +139,7 @@ def render_html(report: ProducerReport, thumbnails: Any = None) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>AI disclosure report — {esc(name)}</title>",
-        f"<style>{STYLE}</style></head><body>",
+        f"<style>{STYLE}{SEQUENCE_STYLE if report.sequences else ''}</style></head><body>",
         f"<h1>AI disclosure report — {esc(name)}</h1>",
         f'<p class="meta">Project {esc(report.project.get("id"))} · exported '
         f"{esc(report.exported[:19].replace('T', ' '))} UTC · {esc(generator())} · "
@@ -168,6 +169,9 @@ def render_html(report: ProducerReport, thumbnails: Any = None) -> str:
                 numeric={1, 2, 3, 4},
             )
         )
+
+    for view in report.sequences:  # a film: its shots in cut order, and its ledger
+        out.append(sequence_html(view, shot_thumbnails, esc, _img, _table))
 
     out.append("<h2>Clips</h2>")
     live = report.live_edits
@@ -338,7 +342,7 @@ def render_html(report: ProducerReport, thumbnails: Any = None) -> str:
 
 
 def write_to_string(context: ExportContext) -> str:
-    return render_html(build_report(context), context.thumbnails)
+    return render_html(build_report(context), context.thumbnails, context.shot_thumbnails)
 
 
 def write_to_file(context: ExportContext, path: Path) -> None:

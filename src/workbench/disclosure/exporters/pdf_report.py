@@ -16,10 +16,13 @@ from typing import Any
 
 from workbench.disclosure.exporters import ExportContext, write_atomic
 from workbench.disclosure.exporters.pdf_layout import Doc, edit_flowable, num, register_fonts, t
+from workbench.disclosure.exporters.pdf_sequence import sequence_story
 from workbench.disclosure.report_model import ProducerReport, build_report, generator, printable
 
 
-def render_pdf(report: ProducerReport, thumbnails: Any = None) -> bytes:
+def render_pdf(
+    report: ProducerReport, thumbnails: Any = None, shot_thumbnails: Any = None
+) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
@@ -99,6 +102,9 @@ def render_pdf(report: ProducerReport, thumbnails: Any = None) -> bytes:
                 numeric={1, 2, 3, 4},
             )
         )
+
+    for view in report.sequences:  # a film: its shots in cut order, and its ledger
+        story += sequence_story(doc, view, shot_thumbnails)
 
     story.append(doc.p("Clips", doc.h2))
     live = report.live_edits
@@ -270,7 +276,7 @@ def render_pdf(report: ProducerReport, thumbnails: Any = None) -> bytes:
 
 
 def write_to_string(context: ExportContext) -> bytes:
-    return render_pdf(build_report(context), context.thumbnails)
+    return render_pdf(build_report(context), context.thumbnails, context.shot_thumbnails)
 
 
 def write_to_file(context: ExportContext, path: Path) -> None:
