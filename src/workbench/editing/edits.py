@@ -169,7 +169,7 @@ def plan_edit(
         tool, params, (start, end), count, field_order=int(clip.media.get("field_order") or 0)
     )
     catalog = catalog or Catalog()
-    entry = catalog.find(request.model or tool.default_model(params))
+    entry = catalog.find(request.model or tool.default_model_for(params, count))
     check_model_fits(tool, params, entry)
     policy = project.policy()
     policy.check_tool(tool.id)
