@@ -190,13 +190,13 @@ def _limitations(task: str) -> str:
 
 def _denoise_metrics(ev: dict[str, float]) -> list[dict[str, Any]]:
     proto = (
-        "RGB PSNR against the clean frame, mean over the middle three frames of 7-frame pans "
-        "(up to 4 px/frame, seeded) of 256x256 over the 4 held-out images, 2 clips each, "
+        "RGB PSNR against the clean frame, mean over the middle frame of 7-frame pans "
+        "(up to 4 px/frame, seeded) of 256x256 over the 4 held-out images, 3 clips each, "
         "{noise} drawn independently per frame, 8-bit quantised; the model as the tool runs "
         "it: the level estimated automatically{amount}, 2 neighbours each side aligned by "
         "workbench.tools.temporal_align. Baselines on the same frames: the single-frame "
         "denoiser at the same level, and OpenCV fastNlMeansDenoisingColoredMulti over the 5 "
-        "frames (7/21) at its best h = hColor in 0.5-1.4 x sigma for each frame"
+        "frames (7/21) at its best h = hColor in 0.6-1.25 x sigma for each frame"
     )
     noises = {
         "white15": ("white Gaussian noise of sigma 15/255", ""),
@@ -286,8 +286,8 @@ def _deblock_metrics(ev: dict[str, float]) -> list[dict[str, Any]]:
     out = []
     for crf in (30, 35, 40):
         p = (
-            f"RGB PSNR against the clean frame, mean over the middle three frames of 7-frame "
-            f"pans (up to 4 px/frame, seeded) of 256x256 over the 4 held-out images, 2 clips "
+            f"RGB PSNR against the clean frame, mean over the middle frame of 7-frame "
+            f"pans (up to 4 px/frame, seeded) of 256x256 over the 4 held-out images, 3 clips "
             f"each, encoded with libx264 CRF {crf} (preset medium, yuv420p) and decoded; "
             "baselines: the decoded input and the single-frame deblocker"
         )

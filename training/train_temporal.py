@@ -22,6 +22,7 @@ import torch
 from training import common, eval_temporal, stages, temporal_data
 from training.nets import Restorer, count_flops_per_output_pixel
 from training.synth import PatchSource
+from workbench.tools import temporal_align
 
 #: task -> (model id, single-frame model it grows from, input channels, width, body, leaky)
 SPECS: dict[str, tuple[str, str, int, int, int, bool]] = {
@@ -37,6 +38,7 @@ def build_model(task: str) -> Restorer:
 
 def batch_maker(task: str, args: argparse.Namespace) -> Any:
     common.cv2_threads()
+    temporal_align.PARALLEL = 1  # one core: the alignment's threads too
     if task == "denoise":
         src = PatchSource([img for _id, img in common.load_split("train")])
 

@@ -23,12 +23,14 @@ restoration. Training and evaluation call these same functions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 Frame = NDArray[np.float32]
+T = TypeVar("T")
 
 #: Low-pass difference (RMS over the channels, 0-1 units) below which an aligned neighbour is
 #: fully trusted, and above which it is not used at all. White noise of sigma 55/255 gives about
@@ -186,6 +188,20 @@ def align(current: Frame, neighbour: Frame) -> tuple[Frame, NDArray[np.float32]]
     return warped, g
 
 
+#: How many neighbours are aligned at once (threads: OpenCV's flow runs on one core each and
+#: releases the interpreter). Training sets 1, to keep to its one core.
+PARALLEL = 2
+
+
+def _map(fn: Callable[[Frame], T], items: list[Frame]) -> list[T]:
+    if PARALLEL <= 1 or len(items) <= 1:
+        return [fn(x) for x in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=PARALLEL, thread_name_prefix="temporal-align") as pool:
+        return list(pool.map(fn, items))
+
+
 def offsets(radius: int) -> tuple[int, ...]:
     """The neighbour offsets the temporal models take, in channel order: -r..-1, 1..r."""
     return (*range(-radius, 0), *range(1, radius + 1))
@@ -211,9 +227,13 @@ def temporal_planes(
     errors: dict[int, NDArray[np.float32]] = {}
     if present and min(h, w) >= MIN_SIDE:
         cur_grey = half_grey(cur)
-        for k, nb in present.items():
-            warped[k], flow = warp_onto(cur, np.asarray(nb, np.float32), cur_grey)
-            structure[k], errors[k] = structure_gate(cur, warped[k], flow)
+
+        def one(nb: Frame) -> tuple[Frame, NDArray[np.float32], NDArray[np.float32]]:
+            aligned, flow = warp_onto(cur, np.asarray(nb, np.float32), cur_grey)
+            return (aligned, *structure_gate(cur, aligned, flow))
+
+        for k, (aligned, g, e) in zip(present, _map(one, list(present.values())), strict=True):
+            warped[k], structure[k], errors[k] = aligned, g, e
     if errors:
         sigma = estimate_noise_sigma(cur) if noise_sigma is None else float(noise_sigma)
         consistent = dict(zip(errors, consistency_gates(list(errors.values()), sigma), strict=True))
