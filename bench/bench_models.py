@@ -144,7 +144,8 @@ def temporal_tool_time(frame: np.ndarray, model_id: str, repeats: int) -> tuple[
     stack: list[np.ndarray] = []
 
     def align() -> None:
-        stack[:] = [temporal_align.temporal_input(shots[2], neighbours, 2, level)]
+        floor = temporal_align.ERROR_FLOOR if level else temporal_align.DEBLOCK_ERROR_FLOOR
+        stack[:] = [temporal_align.temporal_input(shots[2], neighbours, 2, level, floor)]
 
     t_align = best_of(align, max(1, repeats - 1))
     x = np.ascontiguousarray(stack[0].transpose(2, 0, 1)[None])

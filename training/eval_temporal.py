@@ -48,8 +48,11 @@ def neighbours_of(frames: list[np.ndarray], t: int) -> dict[int, np.ndarray]:
 def run_temporal(
     sess: Any, frames: list[np.ndarray], t: int, level: float | None, have: bool = True
 ) -> np.ndarray:
+    """The temporal model on frame ``t`` as its tool runs it: the denoiser with ``level``, the
+    deblocker (``level`` None) with its own consistency floor."""
     nb = neighbours_of(frames, t) if have else {}
-    x = temporal_align.temporal_input(frames[t], nb, RADIUS, level)
+    floor = temporal_align.ERROR_FLOOR if level is not None else temporal_align.DEBLOCK_ERROR_FLOOR
+    x = temporal_align.temporal_input(frames[t], nb, RADIUS, level, floor)
     return np.clip(common.run_hwc(sess, x), 0, 1)
 
 

@@ -33,7 +33,8 @@ def speed(sess: Any, in_ch: int, with_level: bool) -> dict[str, float]:
     best_align, best_model = float("inf"), float("inf")
     for _ in range(2):
         t0 = time.perf_counter()
-        x = temporal_align.temporal_input(frames[2], nb, 2, level)
+        floor = temporal_align.ERROR_FLOOR if with_level else temporal_align.DEBLOCK_ERROR_FLOOR
+        x = temporal_align.temporal_input(frames[2], nb, 2, level, floor)
         t1 = time.perf_counter()
         common.run_hwc(sess, x)
         t2 = time.perf_counter()

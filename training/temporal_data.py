@@ -58,7 +58,9 @@ def deblock_sample(
     neighbours = {k: frames[t + k] for k in temporal_align.offsets(RADIUS) if 0 <= t + k < n}
     if rng.random() < 0.05:
         neighbours = {}
-    x = temporal_align.temporal_input(frames[t], neighbours, RADIUS)
+    x = temporal_align.temporal_input(
+        frames[t], neighbours, RADIUS, floor=temporal_align.DEBLOCK_ERROR_FLOOR
+    )
     return _crop(rng, x, clean[i, t].astype(F32) / 255.0, crop)
 
 

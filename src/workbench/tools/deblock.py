@@ -58,11 +58,12 @@ class Deblock(Tool):
     def process(
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
     ) -> Frame:
-        from workbench.tools.temporal_align import temporal_input
+        from workbench.tools.temporal_align import DEBLOCK_ERROR_FLOOR, temporal_input
 
         stack = window.current
         radius = facts_for(engine, self.model_facts).temporal_radius
         if radius > 0:
-            stack = temporal_input(stack, window.present(min(radius, self.temporal_radius)), radius)
+            near = window.present(min(radius, self.temporal_radius))
+            stack = temporal_input(stack, near, radius, floor=DEBLOCK_ERROR_FLOOR)
         out = run_model(engine, stack, progress, defaults=self.model_facts)
         return np.clip(out, 0.0, 1.0).astype(np.float32)

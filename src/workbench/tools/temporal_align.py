@@ -44,11 +44,14 @@ GATE_ERODE = 1
 #: The consistency test: a neighbour whose local mean squared difference is at most
 #: ERROR_OPEN times the reference is trusted, from ERROR_CLOSED times it not at all; the
 #: Gaussian window (half-resolution px) of that local mean; the reference's floor (about the
-#: resampling error of a clean picture, so clean footage is not held to exactness).
+#: resampling error of a clean picture, so clean footage is not held to exactness), as the RMS
+#: difference per channel it stands for; the deblocker's floor is the coding error of an
+#: H.264 frame at the CRFs it was trained on, which two aligned decoded frames differ by.
 ERROR_OPEN = 1.5
 ERROR_CLOSED = 4.0
 ERROR_BLUR = 1.5
-ERROR_FLOOR = 2.0 * (2.0 / 255.0) ** 2
+ERROR_FLOOR = 2.0 / 255.0
+DEBLOCK_ERROR_FLOOR = 5.0 / 255.0
 #: Frames with a side shorter than this (px) are not aligned: their neighbours get a gate of 0.
 MIN_SIDE = 32
 
@@ -112,7 +115,7 @@ def structure_gate(
     size = _half_size(current.shape)
     diff = cv2.subtract(np.asarray(current, np.float32), np.asarray(aligned, np.float32))
     low = cv2.GaussianBlur(cv2.resize(diff, size, interpolation=cv2.INTER_AREA), (0, 0), GATE_BLUR)
-    rms = np.sqrt(_channel_mean(cv2.multiply(low, low)))
+    rms = np.sqrt(_channel_mean(np.asarray(cv2.multiply(low, low), np.float32)))
     g = np.clip((GATE_HIGH - rms) / (GATE_HIGH - GATE_LOW), 0.0, 1.0).astype(np.float32)
     fh, fw = flow.shape[:2]
     tx = flow[:, :, 0] + np.arange(fw, dtype=np.float32)[None, :]
@@ -124,12 +127,13 @@ def structure_gate(
 
 
 def consistency_gates(
-    errors: list[NDArray[np.float32]], noise_sigma: float
+    errors: list[NDArray[np.float32]], noise_sigma: float, floor: float = ERROR_FLOOR
 ) -> list[NDArray[np.float32]]:
     """Test 2 of the module docstring for each neighbour's local mean squared difference."""
     ref = np.minimum.reduce(errors) if len(errors) > 1 else errors[0]
-    cap = max(ERROR_FLOOR, 2.0 * (3.0 * float(noise_sigma)) ** 2)
-    ref = np.clip(ref, ERROR_FLOOR, cap)
+    low = 2.0 * float(floor) ** 2  # two frames' independent errors
+    cap = max(low, 2.0 * (3.0 * float(noise_sigma)) ** 2)
+    ref = np.clip(ref, low, cap)
     return [
         np.clip((ERROR_CLOSED * ref - e) / ((ERROR_CLOSED - ERROR_OPEN) * ref), 0.0, 1.0)
         for e in errors
@@ -212,6 +216,7 @@ def temporal_planes(
     neighbours: Mapping[int, Frame | None],
     radius: int,
     noise_sigma: float | None = None,
+    floor: float = ERROR_FLOOR,
 ) -> tuple[list[Frame], list[NDArray[np.float32]]]:
     """(gated aligned neighbours, gates) in :func:`offsets` order. A neighbour that is missing
     (None, or absent: a clip's end, a still) is the current frame with a gate of 0, exactly as
@@ -236,7 +241,8 @@ def temporal_planes(
             warped[k], structure[k], errors[k] = aligned, g, e
     if errors:
         sigma = estimate_noise_sigma(cur) if noise_sigma is None else float(noise_sigma)
-        consistent = dict(zip(errors, consistency_gates(list(errors.values()), sigma), strict=True))
+        checks = consistency_gates(list(errors.values()), sigma, floor)
+        consistent = dict(zip(errors, checks, strict=True))
     planes: list[Frame] = []
     gates: list[NDArray[np.float32]] = []
     for k in offsets(radius):
@@ -255,12 +261,14 @@ def temporal_input(
     neighbours: Mapping[int, Frame | None],
     radius: int = 2,
     level: float | None = None,
+    floor: float = ERROR_FLOOR,
 ) -> Frame:
     """H x W x C stack for a temporal model: the current RGB, then (denoise) the noise-level
     plane when ``level`` is given, then each gated aligned neighbour's RGB and each gate, in
-    :func:`offsets` order. C = 3 + (1) + 4 * 2 * radius."""
+    :func:`offsets` order. C = 3 + (1) + 4 * 2 * radius. ``floor``: the consistency test's
+    (:data:`ERROR_FLOOR`, :data:`DEBLOCK_ERROR_FLOOR` for the deblocker)."""
     cur = np.asarray(current, np.float32)
-    planes, gates = temporal_planes(cur, neighbours, radius, level)
+    planes, gates = temporal_planes(cur, neighbours, radius, level, floor)
     parts = [cur]
     if level is not None:
         parts.append(np.full((*cur.shape[:2], 1), float(level), np.float32))
