@@ -109,10 +109,10 @@ def card(
             else ""
         )
         + f"channels {3 + level}-{14 + level}: the neighbours at -2, -1, +1, +2 frames, each "
-        "aligned onto the current frame and gated (current + gate * (aligned - current)); "
+        "aligned onto the current frame, as its gated difference gate * (aligned - current); "
         f"channels {15 + level}-{18 + level}: the four gates (0-1). "
         "workbench.tools.temporal_align.temporal_input builds it; a missing neighbour is "
-        "the current frame with a gate of 0. Height and width must be even."
+        "a zero difference with a gate of 0. Height and width must be even."
     )
     single = "denoise" if task == "denoise" else "deblock"
     return {

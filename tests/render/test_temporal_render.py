@@ -4,6 +4,7 @@ exactly the frames of a whole render, and the log names the temporal model."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -52,7 +53,8 @@ def test_segment_boundaries_give_the_frames_of_a_whole_render(tmp_path: Path) ->
 
 def test_a_still_gets_the_single_frame_model_and_video_the_temporal_one(tmp_path: Path) -> None:
     frames = pan(tmp_path, "chart", 3, 20, size="96:64")
-    still = tmp_path / "chart-20-1-3" / "001.png"
+    still = tmp_path / "still.png"  # a name that is not part of a numbered sequence
+    shutil.copy(tmp_path / "chart-20-1-3" / "001.png", still)
     clip = encode(str(tmp_path / "chart-20-1-3" / "%03d.png"), tmp_path / "three.mkv")
     assert len(frames) == 3
     for media, tool, expected in (

@@ -14,11 +14,13 @@ local mean squared difference against that of the best-matching neighbour at the
 (which, where the motion was followed, is the noise alone -- of whatever kind and level, also
 signal-dependent), the reference capped at what nine times the frame's estimated noise
 variance allows, so that a place where *every* neighbour is wrong is not trusted either.
-The model gets ``current + gate * (aligned - current)``:
-where the gate is closed the neighbour *is* the current frame, and the model sees exactly what
-it sees at a clip's ends or on a still, where a missing neighbour is the current frame with a
-gate of 0 -- so a cut between shots, an occlusion or a failed flow falls back to single-frame
-restoration. Training and evaluation call these same functions.
+The model gets each neighbour as its gated difference ``gate * (aligned - current)``: where
+the gate is closed that is 0, exactly what the model sees at a clip's ends or on a still,
+where a missing neighbour is a zero difference with a gate of 0 -- so a cut between shots, an
+occlusion or a failed flow falls back to single-frame restoration. (Differences, not the
+neighbours themselves: they are zero-mean, so a single-frame network grown to take them
+starts from its old behaviour and is not thrown off by new inputs that all sit near 0.5.)
+Training and evaluation call these same functions.
 """
 
 from __future__ import annotations
@@ -183,13 +185,12 @@ def warp_onto(
 def align(current: Frame, neighbour: Frame) -> tuple[Frame, NDArray[np.float32]]:
     """(``neighbour`` warped onto ``current``, its gate) for one neighbour alone (the
     consistency test then has only this neighbour to compare with)."""
-    planes, gates = temporal_planes(current, {1: neighbour}, 1)
-    g = gates[1]
     cur = np.asarray(current, np.float32)
-    if not g.any():
-        return planes[1], g
+    _planes, gates = temporal_planes(cur, {1: neighbour}, 1)
+    if min(cur.shape[:2]) < MIN_SIDE:
+        return cur.copy(), gates[1]
     warped, _ = warp_onto(cur, np.asarray(neighbour, np.float32), half_grey(cur))
-    return warped, g
+    return warped, gates[1]
 
 
 #: How many neighbours are aligned at once (threads: OpenCV's flow runs on one core each and
@@ -218,9 +219,9 @@ def temporal_planes(
     noise_sigma: float | None = None,
     floor: float = ERROR_FLOOR,
 ) -> tuple[list[Frame], list[NDArray[np.float32]]]:
-    """(gated aligned neighbours, gates) in :func:`offsets` order. A neighbour that is missing
-    (None, or absent: a clip's end, a still) is the current frame with a gate of 0, exactly as
-    a neighbour whose flow failed everywhere. ``noise_sigma`` (0-1 units) sets the cap of the
+    """(gated differences ``gate * (aligned - current)``, gates) in :func:`offsets` order. A
+    neighbour that is missing (None, or absent: a clip's end, a still) is a zero difference
+    with a gate of 0, exactly as a neighbour whose flow failed everywhere. ``noise_sigma`` (0-1 units) sets the cap of the
     consistency test; None: the frame's automatic estimate."""
     from workbench.tools.noise_estimate import estimate_noise_sigma
 
@@ -247,11 +248,11 @@ def temporal_planes(
     gates: list[NDArray[np.float32]] = []
     for k in offsets(radius):
         if k not in warped:
-            planes.append(cur)
+            planes.append(np.zeros_like(cur))
             gates.append(np.zeros((h, w), np.float32))
             continue
         g = _finish_gate(np.minimum(structure[k], consistent[k]), h, w)
-        planes.append(np.asarray(cur + g[:, :, None] * (warped[k] - cur), np.float32))
+        planes.append(np.asarray(g[:, :, None] * (warped[k] - cur), np.float32))
         gates.append(g)
     return planes, gates
 
@@ -264,7 +265,8 @@ def temporal_input(
     floor: float = ERROR_FLOOR,
 ) -> Frame:
     """H x W x C stack for a temporal model: the current RGB, then (denoise) the noise-level
-    plane when ``level`` is given, then each gated aligned neighbour's RGB and each gate, in
+    plane when ``level`` is given, then each neighbour's gated difference from the current
+    frame (RGB, :func:`temporal_planes`) and each gate, in
     :func:`offsets` order. C = 3 + (1) + 4 * 2 * radius. ``floor``: the consistency test's
     (:data:`ERROR_FLOOR`, :data:`DEBLOCK_ERROR_FLOOR` for the deblocker)."""
     cur = np.asarray(current, np.float32)
