@@ -144,7 +144,12 @@ class Stage:
         parent: str,
         parent_sha: str,
         command: str,
+        validate: Callable[[nn.Module], float] | None = None,
     ) -> dict[str, Any]:
+        """Train to ``args.steps`` (or resume, or stop at ``args.max_seconds``); every 100
+        steps the log gets the mean training loss and, with ``validate``, the loss on a fixed
+        batch (the same batch from the first step to the last, so the line moves only when
+        the model does)."""
         args = self.args
         torch.set_num_threads(1)
         torch.manual_seed(args.seed)
@@ -161,6 +166,8 @@ class Stage:
             self.log.write(f"resumed {self.state_path.name} at step {step} ({spent:.0f} s spent)")
         elif args.resume:
             self.log.write(f"no {self.state_path.name} to resume; starting the stage")
+        if validate is not None and step == 0:
+            self.log.write(f"step      0  fixed batch {validate(self.model):.6f}")
         self.model.train()
         warm = min(200, max(1, args.steps // 20))
         t0, last_save, run_loss, n_loss = time.time() - spent, time.time(), 0.0, 0
@@ -178,8 +185,13 @@ class Stage:
             run_loss, n_loss = run_loss + float(loss.detach()), n_loss + 1
             step += 1
             if step % 100 == 0:
+                fixed = ""
+                if validate is not None:
+                    self.model.eval()
+                    fixed = f"  fixed batch {validate(self.model):.6f}"
+                    self.model.train()
                 self.log.write(
-                    f"step {step:6d}  loss {run_loss / n_loss:.6f}  "
+                    f"step {step:6d}  loss {run_loss / n_loss:.6f}{fixed}  "
                     f"lr {lr_at(step, args.steps, args.lr, warm):.2e}  {time.time() - t0:7.0f} s"
                 )
                 run_loss, n_loss = 0.0, 0

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from training import common, eval_temporal, stages, temporal_data
-from training.nets import Restorer, count_flops_per_output_pixel
+from training.nets import TemporalRestorer, count_flops_per_output_pixel
 from training.synth import PatchSource
 from workbench.tools import temporal_align
 
@@ -31,9 +31,9 @@ SPECS: dict[str, tuple[str, str, int, int, int, bool]] = {
 }
 
 
-def build_model(task: str) -> Restorer:
-    _id, _single, in_ch, ch, body, leaky = SPECS[task]
-    return Restorer(in_ch, ch, body, leaky=leaky)
+def build_model(task: str) -> TemporalRestorer:
+    _id, _single, _in_ch, ch, body, leaky = SPECS[task]
+    return TemporalRestorer(task == "denoise", temporal_data.RADIUS, ch, body, leaky=leaky)
 
 
 def batch_maker(task: str, args: argparse.Namespace) -> Any:
@@ -103,13 +103,18 @@ def main(argv: list[str] | None = None) -> int:
         a for a in (argv if argv is not None else sys.argv[1:]) if a != "--resume"
     )
     stage = stages.Stage(model_id, args.stage, model, args, log)
-    stage.run(
-        batch_maker(args.task, args), torch.nn.functional.mse_loss, parent, parent_sha, command
-    )
+    make = batch_maker(args.task, args)
+    fixed_x, fixed_y = make(np.random.default_rng([args.seed, 4242]), 24)
+
+    def validate(m: torch.nn.Module) -> float:
+        with torch.no_grad():
+            return float(torch.nn.functional.mse_loss(m(fixed_x), fixed_y))
+
+    stage.run(make, torch.nn.functional.mse_loss, parent, parent_sha, command, validate)
     return 0
 
 
-def finish(args: argparse.Namespace, model: Restorer, log: common.RunLog) -> int:
+def finish(args: argparse.Namespace, model: TemporalRestorer, log: common.RunLog) -> int:
     from training import temporal_card
 
     model_id, single_id, in_ch, *_ = SPECS[args.task]
