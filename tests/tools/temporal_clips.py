@@ -8,9 +8,18 @@ from pathlib import Path
 
 import numpy as np
 
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
+#: name -> the ffmpeg input and filter that make the scene's one frame
 SCENES = {
-    "fractal": "mandelbrot=size=480x320:maxiter=256",
-    "chart": "testsrc2=size=480x320",
+    # the demo's photograph (CC0), enlarged for room to pan
+    "photo": (["-i", str(ASSETS / "sample.mp4")], "scale=480:270:flags=lanczos"),
+    # a fractal, drawn at twice the size and averaged down (no aliasing)
+    "fractal": (
+        ["-f", "lavfi", "-i", "mandelbrot=size=960x640:maxiter=256"],
+        "scale=480:320:flags=area",
+    ),
+    "chart": (["-f", "lavfi", "-i", "testsrc2=size=480x320"], "null"),
 }
 
 
@@ -21,7 +30,8 @@ def _ffmpeg(*args: str) -> None:
 def scene(tmp: Path, name: str) -> Path:
     out = tmp / f"{name}.png"
     if not out.exists():
-        _ffmpeg("-f", "lavfi", "-i", SCENES[name], "-frames:v", "1", str(out))
+        source, chain = SCENES[name]
+        _ffmpeg(*source, "-vf", chain, "-frames:v", "1", str(out))
     return out
 
 

@@ -22,16 +22,19 @@ def engine(model_id: str) -> Any:
     return get_engine(Catalog().load_checked(model_id))
 
 
-def run(tool_id: str, model_id: str, frames: list[np.ndarray], index: int, **params: Any) -> Any:
+def run(
+    tool_id: str, model_id: str, frames: list[np.ndarray | None], index: int, **params: Any
+) -> Any:
+    """The tool on frame ``index`` of ``frames`` (None: a frame the window does not have)."""
     tool = get_tool(tool_id)
-    window = FrameWindow(index, dict(enumerate(frames)))
+    window = FrameWindow(index, {i: f for i, f in enumerate(frames) if f is not None})
     return apply_tool(tool, window, tool.resolve(params), engine(model_id), Progress())
 
 
 @pytest.fixture(scope="module")
 def noisy_pan(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Any], list[Any]]:
     tmp = tmp_path_factory.mktemp("pan")
-    return pan(tmp, "fractal", 8, 0), pan(tmp, "fractal", 8, 30)
+    return pan(tmp, "photo", 8, 0), pan(tmp, "photo", 8, 30)
 
 
 def test_defaults_temporal_on_video_single_frame_on_stills_and_when_asked() -> None:
@@ -72,18 +75,19 @@ def test_a_still_through_the_temporal_model_is_denoised(noisy_pan: Any) -> None:
 
 
 def test_no_ghost_of_the_other_shot_across_a_cut(tmp_path: Path) -> None:
-    a_clean, a_noisy = pan(tmp_path, "fractal", 5, 0), pan(tmp_path, "fractal", 5, 30)
+    a_clean, a_noisy = pan(tmp_path, "photo", 5, 0), pan(tmp_path, "photo", 5, 30)
     b_clean, b_noisy = pan(tmp_path, "chart", 5, 0), pan(tmp_path, "chart", 5, 30, seed=2)
     clean, noisy = a_clean + b_clean, a_noisy + b_noisy  # the cut lies before frame 5
     for index in (3, 4, 5, 6):
         temporal = run("denoise", "denoise-temporal", noisy, index)
+        # nothing of the other shot reaches the result: it is what the frames of its own
+        # shot alone give (but for a few pixels where the two shots happen to agree)
+        own = [f if (i < 5) == (index < 5) else None for i, f in enumerate(noisy)]
+        alone = run("denoise", "denoise-temporal", own, index)
+        assert psnr(temporal, alone) > 50, index
+        # and what the single-frame model gets from this frame alone, the temporal one keeps
         single = run("denoise", "denoise", noisy, index)
-        # what the single-frame model gets from this frame alone, the temporal one keeps
         assert psnr(temporal, clean[index]) > psnr(single, clean[index]) - 0.2, index
-        # and it is not pulled towards the other shot's picture
-        other = clean[index + 2] if index < 5 else clean[index - 2]
-        towards = np.mean((temporal - single) * (other - clean[index]))
-        assert towards < 2e-4, (index, towards)
 
 
 def test_temporal_deblock_beats_the_decoded_input_on_an_h264_pan(tmp_path: Path) -> None:
@@ -91,8 +95,8 @@ def test_temporal_deblock_beats_the_decoded_input_on_an_h264_pan(tmp_path: Path)
 
     import cv2
 
-    clean = pan(tmp_path, "fractal", 8, 0, size="192:128")
-    pattern = str(tmp_path / "fractal-0-1-8" / "%03d.png")
+    clean = pan(tmp_path, "photo", 8, 0, size="192:128")
+    pattern = str(tmp_path / "photo-0-1-8" / "%03d.png")
     clip = tmp_path / "pan.mp4"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-framerate", "24", "-i", pattern, "-c:v", "libx264",
