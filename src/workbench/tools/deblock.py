@@ -25,7 +25,10 @@ class Deblock(Tool):
     id = "deblock"
     version = "1.1"
     name = "Deblock"
-    description = "Reduce the blocking and ringing of over-compressed sources."
+    description = (
+        "Reduce the blocking and ringing of over-compressed sources. On video it also uses the "
+        "two frames on each side, where they line up."
+    )
     task = "deblock"
     classification = Classification("c2pa.enhanced")
     #: for a deblocker card that does not say: 32 px of tile overlap, tiles on the 16 px grid

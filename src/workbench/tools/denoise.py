@@ -26,7 +26,8 @@ class Denoise(Tool):
     name = "Denoise"
     description = (
         "Remove sensor noise and grain. The noise level is measured on each frame unless set; "
-        "'amount' scales it (below 1 keeps some grain, above 1 cleans harder)."
+        "'amount' scales it (below 1 keeps some grain, above 1 cleans harder). On video it "
+        "also uses the two frames on each side, where they line up."
     )
     task = "denoise"
     classification = Classification("c2pa.enhanced")
