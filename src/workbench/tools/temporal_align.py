@@ -212,6 +212,38 @@ def offsets(radius: int) -> tuple[int, ...]:
     return (*range(-radius, 0), *range(1, radius + 1))
 
 
+def aligned_neighbours(
+    current: Frame,
+    neighbours: Mapping[int, Frame | None],
+    radius: int,
+    noise_sigma: float | None = None,
+    floor: float = ERROR_FLOOR,
+) -> dict[int, tuple[Frame, NDArray[np.float32]]]:
+    """offset -> (the neighbour warped onto ``current``, its gate), for the neighbours within
+    ``radius`` that are present (not None) and alignable. ``noise_sigma`` (0-1 units) sets the
+    cap of the consistency test (None: the frame's automatic estimate); ``floor`` its floor."""
+    from workbench.tools.noise_estimate import estimate_noise_sigma
+
+    cur = np.asarray(current, np.float32)
+    h, w = cur.shape[:2]
+    present = {k: nb for k in offsets(radius) if (nb := neighbours.get(k)) is not None}
+    if not present or min(h, w) < MIN_SIDE:
+        return {}
+    cur_grey = half_grey(cur)
+
+    def one(nb: Frame) -> tuple[Frame, NDArray[np.float32], NDArray[np.float32]]:
+        aligned, flow = warp_onto(cur, np.asarray(nb, np.float32), cur_grey)
+        return (aligned, *structure_gate(cur, aligned, flow))
+
+    found = dict(zip(present, _map(one, list(present.values())), strict=True))
+    sigma = estimate_noise_sigma(cur) if noise_sigma is None else float(noise_sigma)
+    checks = consistency_gates([e for _a, _g, e in found.values()], sigma, floor)
+    return {
+        k: (aligned, _finish_gate(np.minimum(g, check), h, w))
+        for (k, (aligned, g, _e)), check in zip(found.items(), checks, strict=True)
+    }
+
+
 def temporal_planes(
     current: Frame,
     neighbours: Mapping[int, Frame | None],
@@ -221,39 +253,12 @@ def temporal_planes(
 ) -> tuple[list[Frame], list[NDArray[np.float32]]]:
     """(gated differences ``gate * (aligned - current)``, gates) in :func:`offsets` order. A
     neighbour that is missing (None, or absent: a clip's end, a still) is a zero difference
-    with a gate of 0, exactly as a neighbour whose flow failed everywhere. ``noise_sigma`` (0-1 units) sets the cap of the
-    consistency test; None: the frame's automatic estimate."""
-    from workbench.tools.noise_estimate import estimate_noise_sigma
-
-    cur = np.asarray(current, np.float32)
-    h, w = cur.shape[:2]
-    present = {k: nb for k in offsets(radius) if (nb := neighbours.get(k)) is not None}
-    warped: dict[int, Frame] = {}
-    structure: dict[int, NDArray[np.float32]] = {}
-    errors: dict[int, NDArray[np.float32]] = {}
-    if present and min(h, w) >= MIN_SIDE:
-        cur_grey = half_grey(cur)
-
-        def one(nb: Frame) -> tuple[Frame, NDArray[np.float32], NDArray[np.float32]]:
-            aligned, flow = warp_onto(cur, np.asarray(nb, np.float32), cur_grey)
-            return (aligned, *structure_gate(cur, aligned, flow))
-
-        for k, (aligned, g, e) in zip(present, _map(one, list(present.values())), strict=True):
-            warped[k], structure[k], errors[k] = aligned, g, e
-    if errors:
-        sigma = estimate_noise_sigma(cur) if noise_sigma is None else float(noise_sigma)
-        checks = consistency_gates(list(errors.values()), sigma, floor)
-        consistent = dict(zip(errors, checks, strict=True))
-    planes: list[Frame] = []
-    gates: list[NDArray[np.float32]] = []
-    for k in offsets(radius):
-        if k not in warped:
-            planes.append(np.zeros_like(cur))
-            gates.append(np.zeros((h, w), np.float32))
-            continue
-        g = _finish_gate(np.minimum(structure[k], consistent[k]), h, w)
-        planes.append(np.asarray(g[:, :, None] * (warped[k] - cur), np.float32))
-        gates.append(g)
+    with a gate of 0, exactly as a neighbour whose flow failed everywhere. ``noise_sigma`` and
+    ``floor``: as for :func:`aligned_neighbours`."""
+    x = temporal_input(current, neighbours, radius, None, floor, noise_sigma)
+    n = len(offsets(radius))
+    planes = [np.ascontiguousarray(x[:, :, 3 + 3 * i : 6 + 3 * i]) for i in range(n)]
+    gates = [np.ascontiguousarray(x[:, :, 3 + 3 * n + i]) for i in range(n)]
     return planes, gates
 
 
@@ -263,17 +268,31 @@ def temporal_input(
     radius: int = 2,
     level: float | None = None,
     floor: float = ERROR_FLOOR,
+    noise_sigma: float | None = None,
 ) -> Frame:
     """H x W x C stack for a temporal model: the current RGB, then (denoise) the noise-level
     plane when ``level`` is given, then each neighbour's gated difference from the current
-    frame (RGB, :func:`temporal_planes`) and each gate, in
-    :func:`offsets` order. C = 3 + (1) + 4 * 2 * radius. ``floor``: the consistency test's
-    (:data:`ERROR_FLOOR`, :data:`DEBLOCK_ERROR_FLOOR` for the deblocker)."""
+    frame (RGB, ``gate * (aligned - current)``) and each gate, in :func:`offsets` order:
+    C = 3 + (1) + 4 * 2 * radius (a view of planes stored one after another, as the model's
+    NCHW tiles are cut from them). ``floor``: the consistency test's (:data:`ERROR_FLOOR`,
+    :data:`DEBLOCK_ERROR_FLOOR` for the deblocker); its cap comes from ``noise_sigma``, else
+    from ``level``, else from the frame's automatic estimate."""
     cur = np.asarray(current, np.float32)
-    planes, gates = temporal_planes(cur, neighbours, radius, level, floor)
-    parts = [cur]
+    h, w = cur.shape[:2]
+    sigma = noise_sigma if noise_sigma is not None else level
+    found = aligned_neighbours(cur, neighbours, radius, sigma, floor)
+    o = 3 + int(level is not None)
+    n = len(offsets(radius))
+    # stored plane by plane (what the model's NCHW tiles are cut from), handed out as H x W x C
+    out = np.zeros((o + 4 * n, h, w), np.float32)
+    out[:3] = cur.transpose(2, 0, 1)
     if level is not None:
-        parts.append(np.full((*cur.shape[:2], 1), float(level), np.float32))
-    parts += planes
-    parts += [g[:, :, None] for g in gates]
-    return np.ascontiguousarray(np.concatenate(parts, axis=2), dtype=np.float32)
+        out[3] = float(level)
+    for i, k in enumerate(offsets(radius)):
+        if k in found:
+            aligned, g = found[k]
+            diff = np.subtract(aligned, cur)
+            diff *= g[:, :, None]
+            out[o + 3 * i : o + 3 * i + 3] = diff.transpose(2, 0, 1)
+            out[o + 3 * n + i] = g
+    return np.asarray(out.transpose(1, 2, 0))
