@@ -139,7 +139,9 @@ def card(
         "receptive_radius": 14,
         "size_multiple": 16 if task == "deblock" else 2,
         "temporal_radius": 2,
-        "colour_space": "source",
+        # the photographs' sRGB encoding; "source" (the clip's code values) until the colour
+        # layer (training.common.WORKING_SPACE, "sRGB Encoded Rec.709 (sRGB)") is merged
+        "colour_space": getattr(common, "WORKING_SPACE", "source"),
         "inputs": [
             {
                 "name": "input",
