@@ -28,7 +28,7 @@ FRAMES = 7
 SCORED = (3,)
 STEADY = (2, 3, 4)  # the frames whose differences measure flicker
 RADIUS = 2
-NLM_FACTORS = (0.6, 0.8, 1.0, 1.25)
+NLM_FACTORS = (0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
 
 
 def pans(size: int, per_image: int, seed: int, static: bool = False) -> list[list[np.ndarray]]:

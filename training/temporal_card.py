@@ -204,7 +204,7 @@ def _denoise_metrics(ev: dict[str, float]) -> list[dict[str, Any]]:
         "it: the level estimated automatically{amount}, 2 neighbours each side aligned by "
         "workbench.tools.temporal_align. Baselines on the same frames: the single-frame "
         "denoiser at the same level, and OpenCV fastNlMeansDenoisingColoredMulti over the 5 "
-        "frames (7/21) at its best h = hColor in 0.6-1.25 x sigma for each frame"
+        "frames (7/21) at its best h = hColor in 0.3-1.0 x sigma for each frame (the best lies near 0.45 x sigma)"
     )
     noises = {
         "white15": ("white Gaussian noise of sigma 15/255", ""),
