@@ -90,10 +90,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--resume", action="store_true", help="continue the stage's saved state")
     ap.add_argument("--finish", type=Path, help="export, evaluate and card this checkpoint")
     ap.add_argument("--quick", action="store_true", help="tiny evaluation (smoke test)")
+    ap.add_argument(
+        "--respeed",
+        action="store_true",
+        help="measure the shipped model's 1080p time again (a quiet moment) and update its card",
+    )
     args = ap.parse_args(argv)
     model_id = SPECS[args.task][0]
     log = common.RunLog(model_id, argparse.Namespace(**vars(args), from_checkpoint=True))
     model = build_model(args.task)
+    if args.respeed:
+        return respeed(args, log)
     if args.finish:
         return finish(args, model, log)
     if args.init_from is None:
@@ -111,6 +118,23 @@ def main(argv: list[str] | None = None) -> int:
             return float(torch.nn.functional.mse_loss(m(fixed_x), fixed_y))
 
     stage.run(make, torch.nn.functional.mse_loss, parent, parent_sha, command, validate)
+    return 0
+
+
+def respeed(args: argparse.Namespace, log: common.RunLog) -> int:
+    import json
+
+    from training import temporal_card
+
+    model_id, _single, in_ch, *_ = SPECS[args.task]
+    onnx_path = common.MODELS / f"{model_id}.onnx"
+    card = json.loads(onnx_path.with_name(f"{model_id}.card.json").read_text(encoding="utf-8"))
+    speed = temporal_card.speed(common.ort_session(onnx_path), in_ch, args.task == "denoise")
+    log.write(f"1080p frame, measured again: {speed}")
+    new = temporal_card.speed_metric(speed)
+    card["metrics"] = [m if m["name"] != new["name"] else new for m in card["metrics"]]
+    card.pop("sha256", None)
+    common.write_card(card, onnx_path, log)
     return 0
 
 
