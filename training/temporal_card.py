@@ -280,6 +280,27 @@ def _denoise_metrics(ev: dict[str, float]) -> list[dict[str, Any]]:
             fl + " (the baseline filter at its best h)",
         )
     )
+    cut = (
+        "a cut between two held-out photographs (each pans into the next, sigma 15 and 25): "
+        "the two frames before and after the cut, all four neighbours given, against the "
+        "same model given only its own shot's neighbours; {what}"
+    )
+    out.append(
+        common.metric(
+            "cut_psnr_vs_own_shot_only_min",
+            ev["cut_psnr_min"],
+            "dB",
+            cut.format(what="the lowest PSNR between the two (99: identical)"),
+        )
+    )
+    out.append(
+        common.metric(
+            "cut_pixels_off_by_more_than_4_of_255_max",
+            100 * ev["cut_share_max"],
+            "%",
+            cut.format(what="the largest share of pixels that differ by more than 4/255"),
+        )
+    )
     out.append(
         common.metric(
             "rgb_psnr_vs_input_static_clean",
