@@ -155,22 +155,12 @@ class Stage:
         torch.manual_seed(args.seed)
         rng = np.random.default_rng([args.seed, 7919])
         opt = torch.optim.Adam(self.model.parameters(), lr=args.lr)
-        step, spent = 0, 0.0
-        if args.resume and self.state_path.exists():
-            st = torch.load(self.state_path, map_location="cpu", weights_only=False)
-            self.model.load_state_dict(st["model"])
-            opt.load_state_dict(st["opt"])
-            rng.bit_generator.state = st["rng"]
-            torch.set_rng_state(st["torch_rng"])
-            step, spent = int(st["step"]), float(st["seconds"])
-            self.log.write(f"resumed {self.state_path.name} at step {step} ({spent:.0f} s spent)")
-        elif args.resume:
-            self.log.write(f"no {self.state_path.name} to resume; starting the stage")
+        step, spent = self._resume(opt, rng)
         if validate is not None and step == 0:
             self.log.write(f"step      0  fixed batch {validate(self.model):.6f}")
         self.model.train()
         warm = min(200, max(1, args.steps // 20))
-        t0, last_save, run_loss, n_loss = time.time() - spent, time.time(), 0.0, 0
+        t0, last_save, losses = time.time() - spent, time.time(), []
         while step < args.steps:
             if args.max_seconds and time.time() - t0 > args.max_seconds:
                 self.log.write(f"time budget of {args.max_seconds:.0f} s reached at step {step}")
@@ -182,19 +172,12 @@ class Stage:
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            run_loss, n_loss = run_loss + float(loss.detach()), n_loss + 1
+            losses.append(float(loss.detach()))
             step += 1
             if step % 100 == 0:
-                fixed = ""
-                if validate is not None:
-                    self.model.eval()
-                    fixed = f"  fixed batch {validate(self.model):.6f}"
-                    self.model.train()
-                self.log.write(
-                    f"step {step:6d}  loss {run_loss / n_loss:.6f}{fixed}  "
-                    f"lr {lr_at(step, args.steps, args.lr, warm):.2e}  {time.time() - t0:7.0f} s"
-                )
-                run_loss, n_loss = 0.0, 0
+                lr = lr_at(step, args.steps, args.lr, warm)
+                self._report(step, sum(losses) / len(losses), lr, time.time() - t0, validate)
+                losses = []
             if time.time() - last_save > args.save_every or step == args.steps:
                 self._save_state(opt, rng, step, time.time() - t0)
                 last_save = time.time()
@@ -229,6 +212,38 @@ class Stage:
         else:
             self.log.write(f"stage {self.stage} stopped at step {step}; --resume continues it")
         return meta
+
+    def _resume(self, opt: Any, rng: np.random.Generator) -> tuple[int, float]:
+        """(step, seconds spent) of the saved state, loaded into the model, ``opt`` and
+        ``rng``; (0, 0) without ``--resume`` or without a state."""
+        if not self.args.resume:
+            return 0, 0.0
+        if not self.state_path.exists():
+            self.log.write(f"no {self.state_path.name} to resume; starting the stage")
+            return 0, 0.0
+        st = torch.load(self.state_path, map_location="cpu", weights_only=False)
+        self.model.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+        rng.bit_generator.state = st["rng"]
+        torch.set_rng_state(st["torch_rng"])
+        step, spent = int(st["step"]), float(st["seconds"])
+        self.log.write(f"resumed {self.state_path.name} at step {step} ({spent:.0f} s spent)")
+        return step, spent
+
+    def _report(
+        self,
+        step: int,
+        loss: float,
+        lr: float,
+        seconds: float,
+        validate: Callable[[nn.Module], float] | None,
+    ) -> None:
+        fixed = ""
+        if validate is not None:
+            self.model.eval()
+            fixed = f"  fixed batch {validate(self.model):.6f}"
+            self.model.train()
+        self.log.write(f"step {step:6d}  loss {loss:.6f}{fixed}  lr {lr:.2e}  {seconds:7.0f} s")
 
     def _save_state(self, opt: Any, rng: np.random.Generator, step: int, seconds: float) -> None:
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
