@@ -89,3 +89,29 @@ def test_frames_too_small_to_align_get_closed_gates(shape: tuple[int, int, int])
     x = ta.temporal_input(current, {-1: current, 1: current}, 1)
     assert x.shape == (*shape[:2], 3 + 2 * 4)
     assert not x[:, :, -2:].any()
+
+
+def test_neighbours_beyond_a_cut_are_not_used_even_where_the_shots_agree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scene, other = texture(7), texture(8)
+    other[:, :62] = scene[:, :62]  # the two shots agree along the left edge
+    current = shifted(scene, 0, 0)
+    neighbours = {
+        -2: shifted(other, -4, 0),  # beyond the cut: another shot
+        -1: shifted(other, -2, 0),
+        1: shifted(scene, 2, 0),
+        2: shifted(scene, 4, 0),
+    }
+    found = ta.aligned_neighbours(current, neighbours, 2, 0.0)
+    assert sorted(found) == [1, 2]
+    planes, gates = ta.temporal_planes(current, neighbours, 2, 0.0)
+    assert not planes[0].any() and not planes[1].any() and not gates[1].any()
+    # (the gates alone would have let the other shot in where the two agree)
+    monkeypatch.setattr(ta, "CUT_COVERAGE", 0.0)
+    leaky = ta.aligned_neighbours(current, neighbours, 2, 0.0)
+    assert leaky[-1][1][20:-20, :12].mean() > 0.5
+    monkeypatch.undo()
+    # with the cut between -2 and -1 only the far neighbour goes
+    neighbours[-1] = shifted(scene, -2, 0)
+    assert sorted(ta.aligned_neighbours(current, neighbours, 2, 0.0)) == [-1, 1, 2]
