@@ -137,12 +137,23 @@ def dust(held: dict[str, np.ndarray]) -> None:
     _panel(rows, 1, OUT / "dust.png")
 
 
+def _temporal(name: str):  # type: ignore[no-untyped-def]
+    def run(held: dict[str, np.ndarray]) -> None:
+        from training import docs_temporal
+
+        getattr(docs_temporal, name)(held, OUT, _panel)
+
+    return run
+
+
 PANELS = {
     "upscale-x2": lambda held: upscale(2, held),
     "upscale-x4": lambda held: upscale(4, held),
     "denoise": denoise,
     "deblock": deblock,
     "dust": dust,
+    "denoise-temporal": _temporal("denoise"),
+    "deblock-temporal": _temporal("deblock"),
 }
 
 

@@ -139,6 +139,41 @@ class Restorer(nn.Module):
         return x[:, :3] + self.up(self.body(self.down(x)))
 
 
+class TemporalRestorer(Restorer):
+    """A :class:`Restorer` that takes a frame, (denoise) its level plane, the gated differences
+    of ``2 * radius`` aligned neighbours and their gates (``workbench.tools.temporal_align``).
+
+    Inside the graph it first averages each pixel over the frames the gates trust -- ``avg =
+    current + sum(differences) / (1 + sum(gates))`` -- and (denoise) divides the level by the
+    square root of that count, as averaging n frames of independent noise does; the
+    convolution stack then sees the average, the lowered level, the differences and the gates,
+    and its residual is added to the average. Where every gate is closed (a still, a cut, an
+    occlusion) the average is the frame and the level is unchanged: a network grown from the
+    single-frame one (the new inputs' weights at zero) starts out as exactly that network on a
+    still, and as that network on the temporal average where the neighbours line up.
+    """
+
+    def __init__(
+        self, level: bool, radius: int, channels: int, body: int, leaky: bool = False
+    ) -> None:
+        self.level, self.neighbours = level, 2 * radius
+        super().__init__(3 + int(level) + 4 * self.neighbours, channels, body, leaky=leaky)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        o, n = 3 + int(self.level), self.neighbours
+        diffs, gates = x[:, o : o + 3 * n], x[:, o + 3 * n : o + 4 * n]
+        count = 1.0 + gates.sum(dim=1, keepdim=True)
+        total = diffs[:, 0:3]
+        for k in range(1, n):
+            total = total + diffs[:, 3 * k : 3 * k + 3]
+        avg = x[:, :3] + total / count
+        parts = [avg]
+        if self.level:
+            parts.append(x[:, 3:4] / torch.sqrt(count))
+        y = torch.cat([*parts, diffs, gates], dim=1)
+        return avg + self.up(self.body(self.down(y)))
+
+
 class DustDetector(nn.Module):
     """Defect probability from the frame and its two aligned neighbours (9 channels in).
 

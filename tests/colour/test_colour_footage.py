@@ -56,7 +56,9 @@ def _render(tmp: Path, name: str, media: str, space: str | None, output: str) ->
         clip = import_clip(project, Path(media))
         if space is not None:
             set_clip_colour_space(project, clip.id, space)
-        request = EditRequest(clip_id=clip.id, tool="denoise", frames=EDITED)
+        # the single-frame model: the comparison below feeds it by hand (the temporal one,
+        # the default on video, averages a static shot's frames in any space)
+        request = EditRequest(clip_id=clip.id, tool="denoise", frames=EDITED, model="denoise")
         apply_edit(project, plan_edit(project, request))
         path = project.path
     out = folder / output

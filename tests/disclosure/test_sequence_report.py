@@ -104,8 +104,8 @@ def test_the_html_report_shows_the_cut_shot_by_shot(film: Path, tmp_path: Path) 
     assert pictures == {1: 2, 2: 2, 3: 2, 4: 0, 5: 0, 6: 2}  # source and after, online shots
     one = cells[1]
     assert one[3] == "01:00:00:00 01:00:01:00" and one[4] == "01:00:10:10 01:00:11:10"
-    assert "denoise (cleanup)" in one[5] and "denoise 1.0.0" in one[5]
-    assert one[6].startswith("denoise 1.0.0:")  # the model's training data bases
+    assert "denoise (cleanup)" in one[5] and "denoise-temporal 1.0.0" in one[5]
+    assert one[6].startswith("denoise-temporal 1.0.0:")  # the model's training data bases
     assert "ADA ACTOR: enhancement — consent 1 (enhancement; signed" in one[7]
     assert "until 2099-12-31" in one[7] and "release release.pdf" in one[7]
     assert "Ben Bloggs: enhancement — consent 2" in cells[2][7]
@@ -154,7 +154,7 @@ def test_credits_and_the_window_export_match(film: Path, tmp_path: Path) -> None
     rows = list(csv.DictReader(ledger.open(encoding="utf-8")))
     assert {r["shot"] for r in rows} == {"1", "2", "3", "6"}
     one = [r for r in rows if r["shot"] == "1"]
-    assert all(r["frames_of_the_cut"] == "25" and r["model"] == "denoise 1.0.0" for r in one)
+    assert all(r["frames_of_the_cut"] == "25" and r["model"] == "denoise-temporal 1.0.0" for r in one)
     shares = sum(float(r["share"]) for r in one)
     assert (
         abs(sum(float(r["contributor_frames"]) for r in one) - 25 * shares) < 0.01

@@ -65,7 +65,7 @@ def test_plan_fills_in_the_whole_clip_and_the_real_provider(project: Project) ->
     assert planned.model is not None and planned.model.card is not None
     card_class = planned.model.card.classification.model_dump(mode="json")
     assert entry["classification"] == card_class
-    assert edit.model_id == "denoise"
+    assert edit.model_id == "denoise-temporal"  # the default on video
 
 
 @pytest.mark.parametrize(

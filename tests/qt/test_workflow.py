@@ -122,7 +122,7 @@ def test_region_preview_apply_undo_redo(project_window, qtbot) -> None:
         assert edit.tool == "denoise" and edit.frames == (2, 2)
         assert edit.region["kind"] == "rect" and abs(edit.region["w"] - 40) <= 1
         assert edit.parameters["strength"] == 0.75
-        assert edit.model_id == "denoise"
+        assert edit.model_id == "denoise-temporal"  # the default on video
         first = edit.id
     assert c.undo.undoText() == "Apply Denoise to frame 2"
     assert project_window.undo_action.text() == "&Undo Apply Denoise to frame 2"

@@ -80,9 +80,9 @@ def test_plan_round_trips_through_json(tmp_path: Path, source: Path) -> None:
     assert plan.frame_count == 10 and plan.frame_size == (64, 48)
     assert plan.pix_fmt == "yuv422p10le"
     assert [(s.first, s.last, s.preroll, s.postroll) for s in plan.segments] == [
-        (0, 3, 0, 1),
-        (4, 7, 1, 1),
-        (8, 9, 1, 0),
+        (0, 3, 0, 3),  # denoise's temporal model reads 2 frames each side, then dust 1 more
+        (4, 7, 3, 2),  # past frame 7 only the denoise (dust covers 2-7)
+        (8, 9, 3, 0),
     ]
     assert plan.output == str((tmp_path / "out.mov").resolve())
 

@@ -30,6 +30,11 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
+#: The single-frame deblocker, which has an int8 file (the temporal one, the default on video,
+#: has none)
+DEBLOCK = ["--tool", "deblock", "--model", "deblock"]
+
+
 def _precision(value: str) -> None:
     path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,7 +49,7 @@ def _entries(project: Path, schema: str) -> list[dict[str, object]]:
 
 def test_an_int8_edit_renders_int8_and_both_entries_say_so(tmp_path: Path, source: Path) -> None:
     _precision("int8")
-    project = project_with(tmp_path, source, ["--tool", "deblock"])
+    project = project_with(tmp_path, source, DEBLOCK)
     (edit,) = _entries(project, "workbench.edit/1")
     runtime = edit["runtime"]
     assert isinstance(runtime, dict) and runtime["provider"] == CPU
@@ -63,7 +68,7 @@ def test_an_int8_edit_renders_int8_and_both_entries_say_so(tmp_path: Path, sourc
 
 
 def test_a_render_on_another_file_says_so_and_records_both(tmp_path: Path, source: Path) -> None:
-    project = project_with(tmp_path, source, ["--tool", "deblock"])  # the main file
+    project = project_with(tmp_path, source, DEBLOCK)  # the main file
     _precision("int8")
     plan = build_plan(RenderRequest(project, 1, tmp_path / "out.mov"))
     (change,) = plan.backend_changes()
@@ -77,7 +82,7 @@ def test_a_render_on_another_file_says_so_and_records_both(tmp_path: Path, sourc
 
 def test_the_plan_digest_names_the_backend(tmp_path: Path, source: Path) -> None:
     """A render resumed on another backend does not reuse the segments of the first."""
-    project = project_with(tmp_path, source, ["--tool", "deblock"])
+    project = project_with(tmp_path, source, DEBLOCK)
     main = build_plan(RenderRequest(project, 1, tmp_path / "out.mov"))
     _precision("int8")
     int8 = build_plan(RenderRequest(project, 1, tmp_path / "out.mov"))
@@ -86,7 +91,7 @@ def test_the_plan_digest_names_the_backend(tmp_path: Path, source: Path) -> None
 
 
 def test_a_segment_is_never_rendered_on_another_provider(tmp_path: Path, source: Path) -> None:
-    project = project_with(tmp_path, source, ["--tool", "deblock"])
+    project = project_with(tmp_path, source, DEBLOCK)
     plan = build_plan(RenderRequest(project, 1, tmp_path / "out.mov"))
     elsewhere = dataclasses.replace(plan.edits[0], provider="CUDAExecutionProvider")
     moved = with_digest(dataclasses.replace(plan, edits=(elsewhere,)))
@@ -98,7 +103,7 @@ def test_a_segment_is_never_rendered_on_another_provider(tmp_path: Path, source:
 def test_an_unknown_provider_is_refused_before_anything_renders(
     tmp_path: Path, source: Path
 ) -> None:
-    project = project_with(tmp_path, source, ["--tool", "deblock"])
+    project = project_with(tmp_path, source, DEBLOCK)
     with pytest.raises(UsageError, match="not available here"):
         build_plan(RenderRequest(project, 1, tmp_path / "out.mov", provider="coreml"))
     assert not (tmp_path / "out.mov").exists()

@@ -19,6 +19,8 @@ SHIPPED = {  # id: (input channels, output channels, scale, even sizes required)
     "denoise": (4, 3, 1, True),
     "dust": (9, 1, 1, True),
     "deblock": (3, 3, 1, True),
+    "denoise-temporal": (20, 3, 1, True),
+    "deblock-temporal": (19, 3, 1, True),
 }
 CROP = Path(__file__).resolve().parent / "data" / "coffee_crop_128.png"
 
@@ -48,6 +50,10 @@ def test_card_validates_and_pins_the_onnx(model_id: str) -> None:
     assert card.outputs[0].channels == SHIPPED[model_id][1]
     for src in card.training_data:
         assert src.licence in {"CC0-1.0", "CC-BY-4.0", "LicenseRef-PublicDomain"}
+    if model_id.endswith("-temporal"):
+        assert card.temporal_radius == 2 and card.task == model_id.removesuffix("-temporal")
+        # every stage of the chain is committed, with the hash the card names
+        assert "training/checkpoints/" in (card.training_command or "")
 
 
 def _session(model_id: str):  # type: ignore[no-untyped-def]
@@ -108,3 +114,33 @@ def test_denoiser_leaves_a_clean_crop_alone() -> None:
     x = denoiser_input(img).transpose(2, 0, 1)[None].copy()
     out = np.clip(_session("denoise").run(None, {"input": x})[0][0].transpose(1, 2, 0), 0, 1)
     assert _psnr(out, img) > 38.0
+
+
+def test_temporal_checkpoints_match_their_manifest() -> None:
+    manifest = json.loads((ROOT / "training" / "checkpoints" / "manifest.json").read_text())
+    names = {c["file"] for c in manifest["checkpoints"]}
+    for model_id in ("denoise-temporal", "deblock-temporal"):
+        assert any(n.startswith(f"{model_id}.") for n in names), model_id
+    for entry in manifest["checkpoints"]:
+        path = ROOT / "training" / "checkpoints" / entry["file"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], entry["file"]
+        assert path.stat().st_size < 4 * 1024 * 1024
+        parent = entry["parent"]
+        if parent.startswith("training/checkpoints/"):
+            assert (ROOT / parent).is_file() and parent.split("/")[-1] in names
+        else:
+            assert (
+                hashlib.sha256((ROOT / parent).read_bytes()).hexdigest() == entry["parent_sha256"]
+            )
+
+
+def test_temporal_denoiser_leaves_a_clean_static_crop_alone() -> None:
+    import cv2
+
+    from workbench.tools.noise_estimate import estimate_noise_sigma
+    from workbench.tools.temporal_align import temporal_input
+
+    img = cv2.imread(str(CROP), cv2.IMREAD_COLOR)[:, :, ::-1].astype(np.float32) / 255.0
+    x = temporal_input(img, dict.fromkeys((-2, -1, 1, 2), img), 2, estimate_noise_sigma(img))
+    y = _session("denoise-temporal").run(None, {"input": x.transpose(2, 0, 1)[None].copy()})[0]
+    assert _psnr(np.clip(y[0].transpose(1, 2, 0), 0, 1), img) > 45.0

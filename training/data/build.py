@@ -3,6 +3,7 @@
     python -m training.data.build            # images -> training/data/cache/images/*.png
     python -m training.data.build --h264     # plus H.264 training pairs (needs PyAV)
     python -m training.data.build --h264-large   # plus the larger H.264 pair set
+    python -m training.data.build --h264-video   # plus H.264 clips (temporal deblock)
 
 The H.264 round trips are not bit-reproducible on this machine: libx264 through PyAV gave
 slightly different bitstreams for about 6 % of clips from run to run (even with one thread),
@@ -220,11 +221,44 @@ def build_h264(name: str = "h264_pairs") -> None:
     print(f"  {name}: {len(decoded)} pairs of {size}x{size}")
 
 
+#: The H.264 clip set for the temporal deblocker: (clips, frames per clip, side, seed).
+H264_VIDEO = (880, 8, 128, 266)
+
+
+def build_h264_video() -> None:
+    """Whole clips (decoded, clean) for the temporal deblocker: synthesised shots of the
+    training photographs (``training.synth_video``: pans, zooms, local motion, objects), each
+    encoded with libx264 at one CRF in 26-40 (preset medium: I, P and B frames, so the quality
+    varies from frame to frame), every frame kept."""
+    from training import synth, synth_video
+
+    count, n, size, seed = H264_VIDEO
+    rng = np.random.default_rng(seed)
+    src = synth.PatchSource([img for _id, img in load_split("train")])
+    decoded = np.empty((count, n, size, size, 3), np.uint8)
+    clean = np.empty_like(decoded)
+    for i in range(count):
+        motion = synth_video.draw_motion(rng)
+        margin = 40 + int(2 * motion.warp) + 4 * n
+        scene = src.crop(rng, size + 2 * margin, rescale=True).astype(np.float32) / 255.0
+        frames = synth_video.render(rng, scene, size, motion, n + 1)[:n]
+        if rng.random() < 0.25:
+            synth_video.paste_object(rng, src, frames, size)
+        u8 = [(np.clip(f, 0, 1) * 255 + 0.5).astype(np.uint8) for f in frames]
+        clean[i] = np.stack(u8)
+        decoded[i] = np.stack(encode_h264_roundtrip(u8, int(rng.integers(26, 41))))
+    np.savez(CACHE / "h264_video.npz", decoded=decoded, clean=clean)
+    print(f"  h264_video: {count} clips of {n} frames of {size}x{size}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--h264", action="store_true", help="also build H.264 training pairs (PyAV)")
     ap.add_argument(
         "--h264-large", action="store_true", help="also build the larger H.264 pair set"
+    )
+    ap.add_argument(
+        "--h264-video", action="store_true", help="also build the H.264 clips (temporal deblock)"
     )
     args = ap.parse_args(argv)
     manifest = load_manifest()
@@ -235,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         build_h264()
     if args.h264_large:
         build_h264("h264_pairs_large")
+    if args.h264_video:
+        build_h264_video()
     print("all source hashes match the manifest")
     return 0
 

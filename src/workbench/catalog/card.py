@@ -7,10 +7,11 @@ such a model may be used at all. The JSON Schema of the card is exported from th
 
 Besides the disclosure, a card carries the facts a tool needs to run its model well: how far the
 model looks (``receptive_radius``, which sets the tiles' overlap), the multiple its frame sides
-must be (``size_multiple``), and the colour space it works in (``colour_space``: the colour
-space its training pictures were encoded in, named as the pinned OpenColorIO config names it —
-the shipped models say "sRGB Encoded Rec.709 (sRGB)" — or ``source``, the clip's code values
-unconverted). They are optional: an older or imported card without them gets the tool's defaults, and since absent
+must be (``size_multiple``), how many neighbouring frames it takes (``temporal_radius``), and
+the colour space it works in (``colour_space``: the colour space its training pictures were
+encoded in, named as the pinned OpenColorIO config names it — the shipped models say "sRGB
+Encoded Rec.709 (sRGB)" — or ``source``, the clip's code values unconverted). They are
+optional: an older or imported card without them gets the tool's defaults, and since absent
 fields are left out of the canonical JSON, such a card's digest (what the log pins) is unchanged.
 """
 
@@ -182,6 +183,14 @@ class ModelCard(_Strict):
         le=256,
         description="height and width the model takes are multiples of this: frames are "
         "reflect-padded up to it and tiles start and end on its grid. Absent: the tool's default",
+    )
+    temporal_radius: int | None = Field(
+        default=None,
+        ge=0,
+        le=16,
+        description="neighbouring frames on each side of the current one that the model takes, "
+        "motion-compensated onto it (workbench.tools.temporal_align): the tool hands it that "
+        "many and the render decodes them. Absent or 0: a single-frame model",
     )
     colour_space: str | None = Field(
         default=None,

@@ -243,7 +243,7 @@ def plan_edit(
     catalog = catalog or Catalog()
     policy = project.policy()
     policy.check_tool(tool.id)
-    entry, provider, variant = _model(tool, params, request, catalog, policy)
+    entry, provider, variant = _model(tool, params, request, catalog, policy, count)
     _check_likeness(project, tool, entry, clip.id, (start, end))
     if request.consent_ref is not None:
         project.consent(request.consent_ref)
@@ -286,7 +286,12 @@ def _check_likeness(
 
 
 def _model(
-    tool: Tool, params: Mapping[str, Any], request: EditRequest, catalog: Catalog, policy: Any
+    tool: Tool,
+    params: Mapping[str, Any],
+    request: EditRequest,
+    catalog: Catalog,
+    policy: Any,
+    frame_count: int,
 ) -> tuple[CatalogEntry | None, str | None, str | None]:
     """The edit's model, checked to fit the tool and allowed by the policy, the execution
     provider that runs it and the model file (variant) it runs; all None for a tool that runs
@@ -298,7 +303,7 @@ def _model(
                 hint="leave out --model",
             )
         return None, None, None
-    entry = catalog.find(request.model or tool.default_model(params))
+    entry = catalog.find(request.model or tool.default_model_for(params, frame_count))
     check_model_fits(tool, params, entry)
     policy.check_model(entry.id, entry.sha256, entry.disclosed)
     checked = catalog.load_checked(entry.id)  # read and hashed once, for both uses below

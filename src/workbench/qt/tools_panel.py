@@ -200,7 +200,11 @@ class ToolsPanel(QWidget):
         events.selected_edit.connect(
             lambda edit_id: self.replace_button.setEnabled(edit_id is not None and self.can_apply)
         )
-        events.clip.connect(lambda _clip: self.replace_button.setEnabled(False))
+        events.clip.connect(self._clip_changed)
+
+    def _clip_changed(self, _clip: object) -> None:
+        self.replace_button.setEnabled(False)
+        self._fill_models()  # the default model can depend on the clip (a still or a video)
 
     def _build_pickers(self) -> None:
         self.tool_combo = QComboBox(self)
@@ -310,7 +314,12 @@ class ToolsPanel(QWidget):
 
     def model_id(self) -> str:
         data = self.model_combo.currentData()
-        return str(data) if data else self.tool().default_model(self.params())
+        return str(data) if data else self._default_model(self.tool(), self.params())
+
+    def _default_model(self, tool: Tool, params: dict[str, Any]) -> str:
+        """The tool's default for the current clip (a still gets a single-frame model)."""
+        count = self.state.count
+        return tool.default_model_for(params, count) if count else tool.default_model(params)
 
     def model_entry(self) -> CatalogEntry | None:
         wanted = self.model_id()
@@ -413,7 +422,7 @@ class ToolsPanel(QWidget):
         previous = self.model_combo.currentData()
         self.model_combo.blockSignals(True)
         self.model_combo.clear()
-        default = tool.default_model(params)
+        default = self._default_model(tool, params)
         self.model_combo.setEnabled(tool.uses_model)
         self.model_combo.addItem(f"Default ({default})" if tool.uses_model else "None", None)
         model = self.model_combo.model()

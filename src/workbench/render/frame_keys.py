@@ -187,7 +187,10 @@ def merged(spec: StackSpec, edits: tuple[PlannedEdit, ...], label: str = "") -> 
 def describe_settings(edit: PlannedEdit) -> str:
     """A short label of an edit's settings for a viewer ("denoise · level 10 · amount 2")."""
     shown = [f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in _shown(edit)]
-    model = f" · {edit.model_id}" if edit.model_id and edit.model_id != edit.tool else ""
+    from workbench.tools.registry import get_tool
+
+    default = get_tool(edit.tool).default_model(edit.parameters)
+    model = f" · {edit.model_id}" if edit.model_id and edit.model_id != default else ""
     return " · ".join([edit.tool, *shown]) + model
 
 

@@ -150,6 +150,15 @@ class FrameWindow:
             wanted += step
         return self.frames[wanted]
 
+    def present(self, radius: int) -> dict[int, Frame]:
+        """The neighbours within ``radius`` that exist, by offset (none repeated: at a clip's
+        ends and on a still there are fewer)."""
+        return {
+            k: self.frames[self.index + k]
+            for k in range(-radius, radius + 1)
+            if k != 0 and self.index + k in self.frames
+        }
+
 
 class Tool(ABC):
     """An augmentative tool. Subclasses set the class attributes and implement ``process``."""
@@ -176,6 +185,15 @@ class Tool(ABC):
     def default_model(self, params: Mapping[str, Any]) -> str:
         """The shipped model id used when the artist picks none."""
         return self.task
+
+    def default_model_for(self, params: Mapping[str, Any], frame_count: int) -> str:
+        """The default model for a clip of ``frame_count`` frames (a still is one): a tool
+        with a temporal model picks its single-frame model for stills."""
+        return self.default_model(params)
+
+    def model_channels_for(self, facts: ModelFacts) -> tuple[int, int] | None:
+        """:attr:`model_channels` for a model with these facts (a temporal model takes more)."""
+        return self.model_channels
 
     def scale(self, params: Mapping[str, Any]) -> int:
         return 1
@@ -400,7 +418,7 @@ def check_model_for_tool(
 
     options = options or SessionOptions.from_settings()
     facts = tool.model_facts.with_card(model.card)
-    channels = tool.model_channels or (None, None)
+    channels = tool.model_channels_for(facts) or (None, None)
     feed = ToolFeed(
         tool=tool.id,
         in_channels=channels[0],

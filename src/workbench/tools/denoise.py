@@ -1,4 +1,9 @@
-"""``denoise``: sensor noise and grain, at a level estimated from the frame unless set."""
+"""``denoise``: sensor noise and grain, at a level estimated from the frame unless set.
+
+On video the default model is the temporal one (``denoise-temporal``): it also sees the two
+frames on each side, motion-compensated onto this one (:mod:`workbench.tools.temporal_align`),
+where they line up; on a still, or with ``temporal`` off, the single-frame ``denoise`` model.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +15,28 @@ import numpy as np
 from workbench.progress import Progress
 from workbench.tools.base import Classification, Frame, FrameWindow, Param, Tool, run_model
 from workbench.tools.grain import keep_grain
-from workbench.tools.model_facts import ModelFacts
+from workbench.tools.model_facts import ModelFacts, facts_for
+
+#: The shipped models: the temporal one (the default on video) and the single-frame one.
+TEMPORAL_MODEL, SINGLE_MODEL = "denoise-temporal", "denoise"
 
 
 class Denoise(Tool):
     id = "denoise"
-    version = "1.0"
+    version = "1.1"
     name = "Denoise"
     description = (
         "Remove sensor noise and grain. The noise level is measured on each frame unless set; "
-        "'amount' scales it (below 1 keeps some grain, above 1 cleans harder)."
+        "'amount' scales it (below 1 keeps some grain, above 1 cleans harder). On video it "
+        "also uses the two frames on each side, where they line up."
     )
     task = "denoise"
     classification = Classification("c2pa.enhanced")
     #: for a denoiser card that does not say: 32 px of tile overlap (the shipped card's figure)
     model_facts = ModelFacts(receptive_radius=14, size_multiple=2)
     model_channels = (4, 3)  # RGB and a noise-level plane in, RGB out
+    #: the neighbours the render hands the tool; the model's card says how many it takes
+    temporal_radius = 2
     params = (
         Param(
             "level",
@@ -55,7 +66,25 @@ class Denoise(Tool):
             maximum=1.0,
             label="Keep grain",
         ),
+        Param(
+            "temporal",
+            "bool",
+            True,
+            "use the neighbouring frames (the temporal model) on video; off: the single-frame "
+            "model",
+            label="Use neighbouring frames",
+        ),
     )
+
+    def default_model(self, params: Mapping[str, Any]) -> str:
+        return TEMPORAL_MODEL if params.get("temporal", True) else SINGLE_MODEL
+
+    def default_model_for(self, params: Mapping[str, Any], frame_count: int) -> str:
+        return self.default_model(params) if frame_count > 1 else SINGLE_MODEL
+
+    def model_channels_for(self, facts: ModelFacts) -> tuple[int, int]:
+        # RGB, level, then per neighbour its gated aligned RGB and its gate
+        return (4 + 8 * facts.temporal_radius, 3)
 
     def sigma(self, frame: Frame, params: Mapping[str, Any]) -> float:
         """The noise level handed to the model, in [0, 1] units."""
@@ -68,12 +97,20 @@ class Denoise(Tool):
     def process(
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
     ) -> Frame:
+        from workbench.tools.temporal_align import temporal_input
+
         frame = window.current
         sigma = self.sigma(frame, params)
         if sigma <= 0.0:
             return frame.copy()
-        plane = np.full((*frame.shape[:2], 1), sigma, np.float32)
-        stack = np.concatenate([frame, plane], axis=2)
+        radius = facts_for(engine, self.model_facts).temporal_radius
+        if radius > 0:
+            stack = temporal_input(
+                frame, window.present(min(radius, self.temporal_radius)), radius, level=sigma
+            )
+        else:
+            plane = np.full((*frame.shape[:2], 1), sigma, np.float32)
+            stack = np.concatenate([frame, plane], axis=2)
         out = run_model(engine, stack, progress, defaults=self.model_facts)
         denoised = np.clip(out, 0.0, 1.0).astype(np.float32)
         return keep_grain(frame, denoised, float(params.get("keep_grain", 0.0)))

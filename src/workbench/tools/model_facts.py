@@ -1,9 +1,9 @@
 """What a tool must know about the model it runs, from the model's card or the tool's defaults.
 
 A model card may say how far the model looks (``receptive_radius``), what its frame sides must
-be multiples of (``size_multiple``) and which colour space it works in (``colour_space``: a
-scene-referred space of the pinned OpenColorIO config, or ``source`` — the clip's code values as
-decoded, unconverted). The
+be multiples of (``size_multiple``), how many neighbouring frames it takes (``temporal_radius``)
+and which colour space it works in (``colour_space``: a scene-referred space of the pinned
+OpenColorIO config, or ``source`` — the clip's code values as decoded, unconverted). The
 tool's own :attr:`~workbench.tools.base.Tool.model_facts` are the defaults for a card that does
 not say — an older card, an imported one, or none — so a new model with other needs is one card
 away, and no tool hard-codes what only its model knows.
@@ -25,11 +25,14 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ModelFacts:
-    """How a model is run: its receptive radius (px), frame-side multiple and colour space."""
+    """How a model is run: its receptive radius (px), frame-side multiple, colour space and
+    temporal radius (frames)."""
 
     receptive_radius: int = 0
     size_multiple: int = 1
     colour_space: str = SOURCE_COLOUR_SPACE
+    #: neighbouring frames on each side the model takes (0: a single-frame model)
+    temporal_radius: int = 0
 
     def with_card(self, card: ModelCard | None) -> ModelFacts:
         """These facts with whatever ``card`` states in their place."""
@@ -39,6 +42,7 @@ class ModelFacts:
             receptive_radius=_given(card.receptive_radius, self.receptive_radius),
             size_multiple=_given(card.size_multiple, self.size_multiple),
             colour_space=_given(card.colour_space, self.colour_space),
+            temporal_radius=_given(card.temporal_radius, self.temporal_radius),
         )
 
     def require_supported(self, model: str = "the model") -> None:
