@@ -9,7 +9,11 @@ the mask left bit for bit) is ``workbench.tools.dust_repair``, which the evaluat
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+import time
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -74,16 +78,135 @@ def evaluate(sess, quick: bool, two_frame_p: float = 0.0) -> dict[str, float]:
     }
 
 
+#: The training chain of the weights shipped before the fifth session (from training/logs/
+#: dust.log), for a fine-tune that starts from models/dust.onnx (``--init-onnx``).
+SHIPPED_CHAIN: dict[str, Any] = {
+    "steps": 731,
+    "seconds": 720.5,
+    "device": "cpu",
+    "device_name": "CPU",
+    "batch": 32,
+    "seed": 1,
+    "workers": 1,
+    "torch": "2.13.0+cpu",
+    "lr": 0.0003,
+    "init_from": {
+        "steps": 3300,
+        "seconds": 400.2,
+        "device": "cuda",
+        "device_name": "NVIDIA H100 80GB HBM3",
+        "batch": 32,
+        "seed": 1,
+        "workers": 5,
+        "torch": "2.11.0+cu130",
+    },
+}
+
+#: Sample makers by ``--recipe``: the original one, and the fifth session's (hairs across
+#: strong edges, heavy grain, clean shots, the app's filled alignment).
+RECIPES = {"default": synth.dust_sample, "edges": synth.dust_sample_edges}
+
+
+def load_onnx_weights(model: torch.nn.Module, path: Path) -> None:
+    """Copy the weights of an exported detector (its initializers, named as the parameters)
+    into ``model``: the shipped ONNX is where a fine-tune starts from a clean checkout."""
+    import onnx
+    from onnx import numpy_helper
+
+    inits = {t.name: numpy_helper.to_array(t) for t in onnx.load(str(path)).graph.initializer}
+    state = {}
+    for name, ref in model.state_dict().items():
+        if name not in inits or tuple(ref.shape) != inits[name].shape:
+            raise SystemExit(f"{path}: no initializer {name} of shape {tuple(ref.shape)}")
+        state[name] = torch.from_numpy(inits[name].copy())
+    model.load_state_dict(state)
+
+
+def finetune(model: torch.nn.Module, args: argparse.Namespace, log: common.RunLog) -> dict:
+    """A resumable fine-tune on one CPU thread (the machine is shared): Adam with warm-up and
+    cosine decay over ``--steps`` or ``--max-seconds``, whichever ends first; every
+    ``--save-every`` seconds the model, the optimiser and the step go to
+    ``<out>/dust.resume.pth``, from which ``--resume`` carries on (the data stream is reseeded
+    by the step it resumes at, so it does not replay)."""
+    torch.set_num_threads(1)
+    args.out.mkdir(parents=True, exist_ok=True)
+    resume_path = args.out / "dust.resume.pth"
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    step, spent = 0, 0.0
+    if args.resume and resume_path.exists():
+        ck = torch.load(resume_path, map_location="cpu", weights_only=False)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step, spent = int(ck["step"]), float(ck["seconds"])
+        log.write(f"resumed at step {step} ({spent:.0f} s trained)")
+    make = RECIPES[args.recipe]
+    stream = common.SampleStream(lambda rng, src: make(rng, src, 128), args.seed * 1000 + step)
+    loader = torch.utils.data.DataLoader(
+        stream, batch_size=args.batch, num_workers=args.workers, prefetch_factor=4
+    )
+    budget = args.max_seconds or float("inf")
+    warm = 100 if step == 0 else 0
+    t0 = time.time() - spent
+    last_save = time.time()
+    model.train()
+    for x, y in loader:
+        done = max(step / args.steps, (time.time() - t0) / budget)
+        if done >= 1.0:
+            break
+        lr = args.lr * (min(1.0, (step + 1) / warm) if warm else 1.0)
+        lr *= 0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * done))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        loss = dust_loss(model.logits(x), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 100 == 0:
+            log.write(
+                f"step {step:6d}  loss {float(loss):.5f}  lr {lr:.2e}  {time.time() - t0:7.1f} s"
+            )
+        if args.save_every and time.time() - last_save > args.save_every:
+            state = {"model": model.state_dict(), "opt": opt.state_dict(), "step": step}
+            torch.save({**state, "seconds": time.time() - t0}, resume_path)
+            last_save = time.time()
+    seconds = round(time.time() - t0, 1)
+    log.write(f"fine-tuned {step} steps in {seconds:.1f} s on CPU (1 thread)")
+    model.eval()
+    return {
+        "steps": step,
+        "seconds": seconds,
+        "device": "cpu",
+        "device_name": "CPU",
+        "batch": args.batch,
+        "seed": args.seed,
+        "workers": args.workers,
+        "torch": torch.__version__,
+        "lr": args.lr,
+        "recipe": f"--recipe {args.recipe}",
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     common.common_args(ap, steps=6000)
+    ap.add_argument("--recipe", choices=sorted(RECIPES), default="default", help="sample maker")
+    ap.add_argument("--init-onnx", type=Path, default=None, help="fine-tune from this ONNX")
+    ap.add_argument("--resume", action="store_true", help="carry on from dust.resume.pth")
     args = ap.parse_args(argv)
     model_id = "dust"
-    log = common.RunLog(model_id, args)
+    # a fine-tune from the ONNX appends to the log, as one from a checkpoint does
+    as_logged = argparse.Namespace(**{**vars(args), "init_from": args.init_from or args.init_onnx})
+    log = common.RunLog(model_id, as_logged)
     model = DustDetector()
     if args.from_checkpoint:
         meta = common.load_checkpoint(model, args.from_checkpoint)
         log.write(f"weights from {args.from_checkpoint}: {meta}")
+    elif args.init_onnx:
+        load_onnx_weights(model, args.init_onnx)
+        log.write(f"fine-tuning from {args.init_onnx}: {SHIPPED_CHAIN}")
+        meta = {**finetune(model, args, log), "init_from": SHIPPED_CHAIN}
+        common.save_checkpoint(model, meta, args.out / f"{model_id}.pth")
     else:
         stream = common.SampleStream(lambda rng, src: synth.dust_sample(rng, src, 128), args.seed)
         meta = common.train(model, stream, args, log, dust_loss, forward=lambda m, x: m.logits(x))
