@@ -74,7 +74,8 @@ def procedural_image(seed: int, size: tuple[int, int] = (1024, 1024)) -> np.ndar
             x2, y2 = int(rng.integers(0, w)), int(rng.integers(0, h))
             cv2.line(img, (x, y), (x2, y2), colour, int(rng.integers(1, 4)), cv2.LINE_AA)
         else:
-            pts = np.cumsum(rng.normal(0, 12, (int(rng.integers(3, 12)), 2)), axis=0) + np.array((x, y))
+            steps = rng.normal(0, 12, (int(rng.integers(3, 12)), 2))
+            pts = np.cumsum(steps, axis=0) + np.array((x, y))
             cv2.polylines(
                 img, [pts.astype(np.int32)], False, colour, int(rng.integers(1, 3)), cv2.LINE_AA
             )

@@ -34,7 +34,8 @@ OBJECT_SLACK = 2
 KEEP = 6.0 / 255.0
 
 
-def _components(mask: Mask) -> tuple[int, NDArray[np.int32], NDArray[np.int32]]:
+def components(mask: Mask) -> tuple[int, NDArray[np.int32], NDArray[np.int32]]:
+    """(count + 1, label image, stats) of the 8-connected regions of ``mask``."""
     import cv2
 
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
@@ -207,7 +208,7 @@ def spare_moving_objects(
     (the detection before growing). Objects faster than OBJECT_SEARCH px per frame, or that
     change shape between frames, are not recognised.
     """
-    n, labels, stats = _components(mask)
+    n, labels, stats = components(mask)
     out = mask.copy()
     cur = np.asarray(current, np.float32)
     for k in range(1, n):
@@ -359,7 +360,7 @@ def final_mask(ctx: RegionContext) -> Mask:
     """The pixels the repair really replaces: the detections that :func:`is_real_content`
     does not take back, less the pixels whose replacement is within KEEP of the current
     value. Every pixel outside it is returned bit for bit."""
-    n, labels, stats = _components(ctx.mask)
+    n, labels, stats = components(ctx.mask)
     keep_region = np.zeros(n, bool)
     for k in range(1, n):
         keep_region[k] = is_real_content(region_facts(labels, stats, k, ctx)) is None

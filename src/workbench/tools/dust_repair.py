@@ -106,15 +106,19 @@ def _entering_bands(flow: NDArray[np.float32]) -> NDArray[np.bool_]:
 
 
 def inside_frame(flow: NDArray[np.float32]) -> NDArray[np.bool_]:
-    """Where ``flow`` samples the neighbour inside its frame, at least EDGE_MARGIN px from its
-    edge, and outside the bands where the shot's motion brings in new content
-    (:func:`_entering_bands`); elsewhere the aligned neighbour shows the replicated border or
-    a wrong match, not the scene."""
+    """Where ``flow`` samples the neighbour inside its frame -- at least EDGE_MARGIN px from
+    its edge, unless no closer to it than the pixel itself -- and outside the bands where the
+    shot's motion brings in new content (:func:`_entering_bands`); elsewhere the aligned
+    neighbour shows the replicated border or a wrong match, not the scene."""
     h, w = flow.shape[:2]
     gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
     x, y = gx + flow[:, :, 0], gy + flow[:, :, 1]
-    lo, hx, hy = EDGE_MARGIN, w - 1 - EDGE_MARGIN, h - 1 - EDGE_MARGIN
-    inside: NDArray[np.bool_] = (x >= lo) & (x <= hx) & (y >= lo) & (y <= hy)
+    inside: NDArray[np.bool_] = (
+        (x >= np.minimum(EDGE_MARGIN, gx))
+        & (x <= np.maximum(w - 1 - EDGE_MARGIN, gx))
+        & (y >= np.minimum(EDGE_MARGIN, gy))
+        & (y <= np.maximum(h - 1 - EDGE_MARGIN, gy))
+    )
     return inside & ~_entering_bands(flow)
 
 
@@ -134,9 +138,10 @@ def fill_outside(
     return prev, nxt
 
 
-def _align(
+def align_with_flows(
     previous: Frame, current: Frame, following: Frame, interpolation: int | None, fill: bool
 ) -> tuple[tuple[Frame, Frame], tuple[NDArray[np.float32], NDArray[np.float32]]]:
+    """:func:`align_neighbours`, and the two flows it warped along."""
     flows = (flow_to(current, previous), flow_to(current, following))
     aligned = (warp(previous, flows[0], interpolation), warp(following, flows[1], interpolation))
     return (fill_outside(aligned, flows) if fill else aligned), flows
@@ -153,7 +158,7 @@ def align_neighbours(
     takes; the repair re-aligns with Lanczos, ``interpolation``). ``fill``: pixels a neighbour
     samples off its frame come from the other neighbour (:func:`fill_outside`; what the dust
     repair uses)."""
-    return _align(previous, current, following, interpolation, fill)[0]
+    return align_with_flows(previous, current, following, interpolation, fill)[0]
 
 
 def dust_model_input(current: Frame, aligned_prev: Frame, aligned_next: Frame) -> Frame:
@@ -304,7 +309,7 @@ def repair_from_neighbours(
     return out
 
 
-def _realigned(
+def realigned_repair(
     previous: Frame, current: Frame, following: Frame, aligned: tuple[Frame, Frame], mask: Mask
 ) -> tuple[Frame, Frame, Frame]:
     """The repair of ``mask`` and the neighbours it came from: a first repair from the
@@ -320,7 +325,7 @@ def _realigned(
 
     estimate = spatial_estimate(current, mask)  # the same for both repairs
     first = repair_from_neighbours(current, aligned[0], aligned[1], mask, estimate)
-    (prev2, next2), flows = _align(previous, first, following, cv2.INTER_LANCZOS4, False)
+    (prev2, next2), flows = align_with_flows(previous, first, following, cv2.INTER_LANCZOS4, False)
     prev2 = refined_neighbour(first, previous, flows[0], prev2, mask)
     next2 = refined_neighbour(first, following, flows[1], next2, mask)
     prev2, next2 = fill_outside((prev2, next2), flows)
@@ -335,11 +340,11 @@ def repair_with_realignment(
     mask: Mask,
 ) -> Frame:
     """Every pixel of ``mask`` repaired from the re-aligned neighbours (see
-    :func:`_realigned`), the rest of ``current`` as it is. No checks: :func:`repair_frame`
+    :func:`realigned_repair`), the rest of ``current`` as it is. No checks: :func:`repair_frame`
     is the tool's whole repair."""
     if not mask.any():
         return np.array(current, dtype=np.float32, copy=True)
-    return _realigned(previous, current, following, aligned, mask)[0]
+    return realigned_repair(previous, current, following, aligned, mask)[0]
 
 
 @dataclass(frozen=True)
@@ -370,7 +375,7 @@ def repair_frame(
     Outside the final mask the frame is ``current`` bit for bit.
     """
     cur = np.asarray(current, np.float32)
-    aligned, flows = _align(previous, cur, following, None, True)
+    aligned, flows = align_with_flows(previous, cur, following, None, True)
     probability = np.asarray(detect(*aligned), np.float32)
     core = probability > threshold
     grown = grow_mask(core, grow)
@@ -378,7 +383,7 @@ def repair_frame(
     out = np.array(cur, dtype=np.float32, copy=True)
     if not mask.any():
         return DustRepair(out, mask, grown)
-    repaired, prev2, next2 = _realigned(previous, cur, following, aligned, mask)
+    repaired, prev2, next2 = realigned_repair(previous, cur, following, aligned, mask)
     context = RegionContext(cur, previous, following, prev2, next2, mask, core, repaired)
     final = final_mask(context)
     out[final] = repaired[final]
