@@ -13,6 +13,7 @@ functions through :func:`workbench.tools.dust_repair.repair_frame`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -367,3 +368,53 @@ def final_mask(ctx: RegionContext) -> Mask:
     changed = np.abs(ctx.repaired - ctx.current).max(axis=2) >= KEEP
     out: Mask = keep_region[labels] & changed & ctx.mask
     return out
+
+
+#: Where a kept detection continues under the threshold (the detector's probability falls
+#: along a hair where it crosses a strong edge): pixels over EXTEND_LOW connected to it,
+#: within EXTEND_STEP px of it, whose replacement changes them by at least EXTEND_MIN in the
+#: same direction (darker or lighter) as the detection around them; EXTEND_STEPS rounds.
+EXTEND_LOW = 0.1
+EXTEND_MIN = 0.15
+EXTEND_STEP = 3
+EXTEND_STEPS = 3
+
+
+def extend_along(
+    final: Mask,
+    probability: NDArray[np.float32],
+    ctx: RegionContext,
+    repair: Callable[[Mask], Frame],
+) -> tuple[Mask, Frame]:
+    """``final`` continued along the detections it keeps, and the frame repaired there
+    (``repair(mask)``: the current frame with ``mask`` repaired from the same re-aligned
+    neighbours). Only pixels the first repair did not touch are added, only next to a kept
+    detection, and only where the replacement is a clear change in the detection's own
+    direction -- so nothing is added around a detection that was taken back, and grain
+    next to a speck stays as it is."""
+    import cv2
+
+    out, frame = final, ctx.repaired
+    low = np.asarray(probability, np.float32) > EXTEND_LOW
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * EXTEND_STEP + 1,) * 2)
+    luma = np.array([0.299, 0.587, 0.114], np.float32)
+    for _ in range(EXTEND_STEPS):
+        n, labels = cv2.connectedComponents((low | out).astype(np.uint8), connectivity=8)
+        labels = np.asarray(labels)
+        kept = np.zeros(int(n), bool)
+        kept[labels[out]] = True
+        kept[0] = False
+        near = np.asarray(cv2.dilate(out.astype(np.uint8), kernel), bool)
+        candidates = kept[labels] & near & ~ctx.mask & ~out
+        if not candidates.any():
+            break
+        trial = repair(out | candidates)
+        shift = (trial - ctx.current) @ luma
+        side = cv2.blur(np.where(out, shift, 0).astype(np.float32), (9, 9))
+        clear = np.abs(trial - ctx.current).max(axis=2) >= EXTEND_MIN
+        added = candidates & clear & (np.sign(shift) == np.sign(side)) & (side != 0)
+        if not added.any():
+            break
+        frame = np.where(added[:, :, None], trial, frame)
+        out = out | added
+    return out, frame

@@ -18,7 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from workbench.tools.dust_regions import RegionContext, final_mask, spare_moving_objects
+from workbench.tools.dust_regions import (
+    RegionContext,
+    extend_along,
+    final_mask,
+    spare_moving_objects,
+)
 
 __all__ = ["spare_moving_objects"]  # the moving-object check lives in dust_regions
 
@@ -386,6 +391,12 @@ def repair_frame(
     repaired, prev2, next2 = realigned_repair(previous, cur, following, aligned, mask)
     context = RegionContext(cur, previous, following, prev2, next2, mask, core, repaired)
     final = final_mask(context)
+
+    def repair(extended: Mask) -> Frame:
+        estimate = spatial_estimate(cur, extended)
+        return repair_from_neighbours(cur, prev2, next2, extended, estimate)
+
+    final, repaired = extend_along(final, probability, context, repair)
     out[final] = repaired[final]
     return DustRepair(out, final, grown)
 
