@@ -115,7 +115,7 @@ def finetune(model: torch.nn.Module, args: argparse.Namespace, log: common.RunLo
         step += 1
         if step % 100 == 0:
             log.write(
-                f"step {step:6d}  loss {float(loss):.5f}  lr {lr:.2e}  {time.time() - t0:7.1f} s"
+                f"step {step:6d}  loss {float(loss.detach()):.5f}  lr {lr:.2e}  {time.time() - t0:7.1f} s"
             )
         if args.save_every and time.time() - last_save > args.save_every:
             state = {"model": model.state_dict(), "opt": opt.state_dict(), "step": step}
@@ -246,14 +246,20 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "limitations": (
             "Defects are synthetic (drawn specks, curves and lines on clean photographs in "
-            "synthetic panning shots); real scans with heavy grain, long vertical scratches that "
-            "persist for many frames (not one- or two-frame defects) and fast complex motion "
-            "where optical flow fails are not covered. A detection found again in both "
-            "neighbours at opposite offsets is taken for a moving object and left alone; an "
-            "object faster than 40 px per frame, or one that changes shape between frames, "
-            "can still be taken for dust. The first and last frame of a shot have "
-            "one neighbour only: duplicate it. Needs three frames; on cuts, skip the frame. "
-            "Receptive field about 90 px: tile overlap of at least 48 px."
+            "synthetic panning shots); real scans, long vertical scratches that persist for "
+            "many frames (not one- or two-frame defects) and fast complex motion where optical "
+            "flow fails are not covered. Detections the three frames show to be content are "
+            "left alone (dust_regions.is_real_content): a faint defect in heavy grain (its "
+            "repair under 3.5-5 times what grain and alignment leave around it) stays, and a "
+            "two-frame defect that matches a neighbour with the scene rather than on the screen "
+            "is taken for content. A moving object is recognised when found again in both "
+            "neighbours at opposite offsets; one faster than 40 px per frame, one that changes "
+            "shape between frames or enters the frame can still be taken for dust. Thin lines "
+            "and near-Nyquist texture under a two-frame defect, repaired from one neighbour, "
+            "miss the clean frame by more than 10/255 most often (97 % of two-frame defect "
+            "pixels repaired). The first and last frame of a shot have one neighbour only: "
+            "duplicate it. Needs three frames; on cuts, skip the frame. Receptive field about "
+            "90 px: tile overlap of at least 48 px."
         ),
         "classification": common.CLASSIFY_ENHANCED,
         "training_command": common.command_for("train_dust", "", meta, ""),

@@ -384,20 +384,50 @@ def extend_along(
     final: Mask,
     probability: NDArray[np.float32],
     ctx: RegionContext,
-    repair: Callable[[Mask], Frame],
+    repair: Callable[[Mask, tuple[slice, slice]], Frame],
 ) -> tuple[Mask, Frame]:
     """``final`` continued along the detections it keeps, and the frame repaired there
-    (``repair(mask)``: the current frame with ``mask`` repaired from the same re-aligned
-    neighbours). Only pixels the first repair did not touch are added, only next to a kept
-    detection, and only where the replacement is a clear change in the detection's own
-    direction -- so nothing is added around a detection that was taken back, and grain
-    next to a speck stays as it is."""
+    (``repair(mask, window)``: the window of the current frame with ``mask`` repaired from
+    the same re-aligned neighbours). Only pixels the first repair did not touch are added,
+    only next to a kept detection, and only where the replacement is a clear change in the
+    detection's own direction -- so nothing is added around a detection that was taken back,
+    and grain next to a speck stays as it is. Each group of nearby detections is worked on in
+    its own window."""
     import cv2
 
-    out, frame = final, ctx.repaired
+    out, frame = final.copy(), np.array(ctx.repaired, np.float32, copy=True)
+    if not final.any():
+        return out, frame
+    reach = EXTEND_STEP * EXTEND_STEPS + 12  # the extension, the inpainting, the vote's blur
+    groups = cv2.dilate(final.astype(np.uint8), np.ones((2 * reach + 1,) * 2, np.uint8))
+    n, labels, stats = components(np.asarray(groups, bool))
+    for k in range(1, n):
+        x, y, w, h = (int(v) for v in stats[k, :4])
+        win = (slice(y, y + h), slice(x, x + w))
+        seed = final[win] & (labels[win] == k)
+        added, trial = _extend_window(seed, final[win], probability[win], ctx, win, repair)
+        out[win] |= added
+        frame[win] = np.where(added[:, :, None], trial, frame[win])
+    return out, frame
+
+
+def _extend_window(
+    seed: Mask,
+    final: Mask,
+    probability: NDArray[np.float32],
+    ctx: RegionContext,
+    win: tuple[slice, slice],
+    repair: Callable[[Mask, tuple[slice, slice]], Frame],
+) -> tuple[Mask, Frame]:
+    """:func:`extend_along` in one window: (the pixels added, the repair there)."""
+    import cv2
+
+    current, touched = ctx.current[win], ctx.mask[win] | final
     low = np.asarray(probability, np.float32) > EXTEND_LOW
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * EXTEND_STEP + 1,) * 2)
     luma = np.array([0.299, 0.587, 0.114], np.float32)
+    out, added_all = seed.copy(), np.zeros_like(seed)
+    trial = np.asarray(current, np.float32)
     for _ in range(EXTEND_STEPS):
         n, labels = cv2.connectedComponents((low | out).astype(np.uint8), connectivity=8)
         labels = np.asarray(labels)
@@ -405,16 +435,17 @@ def extend_along(
         kept[labels[out]] = True
         kept[0] = False
         near = np.asarray(cv2.dilate(out.astype(np.uint8), kernel), bool)
-        candidates = kept[labels] & near & ~ctx.mask & ~out
+        candidates = kept[labels] & near & ~touched & ~added_all
         if not candidates.any():
             break
-        trial = repair(out | candidates)
-        shift = (trial - ctx.current) @ luma
+        attempt = repair(out | candidates, win)
+        shift = (attempt - current) @ luma
         side = cv2.blur(np.where(out, shift, 0).astype(np.float32), (9, 9))
-        clear = np.abs(trial - ctx.current).max(axis=2) >= EXTEND_MIN
+        clear = np.abs(attempt - current).max(axis=2) >= EXTEND_MIN
         added = candidates & clear & (np.sign(shift) == np.sign(side)) & (side != 0)
         if not added.any():
             break
-        frame = np.where(added[:, :, None], trial, frame)
-        out = out | added
-    return out, frame
+        trial = np.where(added[:, :, None], attempt, trial)
+        added_all |= added
+        out |= added
+    return added_all, trial

@@ -116,8 +116,8 @@ def inside_frame(flow: NDArray[np.float32]) -> NDArray[np.bool_]:
     shot's motion brings in new content (:func:`_entering_bands`); elsewhere the aligned
     neighbour shows the replicated border or a wrong match, not the scene."""
     h, w = flow.shape[:2]
-    gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-    x, y = gx + flow[:, :, 0], gy + flow[:, :, 1]
+    gx, gy = np.arange(w, dtype=np.float32)[None, :], np.arange(h, dtype=np.float32)[:, None]
+    x, y = flow[:, :, 0] + gx, flow[:, :, 1] + gy
     inside: NDArray[np.bool_] = (
         (x >= np.minimum(EDGE_MARGIN, gx))
         & (x <= np.maximum(w - 1 - EDGE_MARGIN, gx))
@@ -392,9 +392,10 @@ def repair_frame(
     context = RegionContext(cur, previous, following, prev2, next2, mask, core, repaired)
     final = final_mask(context)
 
-    def repair(extended: Mask) -> Frame:
-        estimate = spatial_estimate(cur, extended)
-        return repair_from_neighbours(cur, prev2, next2, extended, estimate)
+    def repair(extended: Mask, win: tuple[slice, slice]) -> Frame:
+        here = cur[win]
+        estimate = spatial_estimate(here, extended)
+        return repair_from_neighbours(here, prev2[win], next2[win], extended, estimate)
 
     final, repaired = extend_along(final, probability, context, repair)
     out[final] = repaired[final]
