@@ -80,10 +80,11 @@ def test_frame(h: int, w: int) -> np.ndarray:
 
 
 def dust_tool_time(frame: np.ndarray, repeats: int) -> str:
-    """The whole dust repair of one 1080p frame, as the tool runs it: both neighbours aligned,
-    the detector run twice (neighbours in both orders), moving objects spared, the masked
-    pixels repaired from the re-aligned neighbours. A panning shot of the test frame (grain
-    smoothed away) with a dozen specks and a hair in the middle frame."""
+    """The whole dust repair of one 1080p frame, as the tool runs it
+    (:func:`workbench.tools.dust_repair.repair_frame`): both neighbours aligned, the detector
+    run twice (neighbours in both orders), moving objects and content taken back, the rest
+    repaired from the re-aligned neighbours. A panning shot of the test frame (grain smoothed
+    away) with a dozen specks and a hair in the middle frame."""
     import cv2
     import onnxruntime as ort
 
@@ -109,16 +110,17 @@ def dust_tool_time(frame: np.ndarray, repeats: int) -> str:
 
     def repair() -> None:
         prev, cur, nxt = shots
-        aligned = dust_repair.align_neighbours(prev, cur, nxt)
-        prob = dust_repair.detect_both_ways(run, cur, *aligned)
-        mask = dust_repair.repair_mask(prob, cur, *aligned)
-        dust_repair.repair_with_realignment(prev, cur, nxt, aligned, mask)
-        masked.append(int(mask.sum()))
+
+        def detect(wp: np.ndarray, wn: np.ndarray) -> np.ndarray:
+            return dust_repair.detect_both_ways(run, cur, wp, wn)
+
+        masked.append(int(dust_repair.repair_frame(prev, cur, nxt, detect).mask.sum()))
 
     t = best_of(repair, max(1, repeats - 1))
     return (
-        f"dust tool, whole repair of a 1080p frame (alignment, 2 detector passes, moving-object "
-        f"check, repair with re-alignment; {masked[-1]} px repaired): {t:.2f} s"
+        f"dust tool, whole repair of a 1080p frame (dust_repair.repair_frame: alignment, 2 "
+        f"detector passes, moving-object and content checks, repair with re-alignment and "
+        f"local shift fits; {masked[-1]} px repaired): {t:.2f} s"
     )
 
 

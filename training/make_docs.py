@@ -15,9 +15,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from training import common, synth
+from training import common, eval_dust, synth
 from training.data.build import load_split
-from workbench.tools import dust_repair
 from workbench.tools.noise_estimate import denoiser_input
 
 OUT = common.ROOT / "docs" / "models"
@@ -118,12 +117,8 @@ def dust(held: dict[str, np.ndarray]) -> None:
         img = (held[key] * 255).astype(np.uint8)
         seq = synth.dust_sequence(rng, img, (192, 256), 8)
         d = seq["dirty"]
-        wp, wn = dust_repair.align_neighbours(d[0], d[1], d[2])
-        prob = dust_repair.detect_both_ways(
-            lambda x, _k: common.run_hwc(sess, x)[:, :, 0], d[1], wp, wn
-        )
-        mask = dust_repair.repair_mask(prob, d[1], wp, wn)
-        fixed = dust_repair.repair_with_realignment(d[0], d[1], d[2], (wp, wn), mask)
+        result = eval_dust.repair(sess, d)  # the tool's whole repair
+        fixed, mask = result.frame, result.mask
         shown = d[1].copy()
         shown[mask] = 0.5 * shown[mask] + 0.5 * np.array([1.0, 0.0, 1.0], np.float32)
         rows.append(

@@ -277,12 +277,14 @@ def dust_sequence(
     size: tuple[int, int],
     n_defects: int,
     two_frame_p: float = 0.2,
+    edge_hair_p: float = 0.0,
 ) -> dict[str, np.ndarray]:
     """A three-frame panning shot (float32 HxWx3 each) with real content that must survive --
     a fast small object, a static highlight, a persistent thin line -- and one- or two-frame
     defects in the middle frame. Returns clean and dirty frames, the defect mask and, in the
     middle frame outside the defects, the fast object's pixels and those of the highlight and
-    the line (``static``)."""
+    the line (``static``). ``edge_hair_p``: the share of defects that are long hairs across a
+    strong edge (:func:`_edge_hair`; 0, the held-out protocol, draws nothing extra)."""
     h, w = size
     ih, iw = img.shape[:2]
     pan = rng.uniform(-6, 6, 2)
@@ -322,7 +324,8 @@ def dust_sequence(
     dirty = [c.copy() for c in clean]
     mask = np.zeros((h, w), bool)
     for _ in range(n_defects):
-        a = _blob(rng, (h, w))
+        edge = edge_hair_p > 0 and rng.random() < edge_hair_p  # no draw at 0: protocols unchanged
+        a = _edge_hair(rng, clean[1]) if edge else _blob(rng, (h, w))
         tone = float(rng.uniform(0.0, 0.15)) if rng.random() < 0.6 else float(rng.uniform(0.85, 1))
         frames = [1]
         if rng.random() < two_frame_p:  # a two-frame defect: also on the next or previous frame
@@ -349,5 +352,84 @@ def dust_sample(
     seq = dust_sequence(rng, img, (size, size), int(rng.integers(1, 7)))
     d = seq["dirty"]
     wp, wn = dust_repair.align_neighbours(d[0], d[1], d[2])
+    x = dust_repair.dust_model_input(d[1], wp, wn)
+    return chw(x), seq["mask"][None].astype(F32)
+
+
+# ---- dust, fifth session: hairs across strong edges, heavy grain, clean shots ------------------
+
+
+def _edge_hair(rng: np.random.Generator, frame: np.ndarray) -> np.ndarray:
+    """Alpha (0-1) of a long curved hair that crosses one of the strongest edges of ``frame``
+    (a bright rim, a silhouette): where the shipped detector lost the demo's hair. The curve
+    starts on an edge pixel and runs both ways, 30-110 px in all, bending as it goes."""
+    h, w = frame.shape[:2]
+    grey = cv2.cvtColor((np.clip(frame, 0, 1) * 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
+    mag = cv2.magnitude(
+        cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+    )
+    mag[:6], mag[-6:], mag[:, :6], mag[:, -6:] = 0, 0, 0, 0
+    strong = np.argwhere(mag >= max(float(np.percentile(mag, 97)), 1.0))
+    if len(strong) == 0:
+        return _blob(rng, (h, w))
+    y, x = (float(v) for v in strong[int(rng.integers(0, len(strong)))])
+    ang = float(rng.uniform(0, 2 * math.pi))
+    bend = float(rng.uniform(0.05, 0.35))
+    halves = []
+    for direction in (0.0, math.pi):
+        a, pts = ang + direction, [(x, y)]
+        for _ in range(int(rng.integers(4, 12))):
+            a += float(rng.normal(0, bend))
+            step = float(rng.uniform(3, 6))
+            pts.append((pts[-1][0] + step * math.cos(a), pts[-1][1] + step * math.sin(a)))
+        halves.append(pts)
+    curve = halves[1][::-1] + halves[0][1:]
+    alpha = np.zeros((h, w), F32)
+    p = (np.array(curve) * 16).astype(np.int32)
+    cv2.polylines(alpha, [p], False, 1.0, int(rng.integers(1, 3)), cv2.LINE_AA, 4)
+    if rng.random() < 0.5:
+        alpha = cv2.GaussianBlur(alpha, (0, 0), float(rng.uniform(0.3, 0.7)))
+    return np.clip(alpha * float(rng.uniform(0.7, 1.0)), 0, 1)
+
+
+def film_grain(
+    rng: np.random.Generator, frame: np.ndarray, level: float, white: bool
+) -> np.ndarray:
+    """``frame`` with independent grain of about ``level`` (0-1 units): ``white``, or
+    luminance-correlated and stronger in the shadows like the demo sample's."""
+    if white:
+        return frame + rng.normal(0, level, frame.shape).astype(F32)
+    g = cv2.GaussianBlur(rng.normal(0, 1, frame.shape[:2]).astype(F32), (3, 3), 0.6)
+    g /= g.std() + 1e-6
+    shade = 0.7 + 0.6 * (1 - frame.mean(axis=2))
+    out = frame + (g * shade)[:, :, None] * level
+    return out + rng.normal(0, 0.3 * level, frame.shape).astype(F32)
+
+
+def regrain(rng: np.random.Generator, seq: dict[str, np.ndarray], level: float) -> None:
+    """Heavy grain on every frame of a :func:`dust_sequence` (each frame its own), the clean
+    frames and the dirty ones alike, so the defects stay where they were. In place."""
+    white = bool(rng.random() < 0.5)
+    for t in range(3):
+        noise = film_grain(rng, seq["clean"][t], level, white) - seq["clean"][t]
+        seq["clean"][t] = quantise(seq["clean"][t] + noise)
+        seq["dirty"][t] = quantise(seq["dirty"][t] + noise)
+
+
+def dust_sample_edges(
+    rng: np.random.Generator, src: PatchSource, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The fifth session's detector sample: as :func:`dust_sample`, but with a third of the
+    hairs crossing strong edges (:func:`_edge_hair`), 30 % two-frame defects shared with
+    either neighbour, heavy grain (up to 12/255) in 40 % of the shots, no defect at all in
+    15 % (negatives: texture, grain, highlights, moving objects) and the neighbours aligned
+    as the app aligns them for the detector (off-frame pixels filled from the other one)."""
+    img = src.crop(rng, size + 64, rescale=True)
+    n = 0 if rng.random() < 0.15 else int(rng.integers(1, 7))
+    seq = dust_sequence(rng, img, (size, size), n, two_frame_p=0.3, edge_hair_p=0.35)
+    if rng.random() < 0.4:
+        regrain(rng, seq, float(rng.uniform(3, 12)) / 255)
+    d = seq["dirty"]
+    wp, wn = dust_repair.align_neighbours(d[0], d[1], d[2], fill=True)
     x = dust_repair.dust_model_input(d[1], wp, wn)
     return chw(x), seq["mask"][None].astype(F32)

@@ -168,11 +168,14 @@ def test_dust_repairs_both_frames_of_a_two_frame_hair(other: int) -> None:
     assert repaired[hair_mask].mean() > 0.95
 
 
-def test_dust_removes_the_demo_hair_where_it_crosses_the_cup_rim() -> None:
-    """Frame 17 of the bundled sample carries a dark hair (also on frame 18) that crosses the
-    cup's bright rim. Pixels much darker than the aligned previous frame (clean there) must be
-    gone. The shipped detector leaves 6 of 130; a fine-tune that scored better on synthetic
-    shots left 19 (the middle of the hair, over the rim) and was not shipped."""
+@pytest.mark.parametrize("index", [17, 18])
+def test_dust_removes_the_demo_hair_where_it_crosses_the_cup_rim(index: int) -> None:
+    """Frames 17 and 18 of the bundled sample carry a dark hair that crosses the cup's bright
+    rim (assets/make_sample.py draws it at x 60-132, y 28-52). Pixels there much darker than
+    the aligned clean neighbour (frame 16 for 17, frame 19 for 18) must all be gone. Before
+    the repair followed a kept detection below the threshold (dust_regions.extend_along),
+    5 were left in each frame, where the hair crosses the rim (the detector's probability
+    falls to 0.2-0.4 there)."""
     from pathlib import Path
 
     import av
@@ -183,20 +186,22 @@ def test_dust_removes_the_demo_hair_where_it_crosses_the_cup_rim() -> None:
     frames: dict[int, np.ndarray] = {}
     with av.open(str(sample)) as container:
         for i, frame in enumerate(container.decode(video=0)):
-            if 16 <= i <= 18:
-                frames[i - 16] = frame.to_ndarray(format="rgb24").astype(np.float32) / 255
-            if i >= 18:
+            if index - 1 <= i <= index + 1:
+                frames[i - index + 1] = frame.to_ndarray(format="rgb24").astype(np.float32) / 255
+            if i > index:
                 break
     tool = get_tool("dust")
     out = apply_tool(
         tool, FrameWindow(1, frames), tool.resolve({}), engine_for("dust", {}), Progress()
     )
-    prev_aligned, _ = align_neighbours(frames[0], frames[1], frames[2])
+    clean = align_neighbours(frames[0], frames[1], frames[2])[0 if index == 17 else 1]
     luma = np.array([0.299, 0.587, 0.114], np.float32)
-    hair = (frames[1] - prev_aligned) @ luma < -0.2
-    left = hair & ((out - prev_aligned) @ luma < -0.2)
-    assert hair.sum() > 80  # the hair is there to find
-    assert left.sum() <= 0.1 * hair.sum(), (int(left.sum()), int(hair.sum()))
+    near = (slice(20, 62), slice(52, 142))
+    hair = ((frames[1] - clean) @ luma < -0.2)[near]
+    left = hair & (((out - clean) @ luma)[near] < -0.2)
+    over_rim = hair & ((clean @ luma)[near] > 0.6)
+    assert hair.sum() > 35 and over_rim.sum() >= 8  # the hair is there to find
+    assert not left.any(), int(left.sum())
 
 
 def test_cancel_reaches_the_tool(frames: dict[int, np.ndarray]) -> None:

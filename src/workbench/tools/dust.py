@@ -1,7 +1,8 @@
 """``dust``: one- and two-frame defects (specks, hairs, short scratches), repaired from neighbours.
 
-The detector sees the frame and both neighbours, motion-compensated onto it; only the pixels it
-flags are replaced, from the aligned neighbours, so clean regions stay bit-for-bit untouched.
+The detector sees the frame and both neighbours, motion-compensated onto it; the detections the
+three frames show to be real content are taken back, and only the remaining pixels are replaced,
+from the aligned neighbours, so clean regions stay bit-for-bit untouched.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ class Dust(Tool):
     task = "dust"
     classification = Classification("c2pa.enhanced")
     temporal_radius = 1
-    #: for a detector card that does not say: 48 px of tile overlap, the context the shipped
-    #: detector needs to see a defect whole
-    model_facts = ModelFacts(receptive_radius=22, size_multiple=2)
+    #: for a detector card that does not say: the shipped detector's reach, 24 px each side at
+    #: half resolution (dilations 1+1+2+4+8+4+2+1+1), 50 px with the space-to-depth cell
+    model_facts = ModelFacts(receptive_radius=50, size_multiple=2)
     model_channels = (9, 1)  # the frame and its two aligned neighbours in, a probability out
     params = (
         Param(
@@ -42,51 +43,43 @@ class Dust(Tool):
         Param("grow", "int", 1, "pixels added around each detection", minimum=0, maximum=8),
     )
 
-    def _detect(
+    def _repair(
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
-    ) -> tuple[NDArray[np.bool_], Frame, Frame]:
-        from workbench.tools.dust_repair import align_neighbours, detect_both_ways, repair_mask
+    ) -> Any:
+        """The whole repair (:func:`workbench.tools.dust_repair.repair_frame`): the preview,
+        the overlay and the render all come through here."""
+        from workbench.tools.dust_repair import detect_both_ways, repair_frame
 
         current = window.current
-        prev_aligned, next_aligned = align_neighbours(
-            window.neighbour(-1), current, window.neighbour(1)
-        )
 
         def run(stack: Frame, k: int) -> NDArray[np.float32]:
             part = progress.sub(0.5 * k, 0.5 * (k + 1))
             out = run_model(engine, stack, part, defaults=self.model_facts)
             return np.asarray(out[:, :, 0], np.float32)
 
-        probability = detect_both_ways(run, current, prev_aligned, next_aligned)
-        mask = repair_mask(
-            probability,
+        def detect(prev_aligned: Frame, next_aligned: Frame) -> NDArray[np.float32]:
+            return detect_both_ways(run, current, prev_aligned, next_aligned)
+
+        return repair_frame(
+            window.neighbour(-1),
             current,
-            prev_aligned,
-            next_aligned,
+            window.neighbour(1),
+            detect,
             float(params.get("threshold", 0.5)),
             int(params.get("grow", 1)),
         )
-        return mask, prev_aligned, next_aligned
 
     def process(
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
     ) -> Frame:
-        from workbench.tools.dust_repair import repair_with_realignment
-
         if len(window.frames) < 2:
             return window.current.copy()  # a still has no neighbours to repair from
-        mask, prev_aligned, next_aligned = self._detect(window, params, engine, progress)
-        return repair_with_realignment(
-            window.neighbour(-1),
-            window.current,
-            window.neighbour(1),
-            (prev_aligned, next_aligned),
-            mask,
-        )
+        return np.asarray(self._repair(window, params, engine, progress).frame, np.float32)
 
     def mask_overlay(
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress
     ) -> NDArray[np.bool_] | None:
+        """The pixels the repair replaces (every other pixel comes back bit for bit)."""
         if len(window.frames) < 2:
             return None
-        return self._detect(window, params, engine, progress)[0]
+        return np.asarray(self._repair(window, params, engine, progress).mask, bool)

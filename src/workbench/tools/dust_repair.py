@@ -1,19 +1,34 @@
-"""Dust and scratch repair: align the neighbours, then repair only what the detector marks.
+"""Dust and scratch repair: align the neighbours, then repair only what is really dust.
 
 The ``dust`` model sees the current frame and its two neighbours *after* they were aligned onto it
-here (dense optical flow), and returns a per-pixel defect probability. The repair takes each marked
-pixel from the neighbours; every pixel outside the (slightly grown) mask is returned bit for bit,
-so clean regions are never touched. Training and evaluation call these same functions.
+here (dense optical flow), and returns a per-pixel defect probability. :func:`repair_frame` is the
+whole repair the tool, the training's evaluation and the benchmark run: detections found again in
+the neighbours (moving objects, misaligned highlights and edges, content one neighbour lacks) are
+taken back (:mod:`workbench.tools.dust_regions`), each remaining pixel is taken from the
+neighbours re-aligned onto a first repair (:mod:`workbench.tools.dust_refine`), and every pixel
+outside the final mask -- including those whose replacement would be within the grain -- is
+returned bit for bit, so clean regions are never touched.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from workbench.tools.dust_regions import (
+    RegionContext,
+    extend_along,
+    final_mask,
+    spare_moving_objects,
+)
+
+__all__ = ["spare_moving_objects"]  # the moving-object check lives in dust_regions
+
 Frame = NDArray[np.float32]
+Mask = NDArray[np.bool_]
 
 #: Neighbours that differ from each other by more than this (0-1 units) disagree: one of them
 #: also holds a defect (a two-frame defect) or is occluded, so only one of them is used.
@@ -67,15 +82,88 @@ def warp(neighbour: Frame, flow: NDArray[np.float32], interpolation: int | None 
     return out
 
 
+#: Pixels of a neighbour's support that must lie inside its frame: a bicubic or Lanczos sample
+#: closer than this to the edge is half made of the replicated border.
+EDGE_MARGIN = 1.0
+
+
+def _entering_bands(flow: NDArray[np.float32]) -> NDArray[np.bool_]:
+    """The bands along the edges where the shot's motion brings in content the neighbour has
+    not got, each as wide as the median motion out of the frame on a strip 8-40 px inside
+    that edge (the flow at the edge itself is often wrong: with nothing to match there, it
+    follows whatever it finds)."""
+    h, w = flow.shape[:2]
+    out = np.zeros((h, w), bool)
+    if min(h, w) < 96:
+        return out
+    top = -float(np.median(flow[8:40, :, 1]))  # > 0: samples above the top edge
+    bottom = float(np.median(flow[h - 40 : h - 8, :, 1]))
+    left = -float(np.median(flow[:, 8:40, 0]))
+    right = float(np.median(flow[:, w - 40 : w - 8, 0]))
+    t, b, lf, r = (
+        int(np.ceil(d + EDGE_MARGIN)) if d > 0 else 0 for d in (top, bottom, left, right)
+    )
+    out[:t] = True
+    out[h - b :] = b > 0
+    out[:, :lf] = True
+    out[:, w - r :] = out[:, w - r :] | (r > 0)
+    return out
+
+
+def inside_frame(flow: NDArray[np.float32]) -> NDArray[np.bool_]:
+    """Where ``flow`` samples the neighbour inside its frame -- at least EDGE_MARGIN px from
+    its edge, unless no closer to it than the pixel itself -- and outside the bands where the
+    shot's motion brings in new content (:func:`_entering_bands`); elsewhere the aligned
+    neighbour shows the replicated border or a wrong match, not the scene."""
+    h, w = flow.shape[:2]
+    gx, gy = np.arange(w, dtype=np.float32)[None, :], np.arange(h, dtype=np.float32)[:, None]
+    x, y = flow[:, :, 0] + gx, flow[:, :, 1] + gy
+    inside: NDArray[np.bool_] = (
+        (x >= np.minimum(EDGE_MARGIN, gx))
+        & (x <= np.maximum(w - 1 - EDGE_MARGIN, gx))
+        & (y >= np.minimum(EDGE_MARGIN, gy))
+        & (y <= np.maximum(h - 1 - EDGE_MARGIN, gy))
+    )
+    return inside & ~_entering_bands(flow)
+
+
+def fill_outside(
+    aligned: tuple[Frame, Frame], flows: tuple[NDArray[np.float32], NDArray[np.float32]]
+) -> tuple[Frame, Frame]:
+    """Each aligned neighbour with the pixels it samples off its frame taken from the other
+    one (where that one is inside its frame).
+
+    At the edge a pan brings in content one neighbour has not got; its aligned image repeats
+    the border there, the current frame matches neither, and the detector took it for dust
+    (half of the false detections on clean held-out pans; one-frame defects 52.6 -> 58.0 dB
+    outside them). Filled, that neighbour agrees with the other and nothing is detected."""
+    in_p, in_n = inside_frame(flows[0]), inside_frame(flows[1])
+    prev = np.where((~in_p & in_n)[:, :, None], aligned[1], aligned[0]).astype(np.float32)
+    nxt = np.where((~in_n & in_p)[:, :, None], aligned[0], aligned[1]).astype(np.float32)
+    return prev, nxt
+
+
+def align_with_flows(
+    previous: Frame, current: Frame, following: Frame, interpolation: int | None, fill: bool
+) -> tuple[tuple[Frame, Frame], tuple[NDArray[np.float32], NDArray[np.float32]]]:
+    """:func:`align_neighbours`, and the two flows it warped along."""
+    flows = (flow_to(current, previous), flow_to(current, following))
+    aligned = (warp(previous, flows[0], interpolation), warp(following, flows[1], interpolation))
+    return (fill_outside(aligned, flows) if fill else aligned), flows
+
+
 def align_neighbours(
-    previous: Frame, current: Frame, following: Frame, interpolation: int | None = None
+    previous: Frame,
+    current: Frame,
+    following: Frame,
+    interpolation: int | None = None,
+    fill: bool = False,
 ) -> tuple[Frame, Frame]:
     """Motion-compensate both neighbours onto ``current`` (bicubic: what the ``dust`` model
-    takes; the repair re-aligns with Lanczos, ``interpolation``)."""
-    return (
-        warp(previous, flow_to(current, previous), interpolation),
-        warp(following, flow_to(current, following), interpolation),
-    )
+    takes; the repair re-aligns with Lanczos, ``interpolation``). ``fill``: pixels a neighbour
+    samples off its frame come from the other neighbour (:func:`fill_outside`; what the dust
+    repair uses)."""
+    return align_with_flows(previous, current, following, interpolation, fill)[0]
 
 
 def dust_model_input(current: Frame, aligned_prev: Frame, aligned_next: Frame) -> Frame:
@@ -108,6 +196,39 @@ def detect_both_ways(
     return np.maximum(forward, swapped)
 
 
+#: Where a detection continues at a lower probability (it must hold a pixel above the
+#: threshold): the detector's probability falls along a hair where it crosses a strong edge.
+LOW = 0.15
+
+
+def hysteresis(probability: NDArray[np.float32], threshold: float, low: float) -> Mask:
+    """The pixels above ``low`` connected (8-neighbourhood) to a pixel above ``threshold``."""
+    import cv2
+
+    prob = np.asarray(probability, np.float32)
+    strong = prob > threshold
+    if low >= threshold or not strong.any():
+        return strong
+    n, labels = cv2.connectedComponents((prob > low).astype(np.uint8), connectivity=8)
+    seeded = np.zeros(int(n), bool)
+    seeded[np.asarray(labels)[strong]] = True
+    seeded[0] = False
+    out: Mask = seeded[np.asarray(labels)]
+    return out
+
+
+def grow_mask(mask: Mask, grow: int) -> Mask:
+    """``mask`` dilated by ``grow`` pixels (a square for 1, a disc beyond)."""
+    import cv2
+
+    if grow <= 0 or not mask.any():
+        return np.array(mask, bool, copy=True)
+    shape = cv2.MORPH_RECT if grow == 1 else cv2.MORPH_ELLIPSE
+    kernel = cv2.getStructuringElement(shape, (2 * grow + 1, 2 * grow + 1))
+    out: Mask = np.asarray(cv2.dilate(mask.astype(np.uint8), kernel), bool)
+    return out
+
+
 def defect_mask(
     probability: NDArray[np.float32], threshold: float = 0.5, grow: int = 1
 ) -> NDArray[np.bool_]:
@@ -123,88 +244,6 @@ def defect_mask(
     return mask.astype(bool)
 
 
-#: How far (px per frame) a moving object is looked for in each aligned neighbour, and the
-#: largest detection (bounding box side, px) that is checked for being one.
-OBJECT_SEARCH = 40
-OBJECT_MAX_SIDE = 128
-
-
-def _best_offset(
-    template: Frame, weights: NDArray[np.float32], image: Frame, y: int, x: int
-) -> tuple[float, float, tuple[int, int]]:
-    """Where ``template`` (its weighted pixels) best matches ``image`` within OBJECT_SEARCH px
-    of (y, x): (RMS error there, RMS error at zero offset, (dy, dx))."""
-    import cv2
-
-    h, w = template.shape[:2]
-    ih, iw = image.shape[:2]
-    ya, xa = max(0, y - OBJECT_SEARCH), max(0, x - OBJECT_SEARCH)
-    yb, xb = min(ih, y + h + OBJECT_SEARCH), min(iw, x + w + OBJECT_SEARCH)
-    cost = cv2.matchTemplate(
-        np.ascontiguousarray(image[ya:yb, xa:xb], np.float32),
-        np.ascontiguousarray(template, np.float32),
-        cv2.TM_SQDIFF,
-        mask=np.ascontiguousarray(np.repeat(weights[:, :, None], template.shape[2], axis=2)),
-    )
-    cost = np.nan_to_num(np.asarray(cost, np.float64), nan=np.inf, posinf=np.inf)
-    n = float(weights.sum()) * template.shape[2]
-    iy, ix = np.unravel_index(int(np.argmin(cost)), cost.shape)
-    best = float(np.sqrt(max(cost[iy, ix], 0.0) / n))
-    zero = float(np.sqrt(max(cost[y - ya, x - xa], 0.0) / n))
-    return best, zero, (int(iy) + ya - y, int(ix) + xa - x)
-
-
-def spare_moving_objects(
-    mask: NDArray[np.bool_],
-    core: NDArray[np.bool_],
-    current: Frame,
-    aligned_prev: Frame,
-    aligned_next: Frame,
-) -> NDArray[np.bool_]:
-    """``mask`` without the detections that are a small object moving across the frame.
-
-    After alignment a fast object looks like a one-frame speck: at its place both neighbours
-    show the background. But dust is in one frame (or two, fixed on the screen), while the
-    object is in all three, moved: it is found again in the previous neighbour at an offset
-    ``-v`` and in the next at ``+v``. Each connected detection of ``mask`` (no larger than
-    OBJECT_MAX_SIDE) is matched -- its ``core`` pixels, the detection before growing -- within
-    OBJECT_SEARCH px in both aligned neighbours; it is spared when both matches are much better
-    than what lies at its own place (under 0.6 of that RMS error, which must itself exceed
-    0.05), the object moved at least 2 px and the two offsets are opposite (their sum within
-    2 px + 15 % of the motion: a steady motion). On the held-out panning shots: fast-object
-    pixels kept 83.5 -> 100 %, PSNR outside the defects 49.5 -> 52.6 dB, defect pixels
-    repaired 98.51 -> 98.49 %. On 80 shots from the training images (30 % two-frame defects)
-    no defect pixel was spared and fast-object pixels outside the mask went 85.4 -> 97.0 %; a
-    25 % tolerance had spared one detection of dust on grass. Objects faster than
-    OBJECT_SEARCH px per frame, or that change shape between frames, are not recognised.
-    """
-    import cv2
-
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-    if n <= 1:
-        return mask
-    out = mask.copy()
-    cur = np.asarray(current, np.float32)
-    for k in range(1, n):
-        x, y, w, h = (int(v) for v in stats[k, :4])
-        if max(w, h) > OBJECT_MAX_SIDE:
-            continue
-        weights = ((labels[y : y + h, x : x + w] == k) & core[y : y + h, x : x + w]).astype(
-            np.float32
-        )
-        if weights.sum() < 3:
-            continue
-        template = cur[y : y + h, x : x + w]
-        e_p, z_p, o_p = _best_offset(template, weights, aligned_prev, y, x)
-        e_n, z_n, o_n = _best_offset(template, weights, aligned_next, y, x)
-        moved = float(np.hypot(*o_n))
-        steady = float(np.hypot(o_p[0] + o_n[0], o_p[1] + o_n[1])) <= 2.0 + 0.15 * moved
-        found = min(z_p, z_n) > 0.05 and e_p < 0.6 * z_p and e_n < 0.6 * z_n
-        if found and moved >= 2.0 and steady:
-            out[labels == k] = False
-    return out
-
-
 def repair_mask(
     probability: NDArray[np.float32],
     current: Frame,
@@ -213,8 +252,9 @@ def repair_mask(
     threshold: float = 0.5,
     grow: int = 1,
 ) -> NDArray[np.bool_]:
-    """The pixels the repair replaces: :func:`defect_mask` less the detections that are a
-    moving object (:func:`spare_moving_objects`)."""
+    """The detections the repair starts from: :func:`defect_mask` less the detections that are
+    a moving object (:func:`spare_moving_objects`). :func:`repair_frame` then takes back the
+    ones that are content and keeps the pixels whose replacement is within the grain."""
     core = np.asarray(probability, np.float32) > threshold
     return spare_moving_objects(
         defect_mask(probability, threshold, grow), core, current, aligned_prev, aligned_next
@@ -274,27 +314,92 @@ def repair_from_neighbours(
     return out
 
 
+def realigned_repair(
+    previous: Frame, current: Frame, following: Frame, aligned: tuple[Frame, Frame], mask: Mask
+) -> tuple[Frame, Frame, Frame]:
+    """The repair of ``mask`` and the neighbours it came from: a first repair from the
+    neighbours aligned for detection (``aligned``), then the neighbours aligned again onto that
+    repaired frame -- whose flow no longer follows the defects -- with Lanczos resampling
+    (bicubic missed fine texture by more than 10/255 often enough to matter: 98.25 -> 98.51 %),
+    off-frame pixels filled from the other neighbour and each detection's shift fitted again
+    locally (:mod:`workbench.tools.dust_refine`); the masked pixels of ``current`` repaired
+    from those. Returns (repaired, previous re-aligned, next re-aligned)."""
+    import cv2
+
+    from workbench.tools.dust_refine import refined_neighbour
+
+    estimate = spatial_estimate(current, mask)  # the same for both repairs
+    first = repair_from_neighbours(current, aligned[0], aligned[1], mask, estimate)
+    (prev2, next2), flows = align_with_flows(previous, first, following, cv2.INTER_LANCZOS4, False)
+    prev2 = refined_neighbour(first, previous, flows[0], prev2, mask)
+    next2 = refined_neighbour(first, following, flows[1], next2, mask)
+    prev2, next2 = fill_outside((prev2, next2), flows)
+    return repair_from_neighbours(current, prev2, next2, mask, estimate), prev2, next2
+
+
 def repair_with_realignment(
     previous: Frame,
     current: Frame,
     following: Frame,
     aligned: tuple[Frame, Frame],
-    mask: NDArray[np.bool_],
+    mask: Mask,
 ) -> Frame:
-    """The full repair: a first repair from the neighbours aligned for detection (``aligned``),
-    then the neighbours aligned again onto that repaired frame -- whose flow no longer follows
-    the defects -- and the masked pixels of ``current`` repaired from those. The second
-    alignment resamples with Lanczos rather than bicubic: in fine texture a bicubic resampling
-    of a sub-pixel shift is off by more than 10/255 often enough to matter (one-frame defects
-    98.25 -> 98.51 % repaired)."""
-    import cv2
-
+    """Every pixel of ``mask`` repaired from the re-aligned neighbours (see
+    :func:`realigned_repair`), the rest of ``current`` as it is. No checks: :func:`repair_frame`
+    is the tool's whole repair."""
     if not mask.any():
         return np.array(current, dtype=np.float32, copy=True)
-    estimate = spatial_estimate(current, mask)  # the same for both repairs
-    first = repair_from_neighbours(current, aligned[0], aligned[1], mask, estimate)
-    prev2, next2 = align_neighbours(previous, first, following, cv2.INTER_LANCZOS4)
-    return repair_from_neighbours(current, prev2, next2, mask, estimate)
+    return realigned_repair(previous, current, following, aligned, mask)[0]
+
+
+@dataclass(frozen=True)
+class DustRepair:
+    """The result of :func:`repair_frame`."""
+
+    frame: Frame  #: ``current`` with exactly the pixels of ``mask`` replaced
+    mask: Mask  #: the pixels that differ from ``current`` (what the overlay shows)
+    detected: Mask  #: the detector's grown mask, before any check
+
+
+def repair_frame(
+    previous: Frame,
+    current: Frame,
+    following: Frame,
+    detect: Callable[[Frame, Frame], NDArray[np.float32]],
+    threshold: float = 0.5,
+    grow: int = 1,
+) -> DustRepair:
+    """The whole dust repair of ``current``: the tool's, the evaluation's and the benchmark's.
+
+    Both neighbours aligned onto it (off-frame pixels filled from the other one);
+    ``detect(aligned_prev, aligned_next)`` gives the defect probability (the tool runs the
+    detector both ways, :func:`detect_both_ways`); the pixels above ``threshold``, grown by
+    ``grow``, less moving objects, are repaired from the re-aligned neighbours; then every
+    detection the three frames show to be content is taken back and every pixel whose
+    replacement is within the grain is kept (:func:`workbench.tools.dust_regions.final_mask`).
+    Outside the final mask the frame is ``current`` bit for bit.
+    """
+    cur = np.asarray(current, np.float32)
+    aligned, flows = align_with_flows(previous, cur, following, None, True)
+    probability = np.asarray(detect(*aligned), np.float32)
+    core = probability > threshold
+    grown = grow_mask(core, grow)
+    mask = spare_moving_objects(grown, core, cur, *aligned, (previous, following), flows)
+    out = np.array(cur, dtype=np.float32, copy=True)
+    if not mask.any():
+        return DustRepair(out, mask, grown)
+    repaired, prev2, next2 = realigned_repair(previous, cur, following, aligned, mask)
+    context = RegionContext(cur, previous, following, prev2, next2, mask, core, repaired)
+    final = final_mask(context)
+
+    def repair(extended: Mask, win: tuple[slice, slice]) -> Frame:
+        here = cur[win]
+        estimate = spatial_estimate(here, extended)
+        return repair_from_neighbours(here, prev2[win], next2[win], extended, estimate)
+
+    final, repaired = extend_along(final, probability, context, repair)
+    out[final] = repaired[final]
+    return DustRepair(out, final, grown)
 
 
 def temporal_median(current: Frame, aligned_prev: Frame, aligned_next: Frame) -> Frame:
