@@ -185,3 +185,58 @@ def test_the_command_line_refuses_track_without_keyframes(
               "--region-keys", "0:0,0,8,8"])
         == 2
     )  # fmt: skip
+
+
+def test_a_tracked_region_previews_as_it_applies(tmp_path: Path) -> None:
+    """Preview (and Preview range) of settings with a track in use follows the track, and
+    after Apply the stack's frames are the previewed ones (the window's cache stays warm)."""
+    from workbench.editing import (
+        PendingEdit,
+        ViewRequest,
+        apply_edit,
+        import_clip,
+        view_stack,
+    )
+    from workbench.media import open_reader
+    from workbench.progress import Progress
+    from workbench.render.frame_cache import FrameCache
+    from workbench.render.preview import Engines
+
+    source = make_moving_square(tmp_path / "square.mkv")
+    last = 11
+    with Project.create(tmp_path / "p.wbproj") as project:
+        clip = import_clip(project, source)
+        keys = parse_region_keys(
+            f"0:{square_at(0)[0]},{square_at(0)[1]},32,32;"
+            f"{last}:{square_at(last)[0]},{square_at(last)[1]},32,32"
+        )
+        track = track_region(project, TrackRequest(clip.id, keys, (0, last)))
+        params = {"strength": 1.0, "temporal": False}
+        pending = PendingEdit("denoise", params, frames=(0, last), track=track)
+        fixed = PendingEdit("denoise", params, frames=(0, last), region=track.region_at(0))
+        preview = view_stack(clip, [], ViewRequest(pending), project_path=project.path)
+        still = view_stack(clip, [], ViewRequest(fixed), project_path=project.path)
+        request = EditRequest(clip.id, "denoise", params, frames=(0, last), track=track)
+        apply_edit(project, plan_edit(project, request))
+        edits = project.edits(clip.id)
+        clip = project.clip(clip.id)
+        applied = view_stack(clip, edits, project_path=project.path)
+    assert preview.spec.edits[0].region == track.region_record()
+    with open_reader(source) as reader:
+        frames = [
+            stack.frames(FrameCache(None), Engines()).frame(last, reader.read, Progress())
+            for stack in (preview, still, applied)
+        ]
+        original = reader.read(last)
+    assert np.array_equal(frames[0], frames[2])  # the preview is what Apply gives
+    x, y, w, h = track.rects[last]
+    moved = np.zeros(original.shape[:2], bool)
+    moved[y : y + h, x : x + w] = True
+    changed = np.any(frames[0] != original, axis=2)
+    assert changed[moved].any() and not changed[~moved].any()  # only inside the tracked square
+    assert not np.array_equal(frames[0], frames[1])  # a fixed rectangle stays behind
+    with pytest.raises(UsageError, match="not all in it"):
+        view_stack(
+            clip, [], ViewRequest(PendingEdit("denoise", frames=(0, last + 2), track=track)),
+            project_path=tmp_path / "p.wbproj",
+        )  # fmt: skip

@@ -86,6 +86,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         every=args.all,
         shots=args.shots,
         sequence=int(args.sequence) if args.sequence else None,
+        provider=args.provider,
     )
     results = _deliver(deliver, request, args, TerminalProgress())
     failed = 0
@@ -199,9 +200,11 @@ def register(sub: Any) -> None:
         "finishes, checks and logs each delivery",
     )
     p.add_argument("--store", metavar="DIR", help="a folder every farm machine sees")
+    from workbench.cli.edit import add_provider_argument
     from workbench.cli.farm import add_path_map
 
     add_path_map(p)
+    add_provider_argument(p)
     p.set_defaults(func=cmd_render)
 
     p = commands.add_parser("export", help="write the cut pointing at the replacement media")

@@ -65,6 +65,8 @@ class DeliveryRequest:
     shots: str | None = None
     sequence: int | None = None
     extension: str | None = None
+    provider: str | None = None
+    """One execution provider for every shot's models (``--provider``); None: per model."""
 
 
 @dataclass(frozen=True)
@@ -275,6 +277,7 @@ def deliver(
                 request.codec,
                 frames=shot.frames,
                 shot=context,
+                provider=request.provider,
             ),
             progress,
             catalog=catalog,

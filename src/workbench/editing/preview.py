@@ -30,6 +30,7 @@ from workbench.render.frame_cache import FrameCache
 from workbench.render.frame_keys import StackSpec, describe_settings, runtime_of
 from workbench.render.plan import PlannedClip, PlannedEdit, TilePlan
 from workbench.render.preview import Engines, FillReport, ProcessedFrames
+from workbench.tools.track_record import TrackedRegion
 
 PENDING_ID = 0  # a pending edit has no id in the project yet
 
@@ -46,6 +47,11 @@ class PendingEdit:
     """None: the whole clip."""
     region: Mapping[str, Any] | None = None
     mask: NDArray[Any] | None = field(default=None, compare=False, repr=False)
+    track: Any = None
+    """A tracked region not applied yet (a :class:`~workbench.tools.track_record.Track`): the
+    region follows it frame by frame, as the edit it becomes does."""
+    track_masks: Mapping[str, NDArray[Any]] | None = field(default=None, compare=False, repr=False)
+    """The track's keyframe masks not stored with the project yet, by SHA-256."""
 
 
 @dataclass(frozen=True)
@@ -63,9 +69,11 @@ class PreviewStack:
 
     spec: StackSpec
     masks: dict[str, NDArray[np.float32]] = field(default_factory=dict)
+    tracks: dict[str, TrackedRegion] = field(default_factory=dict)
+    """Tracked regions not applied yet, by the track's SHA-256."""
 
     def frames(self, cache: FrameCache, engines: Engines | None = None) -> ProcessedFrames:
-        return ProcessedFrames(self.spec, cache, engines, masks=self.masks)
+        return ProcessedFrames(self.spec, cache, engines, masks=self.masks, tracks=self.tracks)
 
 
 def view_stack(
@@ -83,12 +91,13 @@ def view_stack(
     tiling and providers are part of what decides the pixels.
     """
     from workbench.inference import SessionOptions, choose_providers
-    from workbench.render.planning import planned_edit, with_backends
+    from workbench.render.planning import planned_edit
 
     view = view or ViewRequest()
     options = options or SessionOptions.from_settings()
     count = int(clip.media.get("frame_count") or 0)
     masks: dict[str, NDArray[np.float32]] = {}
+    tracks: dict[str, TrackedRegion] = {}
     if view.solo is not None:
         edit = next((e for e in edits if e.id == view.solo), None)
         if edit is None:
@@ -101,14 +110,18 @@ def view_stack(
         if view.pending is not None:
             pending, mask = pending_edit(view.pending, count, catalog)
             stack = (*stack, pending)
-            label = describe_settings(pending)
+            label = describe_settings(pending, count)
             if mask is not None:
                 masks[str(pending.region["sha256"])] = mask
+            if view.pending.track is not None:
+                tracks[str(pending.region["sha256"])] = _pending_track(
+                    view.pending, Path(project_path)
+                )
     if catalog is None:
         from workbench.catalog import Catalog
 
         catalog = Catalog()
-    stack = with_backends(stack, catalog, options)  # the file and provider a render runs
+    stack = _pinned(stack, catalog, options)  # the file and provider a render runs
     spec = StackSpec(
         clip=PlannedClip(clip.id, clip.path, clip.fingerprint),
         frame_count=count,
@@ -120,13 +133,60 @@ def view_stack(
         project_path=str(project_path),
         label=label,
     )
-    return PreviewStack(spec, masks)
+    return PreviewStack(spec, masks, tracks)
 
 
 def _position(edits: Sequence[Edit], edit: Edit) -> str:
     """The edit's number in the stack as the edit stack panel shows it (#1 is the first)."""
     visible = [e.id for e in edits if not e.removed]
     return f"#{visible.index(edit.id) + 1}" if edit.id in visible else f"edit {edit.id}"
+
+
+#: Each model's pinned backend by (model SHA-256, settings): choosing reads and hashes the model
+#: file, which on the GUI thread (a preview's stack is built there) took up to 60 ms a click.
+_PINNED: dict[tuple[str, Any], tuple[str | None, str | None, str | None]] = {}
+
+
+def _pinned(stack: tuple[PlannedEdit, ...], catalog: Any, options: Any) -> tuple[PlannedEdit, ...]:
+    """:func:`~workbench.render.planning.with_backends` for a viewer, remembered per model."""
+    from workbench.render.planning import with_backends
+
+    out = []
+    for edit in stack:
+        if edit.model_sha256 is None:
+            out.append(edit)
+            continue
+        key = (edit.model_sha256, options)
+        found = _PINNED.get(key)
+        if found is None:
+            (done,) = with_backends((edit,), catalog, options)
+            found = (done.provider, done.variant, done.run_sha256)
+            if len(_PINNED) > 64:
+                _PINNED.clear()
+            _PINNED[key] = found
+        provider, variant, run = found
+        out.append(replace(edit, provider=provider, variant=variant, run_sha256=run))
+    return tuple(out)
+
+
+def forget_backends() -> None:
+    """Choose the backends again (the settings or the machine's measurements changed)."""
+    _PINNED.clear()
+
+
+def _pending_track(pending: PendingEdit, project_path: Path) -> TrackedRegion:
+    """The pending edit's track with its keyframes' masks (not stored yet, else the project's)."""
+    from workbench.render.materialize import load_mask
+
+    given = dict(pending.track_masks or {})
+    masks = {
+        k.mask: np.asarray(given[k.mask], np.float32)
+        if k.mask in given
+        else load_mask(project_path, k.mask)
+        for k in pending.track.keyframes
+        if k.mask
+    }
+    return TrackedRegion(pending.track, masks)
 
 
 def pending_edit(
@@ -140,11 +200,12 @@ def pending_edit(
 
     tool = get_tool(pending.tool)
     params = tool.resolve(dict(pending.parameters))
-    first, last = pending.frames if pending.frames is not None else (0, frame_count - 1)
+    whole = pending.track.frames if pending.track is not None else (0, frame_count - 1)
+    first, last = pending.frames if pending.frames is not None else whole
     if not 0 <= first <= last < max(1, frame_count):
         raise UsageError(f"frames {first}-{last} are outside the clip (0-{frame_count - 1})")
     catalog = catalog or Catalog()
-    entry = catalog.find(pending.model or tool.default_model(params))
+    entry = catalog.find(pending.model or tool.default_model_for(params, frame_count))
     check_model_fits(tool, params, entry)
     region = dict(pending.region or {"kind": "full"})
     mask: NDArray[np.float32] | None = None
@@ -156,6 +217,15 @@ def pending_edit(
             # what is stored is "inside where painted": preview exactly that
             mask = (np.asarray(pending.mask) > 0).astype(np.float32)
             region = {"kind": "mask", "sha256": painted_mask_digest(pending.mask)}
+    elif pending.track is not None:
+        track = pending.track
+        if not track.frames[0] <= first <= last <= track.frames[1]:
+            raise UsageError(
+                f"the track covers frames {track.frames[0]}–{track.frames[1]}; "
+                f"frames {first}–{last} are not all in it",
+                hint="preview within the tracked frames, or track over these ones",
+            )
+        region = track.region_record()
     elif region.get("kind") == "rect":
         region = {"kind": "rect", **{k: int(region[k]) for k in ("x", "y", "w", "h")}}
     else:

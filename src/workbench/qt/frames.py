@@ -237,6 +237,9 @@ class FrameService(QObject):
         self.cache.limits = self._exact_limits(limits)
         self.display.limit = self._screen_bytes(limits)
         self.engines.clear()
+        from workbench.editing.preview import forget_backends
+
+        forget_backends()
         with self._lock:
             self._processed.clear()
 

@@ -219,7 +219,7 @@ class MotionActions(QObject):
             )
         except Exception:
             return settings.tool
-        return describe_settings(edit)
+        return describe_settings(edit, max(1, self.state.count))
 
     def solo(self, edit: Edit | None) -> None:
         self.state.set_solo(edit.id if edit is not None else None)

@@ -33,8 +33,20 @@ NOT_CACHED = "Playing originals — not cached (Preview range caches it)"
 
 
 def pending(settings: PreviewSettings, frames: tuple[int, int]) -> PendingEdit:
+    track = settings.track
+    if track is not None:  # a tracked region previews over the frames it is tracked on
+        frames = (max(frames[0], track.frames[0]), min(frames[1], track.frames[1]))
+        if frames[0] > frames[1]:
+            frames = track.frames
     return PendingEdit(
-        settings.tool, settings.params, settings.model, frames, settings.region, settings.mask
+        settings.tool,
+        settings.params,
+        settings.model,
+        frames,
+        settings.region,
+        settings.mask,
+        track,
+        settings.track_masks,
     )
 
 
@@ -69,6 +81,10 @@ class ViewerFeed(QObject):
         self._expected: tuple[int, str] = (-1, "")
         self._views: dict[tuple[Any, ...], View | None] = {}
         self._edits_seen: list[Any] = []
+        #: the tracking panel's track when it is in use, and its keyframe masks (the window
+        #: sets these; Apply takes the same track)
+        self.track_source: Callable[[], Any] = lambda: None
+        self.track_masks: Callable[[], dict[str, Any]] = dict
         self._current_view: View | None = None
         frames.frameReady.connect(self._frame_ready)
         frames.resultReady.connect(self._result_ready)
@@ -296,6 +312,9 @@ class ViewerFeed(QObject):
     def settings(self, tools: ToolsPanel, frames: tuple[int, int] | None = None) -> PreviewSettings:
         """The tools panel's settings with the viewer's region, as a preview (or an A)."""
         region, mask = self.current_region()
+        track = self.track_source()
+        if track is not None:  # as Apply does: the region follows the track
+            region, mask = track.region_record(), None
         return PreviewSettings(
             tools.tool().id,
             tools.params(),
@@ -304,6 +323,8 @@ class ViewerFeed(QObject):
             region,
             mask,
             frames,
+            track,
+            self.track_masks() if track is not None else None,
         )
 
     def run_preview(self, tools: ToolsPanel, frames: tuple[int, int] | None = None) -> None:

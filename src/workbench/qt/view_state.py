@@ -71,6 +71,9 @@ class PreviewSettings:
     mask: Any = field(default=None, compare=False, repr=False)  # float32 H×W in [0, 1] or None
     frames: tuple[int, int] | None = None
     """The frames it covers ("Preview range"); None: ``frame`` alone."""
+    track: Any = None
+    """The tracking panel's track when it is in use: the region follows it (a Track)."""
+    track_masks: Any = field(default=None, compare=False, repr=False)
 
     @property
     def span(self) -> tuple[int, int]:

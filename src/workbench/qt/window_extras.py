@@ -49,6 +49,8 @@ class WindowExtras:
             c.status.emit,
         )  # fmt: skip
         c.actions.track_source = self.tracking.active_track
+        c.feed.track_source = self.tracking.active_track  # a preview follows it as Apply does
+        c.feed.track_masks = lambda: dict(self.tracking.masks)
         p.edits.moveRequested.connect(c.actions.move)
         self.presets = PresetRow(p.renders, lambda: c.session.path, c.queue_render, c.report)
         self.start.newRequested.connect(window.ask_new_project)

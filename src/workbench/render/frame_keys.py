@@ -89,11 +89,16 @@ def runtime_of(providers: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def edit_descriptor(edit: PlannedEdit) -> str:
-    """What an edit does to a frame it covers, canonically (its frames are the tree's shape)."""
+    """What an edit does to a frame it covers, canonically (its frames are the tree's shape):
+    with the version of the tool's code that runs now, so frames cached by an older Workbench
+    are not shown as this one's."""
+    from workbench.tools.registry import get_tool
+
     return json.dumps(
         [
             edit.tool,
             edit.tool_version,
+            get_tool(edit.tool).version,
             edit.parameters,
             edit.model_sha256,
             edit.region,
@@ -120,8 +125,16 @@ def _salt(spec: StackSpec) -> str:
             [tiles.tile_size, tiles.overlap, tiles.feather, tiles.min_tile_size],
             list(spec.runtime),
             spec.colour,
+            _colour_config() if spec.colour is not None else None,
         ]
     )
+
+
+def _colour_config() -> list[str]:
+    """The OpenColorIO config and version that convert a managed clip (they change pixels)."""
+    from workbench.colour import CONFIG_NAME, ocio_version
+
+    return [CONFIG_NAME, ocio_version()]
 
 
 class FrameKeys:
@@ -184,12 +197,13 @@ def merged(spec: StackSpec, edits: tuple[PlannedEdit, ...], label: str = "") -> 
     return replace(spec, edits=edits, label=label or spec.label)
 
 
-def describe_settings(edit: PlannedEdit) -> str:
-    """A short label of an edit's settings for a viewer ("denoise · level 10 · amount 2")."""
+def describe_settings(edit: PlannedEdit, frame_count: int = 2) -> str:
+    """A short label of an edit's settings for a viewer ("denoise · level 10 · amount 2"); the
+    model is named when it is not the tool's default for a clip of ``frame_count`` frames."""
     shown = [f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in _shown(edit)]
     from workbench.tools.registry import get_tool
 
-    default = get_tool(edit.tool).default_model(edit.parameters)
+    default = get_tool(edit.tool).default_model_for(edit.parameters, frame_count)
     model = f" · {edit.model_id}" if edit.model_id and edit.model_id != default else ""
     return " · ".join([edit.tool, *shown]) + model
 

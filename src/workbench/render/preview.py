@@ -100,8 +100,10 @@ class ProcessedFrames:
         *,
         options: Any = None,
         masks: Mapping[str, NDArray[Any]] | None = None,
+        tracks: Mapping[str, TrackedRegion] | None = None,
     ) -> None:
-        """``masks``: painted masks not stored with the project yet, by SHA-256."""
+        """``masks``: painted masks not stored with the project yet, by SHA-256; ``tracks``:
+        tracked regions not stored yet, by the track's SHA-256."""
         from workbench.inference import SessionOptions
         from workbench.render.materialize import with_tiles
 
@@ -110,6 +112,7 @@ class ProcessedFrames:
         self.engines = engines or Engines()
         self.options = with_tiles(options or SessionOptions.from_settings(), spec.tiles)
         self._masks = dict(masks or {})
+        self._tracks = dict(tracks or {})
         self._keys = FrameKeys(spec)
         self._keys_lock = threading.Lock()
         self._steps: tuple[Step, ...] | None = None
@@ -166,6 +169,9 @@ class ProcessedFrames:
     def _tracked_for(self, edit: PlannedEdit) -> TrackedRegion:
         from workbench.render.materialize import load_tracked
 
+        pending = self._tracks.get(str(edit.region.get("sha256", "")))
+        if pending is not None:
+            return pending
         if not self.spec.project_path:
             raise UsageError("a tracked region is read from its project, and there is none")
         return load_tracked(Path(self.spec.project_path), str(edit.region["sha256"]))

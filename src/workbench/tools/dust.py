@@ -20,7 +20,7 @@ from workbench.tools.model_facts import ModelFacts
 
 class Dust(Tool):
     id = "dust"
-    version = "1.0"
+    version = "1.1"  # 1.1: content taken back, detections followed, a 50 px reach
     name = "Dust and scratches"
     description = "Find short-lived specks, hairs and scratches and repair them from neighbours."
     task = "dust"

@@ -142,6 +142,7 @@ def test_a_worker_without_the_model_refuses_naming_it(
     onnx.save(model, str(models / "denoise-studio.onnx"))
     card = json.loads((repo / "denoise.card.json").read_text())
     card["id"] = "denoise-studio"
+    card.pop("variants", None)  # the studio ships the main file alone
     card["sha256"] = hashlib.sha256((models / "denoise-studio.onnx").read_bytes()).hexdigest()
     (models / "denoise-studio.card.json").write_text(json.dumps(card))
     monkeypatch.setenv("WORKBENCH_MODELS_PATH", str(models))
