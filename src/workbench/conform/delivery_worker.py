@@ -1,7 +1,7 @@
 """Delivering a sequence in a child process: the window's deliver-all job.
 
 The child calls :func:`workbench.conform.delivery.deliver` — the function ``workbench conform
-render`` calls — and sends its events through a queue: each shot's
+render`` calls, on the render farm of the preferences when one is set — and sends its events through a queue: each shot's
 :class:`~workbench.conform.delivery.ShotStarted` and
 :class:`~workbench.conform.delivery.ShotDelivered`, the shot renders' progress (``render.events``),
 and one final event for the whole job (``Done``: the folder and the number of shots delivered;
@@ -22,7 +22,7 @@ from workbench.conform.delivery import DeliveryRequest, deliver
 from workbench.errors import Cancelled, WorkbenchError
 from workbench.progress import Progress
 from workbench.render.events import FINAL, Done, Failed, Stopped
-from workbench.render.worker import RenderHandle, error_record
+from workbench.render.worker import RenderHandle, error_record, farm_from_settings
 
 
 def _child(request: DeliveryRequest, events: Any, cancel: Any) -> None:
@@ -40,7 +40,18 @@ def _child(request: DeliveryRequest, events: Any, cancel: Any) -> None:
             events.put(event)
 
     try:
-        results = deliver(request, progress, on_event=send)
+        farm = farm_from_settings()  # the render farm in the preferences, as for one render
+        if farm is None:
+            results = deliver(request, progress, on_event=send)
+        else:
+            from workbench.render.request import RenderRequest
+
+            # one executor and store for every shot (the request only sets segment length)
+            executor, store, _ = farm(RenderRequest(request.project, 0, request.output_dir))
+            with executor:
+                results = deliver(
+                    request, progress, on_event=send, executor=executor, store=store
+                )
         delivered = sum(1 for r in results if r.delivery is not None)
         events.put(Done(str(request.output_dir), "", delivered))
     except Cancelled:

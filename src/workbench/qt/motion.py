@@ -189,7 +189,8 @@ class MotionActions(QObject):
         marks.runs = runs(self.cached)
         self.strip.update()
         job = self.filler.job
-        text = f"{len(self.cached)} frames cached" if self.cached else ""
+        n = len(self.cached)
+        text = f"{n} frame{'s' if n != 1 else ''} cached" if n else ""
         if job is not None:
             done = sum(1 for i in self.cached if job.first <= i <= job.last)
             text = f"{done}/{job.last - job.first + 1} cached"
