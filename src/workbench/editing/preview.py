@@ -175,17 +175,20 @@ def forget_backends() -> None:
 
 
 def _pending_track(pending: PendingEdit, project_path: Path) -> TrackedRegion:
-    """The pending edit's track with its keyframes' masks (not stored yet, else the project's)."""
+    """The pending edit's track with its keyframes' masks: as stored beside the project when
+    the track was made (what the render reads), else as painted, as they will be stored."""
+    from workbench.project.masks import mask_path
     from workbench.render.materialize import load_mask
 
     given = dict(pending.track_masks or {})
-    masks = {
-        k.mask: np.asarray(given[k.mask], np.float32)
-        if k.mask in given
-        else load_mask(project_path, k.mask)
-        for k in pending.track.keyframes
-        if k.mask
-    }
+    masks: dict[str, NDArray[np.float32]] = {}
+    for key in pending.track.keyframes:
+        if not key.mask:
+            continue
+        if mask_path(project_path, key.mask).is_file() or key.mask not in given:
+            masks[key.mask] = load_mask(project_path, key.mask)
+        else:
+            masks[key.mask] = (np.asarray(given[key.mask]) > 0).astype(np.float32)
     return TrackedRegion(pending.track, masks)
 
 
