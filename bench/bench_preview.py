@@ -129,6 +129,9 @@ def measure_preview(w: Window, clip: Path, rounds: int) -> dict[str, Any]:
     c.set_frame(10)
     w.wait(lambda: c.displayed())
     c.panels.tools.select_tool("denoise")
+    # the single-frame model, which model_alone times (the temporal one, the default on video,
+    # also aligns four neighbours: training/README.md has its per-frame cost)
+    c.panels.tools.set_param("temporal", False)
     alone = model_alone(clip, 10)
     w.wait(lambda: not c.motion.filler.busy)
     models, previews = [], []
@@ -226,7 +229,7 @@ def main() -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         clip = make_clip(folder / "grain_1080p.mov", max(24, 2 * args.fill))
         blank = project_with(folder, clip, "preview", None)
-        edited = project_with(folder, clip, "fill", ["--tool", "denoise"])
+        edited = project_with(folder, clip, "fill", ["--tool", "denoise", "--param", "temporal=false"])
         load = os.getloadavg()[0]
         w = Window()
         try:
