@@ -163,8 +163,10 @@ def measure_memory(
 #: Model runs per frame of each tool (the dust detector runs with the neighbours both ways).
 PASSES = {"dust": 2}
 CHAINS: dict[str, list[list[str]]] = {
-    "denoise": [["--tool", "denoise"]],
+    "denoise": [["--tool", "denoise"]],  # the temporal model, the default on video
+    "denoise 1f": [["--tool", "denoise", "--param", "temporal=false"]],  # single-frame
     "deblock": [["--tool", "deblock"]],
+    "deblock 1f": [["--tool", "deblock", "--param", "temporal=false"]],
     "dust": [["--tool", "dust"]],
     "upscale x2": [["--tool", "upscale", "--param", "scale=2"]],
     "demo chain": [["--tool", "dust"], ["--tool", "denoise"], ["--tool", "upscale"]],
@@ -209,11 +211,15 @@ def model_seconds(live: object, repeats: int = 2) -> float:
     return total
 
 
-def measure_model_bound(folder: Path, clip: Path, frames: int) -> dict[str, dict[str, float]]:
+def measure_model_bound(
+    folder: Path, clip: Path, frames: int, only: list[str] | None = None
+) -> dict[str, dict[str, float]]:
     from workbench.render import RenderRequest, build_plan, materialize, run_render
 
     out: dict[str, dict[str, float]] = {}
     for name, applies in CHAINS.items():
+        if only and name not in only:
+            continue
         project = chain_project(folder, clip, name, applies)
         request = RenderRequest(project, 1, folder / f"{name.replace(' ', '-')}.mov")
         live = materialize(build_plan(request))
@@ -243,6 +249,9 @@ def main() -> None:
     parser.add_argument(
         "--memory-source", default="1920x1080", help="source size of the x2 memory test, WxH"
     )
+    parser.add_argument(
+        "--chains", nargs="+", metavar="NAME", help=f"only these model-bound chains: {list(CHAINS)}"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -261,7 +270,7 @@ def main() -> None:
         if args.model_bound:
             clip = ffmpeg_clip(folder / "ffmpeg-clip.mov", args.frames)
             print(f"1080p ProRes 422 HQ, {args.frames} frames: render vs model-bound limit")
-            report["model_bound"] = measure_model_bound(folder, clip, args.frames)
+            report["model_bound"] = measure_model_bound(folder, clip, args.frames, args.chains)
         if not args.skip_memory:
             width, height = (int(v) for v in args.memory_source.split("x"))
             peaks = measure_memory(folder, (6, 12), (width, height))
