@@ -144,3 +144,23 @@ def test_temporal_denoiser_leaves_a_clean_static_crop_alone() -> None:
     x = temporal_input(img, dict.fromkeys((-2, -1, 1, 2), img), 2, estimate_noise_sigma(img))
     y = _session("denoise-temporal").run(None, {"input": x.transpose(2, 0, 1)[None].copy()})[0]
     assert _psnr(np.clip(y[0].transpose(1, 2, 0), 0, 1), img) > 45.0
+
+
+def test_every_shipped_onnx_file_has_its_own_card_beside_it() -> None:
+    """A variant file (int8) carries a card too: the main card's disclosure with its own
+    SHA-256 and figures, exactly as training.quantize writes it."""
+    from training import quantize
+    from workbench.catalog.catalog import read_card
+
+    for onnx_file in sorted(MODELS.glob("*.onnx")):
+        card_path = onnx_file.with_name(onnx_file.name.removesuffix(".onnx") + ".card.json")
+        sha = hashlib.sha256(onnx_file.read_bytes()).hexdigest()
+        assert read_card(card_path, sha).sha256 == sha, onnx_file.name  # valid, pins the bytes
+    for main_path in sorted(MODELS.glob("*.card.json")):
+        main = json.loads(main_path.read_text(encoding="utf-8"))
+        for entry in main.get("variants") or []:
+            own = MODELS / (entry["file"].removesuffix(".onnx") + ".card.json")
+            written = json.loads(own.read_text(encoding="utf-8"))
+            assert written == quantize.variant_card(main, entry)
+            assert written["training_data"] == main["training_data"]
+            assert written["contributors"] == main["contributors"]
