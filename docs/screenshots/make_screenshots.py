@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,7 @@ def scene(index: int, width: int = 640, height: int = 360) -> np.ndarray:
     """Dusk over hills, with film grain: enough texture for the tools to show what they do."""
     import cv2
 
-    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    yy, _xx = np.mgrid[0:height, 0:width].astype(np.float32)
     sky = np.stack(
         [0.25 + 0.5 * yy / height, 0.3 + 0.35 * yy / height, 0.55 - 0.25 * yy / height], axis=2
     )
@@ -46,15 +47,20 @@ def scene(index: int, width: int = 640, height: int = 360) -> np.ndarray:
     return noisy
 
 
-def make_clip(path: Path, frames: int = 24) -> Path:
+def make_clip(
+    path: Path, frames: int = 24, draw: Callable[[int], np.ndarray] | None = None
+) -> Path:
+    """``frames`` frames of ``draw(index)`` (640x360 RGB; default: the dusk scene) as FFV1."""
     import av
+
+    draw = draw or scene
 
     out = av.open(str(path), "w")
     stream = out.add_stream("ffv1", rate=24)
     stream.width, stream.height = 640, 360
     stream.pix_fmt = "yuv444p"
     for i in range(frames):
-        for packet in stream.encode(av.VideoFrame.from_ndarray(scene(i), format="rgb24")):
+        for packet in stream.encode(av.VideoFrame.from_ndarray(draw(i), format="rgb24")):
             out.mux(packet)
     for packet in stream.encode():
         out.mux(packet)

@@ -51,19 +51,10 @@ def scene(index: int, width: int = 640, height: int = 360) -> np.ndarray:
 
 
 def make_clip(path: Path) -> Path:
-    import av
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from make_screenshots import make_clip as write_clip
 
-    out = av.open(str(path), "w")
-    stream = out.add_stream("ffv1", rate=24)
-    stream.width, stream.height = 640, 360
-    stream.pix_fmt = "yuv444p"
-    for i in range(FRAMES):
-        for packet in stream.encode(av.VideoFrame.from_ndarray(scene(i), format="rgb24")):
-            out.mux(packet)
-    for packet in stream.encode():
-        out.mux(packet)
-    out.close()
-    return path
+    return write_clip(path, FRAMES, scene)
 
 
 def make_project(folder: Path) -> Path:

@@ -14,14 +14,12 @@ from typing import Any
 import numpy as np
 
 from workbench.progress import Progress
-from workbench.tools.base import Classification, Frame, FrameWindow, Param, Tool, run_model
+from workbench.tools.base import Classification, Frame, FrameWindow, run_model
 from workbench.tools.model_facts import ModelFacts, facts_for
-
-#: The shipped models: the temporal one (the default on video) and the single-frame one.
-TEMPORAL_MODEL, SINGLE_MODEL = "deblock-temporal", "deblock"
+from workbench.tools.temporal_tool import TEMPORAL_PARAM, TemporalModelTool
 
 
-class Deblock(Tool):
+class Deblock(TemporalModelTool):
     id = "deblock"
     version = "1.1"
     name = "Deblock"
@@ -34,29 +32,9 @@ class Deblock(Tool):
     #: for a deblocker card that does not say: 32 px of tile overlap, tiles on the 16 px grid
     #: of the codec's blocks
     model_facts = ModelFacts(receptive_radius=14, size_multiple=16)
-    model_channels = (3, 3)
-    #: the neighbours the render hands the tool; the model's card says how many it takes
-    temporal_radius = 2
-    params = (
-        Param(
-            "temporal",
-            "bool",
-            True,
-            "use the neighbouring frames (the temporal model) on video; off: the single-frame "
-            "model",
-            label="Use neighbouring frames",
-        ),
-    )
-
-    def default_model(self, params: Mapping[str, Any]) -> str:
-        return TEMPORAL_MODEL if params.get("temporal", True) else SINGLE_MODEL
-
-    def default_model_for(self, params: Mapping[str, Any], frame_count: int) -> str:
-        return self.default_model(params) if frame_count > 1 else SINGLE_MODEL
-
-    def model_channels_for(self, facts: ModelFacts) -> tuple[int, int]:
-        # RGB, then per neighbour its gated aligned RGB and its gate
-        return (3 + 8 * facts.temporal_radius, 3)
+    model_channels = (3, 3)  # the single-frame model: RGB in, RGB out
+    temporal_model, single_model = "deblock-temporal", "deblock"
+    params = (TEMPORAL_PARAM,)
 
     def process(
         self, window: FrameWindow, params: Mapping[str, Any], engine: Any, progress: Progress

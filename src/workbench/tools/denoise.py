@@ -13,15 +13,13 @@ from typing import Any
 import numpy as np
 
 from workbench.progress import Progress
-from workbench.tools.base import Classification, Frame, FrameWindow, Param, Tool, run_model
+from workbench.tools.base import Classification, Frame, FrameWindow, Param, run_model
 from workbench.tools.grain import keep_grain
 from workbench.tools.model_facts import ModelFacts, facts_for
-
-#: The shipped models: the temporal one (the default on video) and the single-frame one.
-TEMPORAL_MODEL, SINGLE_MODEL = "denoise-temporal", "denoise"
+from workbench.tools.temporal_tool import TEMPORAL_PARAM, TemporalModelTool
 
 
-class Denoise(Tool):
+class Denoise(TemporalModelTool):
     id = "denoise"
     version = "1.1"
     name = "Denoise"
@@ -35,8 +33,8 @@ class Denoise(Tool):
     #: for a denoiser card that does not say: 32 px of tile overlap (the shipped card's figure)
     model_facts = ModelFacts(receptive_radius=14, size_multiple=2)
     model_channels = (4, 3)  # RGB and a noise-level plane in, RGB out
-    #: the neighbours the render hands the tool; the model's card says how many it takes
-    temporal_radius = 2
+    temporal_model, single_model = "denoise-temporal", "denoise"
+    own_channels = 4
     params = (
         Param(
             "level",
@@ -66,25 +64,8 @@ class Denoise(Tool):
             maximum=1.0,
             label="Keep grain",
         ),
-        Param(
-            "temporal",
-            "bool",
-            True,
-            "use the neighbouring frames (the temporal model) on video; off: the single-frame "
-            "model",
-            label="Use neighbouring frames",
-        ),
+        TEMPORAL_PARAM,
     )
-
-    def default_model(self, params: Mapping[str, Any]) -> str:
-        return TEMPORAL_MODEL if params.get("temporal", True) else SINGLE_MODEL
-
-    def default_model_for(self, params: Mapping[str, Any], frame_count: int) -> str:
-        return self.default_model(params) if frame_count > 1 else SINGLE_MODEL
-
-    def model_channels_for(self, facts: ModelFacts) -> tuple[int, int]:
-        # RGB, level, then per neighbour its gated aligned RGB and its gate
-        return (4 + 8 * facts.temporal_radius, 3)
 
     def sigma(self, frame: Frame, params: Mapping[str, Any]) -> float:
         """The noise level handed to the model, in [0, 1] units."""
