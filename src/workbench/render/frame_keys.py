@@ -197,7 +197,7 @@ def merged(spec: StackSpec, edits: tuple[PlannedEdit, ...], label: str = "") -> 
     return replace(spec, edits=edits, label=label or spec.label)
 
 
-def describe_settings(edit: PlannedEdit, frame_count: int = 2) -> str:
+def describe_settings(edit: PlannedEdit, frame_count: int) -> str:
     """A short label of an edit's settings for a viewer ("denoise · level 10 · amount 2"); the
     model is named when it is not the tool's default for a clip of ``frame_count`` frames."""
     shown = [f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in _shown(edit)]
