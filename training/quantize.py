@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from training import common, qdq, synth
+from training.variant_card import variant_card
 
 #: Calibration inputs per model, and the side of each (the tools run 512-px tiles; the ranges
 #: of a 160-px crop are the same and calibration is quicker).
@@ -246,32 +247,6 @@ def variant_entry(
     if recipe.points:
         entry["quality_loss_points"] = round(max(fp32[k] - int8[k] for k in recipe.points), 3)
     return entry
-
-
-def variant_card(card: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
-    """The model card of a variant's own file (``<id>.int8.card.json`` beside it): the main
-    card's disclosure (same model, same training data and contributors) with this file's
-    SHA-256 and figures. The app reads the variant from the main card's ``variants``; this card
-    is for whoever finds the file on its own."""
-    from workbench.catalog.card import VARIANT_MAX_LOSS_DB
-    from workbench.inference.backends import VARIANT_GAIN
-
-    loss = f"{entry['quality_loss_db']:+.3f} dB" if "quality_loss_db" in entry else "unmeasured"
-    rule = f"a drop within {VARIANT_MAX_LOSS_DB} dB and at least {VARIANT_GAIN}x faster here"
-    out = {k: v for k, v in card.items() if k != "variants"}
-    out |= {
-        "name": f"{card['name']} ({entry['name']} file)",
-        "sha256": entry["sha256"],
-        "metrics": entry["metrics"],
-        "architecture": f"{card['architecture']}. This file: {entry['method']}",
-        "limitations": (
-            f"{card.get('limitations', '')} The {entry['name']} file of model {card['id']} "
-            f"(largest held-out drop against the main file {loss}): the app runs it only where "
-            f"the main card's variants entry allows it ({rule})."
-        ).strip(),
-        "training_command": f"{card['training_command']}; python -m training.quantize {card['id']}",
-    }
-    return out
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -149,7 +149,8 @@ def test_temporal_denoiser_leaves_a_clean_static_crop_alone() -> None:
 def test_every_shipped_onnx_file_has_its_own_card_beside_it() -> None:
     """A variant file (int8) carries a card too: the main card's disclosure with its own
     SHA-256 and figures, exactly as training.quantize writes it."""
-    from training import quantize
+    from training.variant_card import variant_card
+
     from workbench.catalog.catalog import read_card
 
     for onnx_file in sorted(MODELS.glob("*.onnx")):
@@ -161,6 +162,6 @@ def test_every_shipped_onnx_file_has_its_own_card_beside_it() -> None:
         for entry in main.get("variants") or []:
             own = MODELS / (entry["file"].removesuffix(".onnx") + ".card.json")
             written = json.loads(own.read_text(encoding="utf-8"))
-            assert written == quantize.variant_card(main, entry)
+            assert written == variant_card(main, entry)
             assert written["training_data"] == main["training_data"]
             assert written["contributors"] == main["contributors"]
